@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import { CliError, ExitCode } from '../lib/errors.ts';
+import { createProcessOutput, type Output } from '../lib/output.ts';
+import { formatHelp, parseCommandArgs, type Command } from './command.ts';
+
+interface CommandEntry {
+  summary: string;
+  load: () => Promise<Command>;
+}
+
+/** Every command, loaded lazily so `audition --help` and each command start fast. */
+const COMMANDS: Record<string, CommandEntry> = {
+  'lanes add': { summary: 'register a lane (provider, model, dials); checked against the provider rules', load: async () => (await import('./commands/lanes.ts')).lanesAdd },
+  'lanes list': { summary: 'list lanes with active/visible flags and how many runs use each', load: async () => (await import('./commands/lanes.ts')).lanesList },
+  'lanes show': { summary: 'show one lane in full', load: async () => (await import('./commands/lanes.ts')).lanesShow },
+  'lanes set': { summary: 'change a lane’s model or dials (its slug follows the dials)', load: async () => (await import('./commands/lanes.ts')).lanesSet },
+  'lanes enable': { summary: 'make a lane active and visible again', load: async () => (await import('./commands/lanes.ts')).lanesEnable },
+  'lanes disable': { summary: 'soft-delete a lane: inactive and hidden, history kept', load: async () => (await import('./commands/lanes.ts')).lanesDisable },
+  'lanes delete': { summary: 'remove a lane that no run log references', load: async () => (await import('./commands/lanes.ts')).lanesDelete },
+  'lanes import': { summary: 'add or update lanes from a YAML/JSON roster', load: async () => (await import('./commands/lanes.ts')).lanesImport },
+  'lanes export': { summary: 'write the registry as a YAML/JSON roster', load: async () => (await import('./commands/lanes.ts')).lanesExport },
+};
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function formatOverview(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const lines = [
+    'audition — run LLM evaluation sweeps across many lanes and query the logs with DuckDB',
+    '',
+    'usage: audition COMMAND [options]',
+    '',
+    'commands:',
+    ...Object.entries(COMMANDS).map(([name, entry]) => `  ${name.padEnd(width)}  ${entry.summary}`),
+    '',
+    "Run 'audition COMMAND --help' for a command's options.",
+    'Exit codes: 0 ok, 1 unexpected error, 2 usage or bad input, 3 stopped by a threshold or budget.',
+  ];
+  return lines.join('\n') + '\n';
+}
+
+/** Finds the longest command name that prefixes argv (`lanes add` before `lanes`). */
+function resolveCommand(argv: string[]): { name: string; rest: string[] } | null {
+  for (const words of [2, 1]) {
+    const name = argv.slice(0, words).join(' ');
+    if (COMMANDS[name] !== undefined) return { name, rest: argv.slice(words) };
+  }
+  return null;
+}
+
+function reportError(error: unknown, output: Output, debug: boolean): number {
+  if (error instanceof CliError) {
+    output.info(`error: ${error.message}`);
+    if (error.hint !== undefined) output.info(`hint: ${error.hint}`);
+    if (debug && error.stack !== undefined) output.info(error.stack);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  output.info(`unexpected error: ${message}`);
+  output.info(debug && error instanceof Error && error.stack !== undefined ? error.stack : 'run again with --debug for the stack trace');
+  return ExitCode.unexpected;
+}
+
+/** Runs one CLI invocation and returns its exit code. Only this layer turns errors into output. */
+export async function main(argv: string[], output: Output = createProcessOutput({ debug: argv.includes('--debug') })): Promise<number> {
+  const debug = argv.includes('--debug');
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    output.data(formatOverview());
+    return argv.length === 0 ? ExitCode.usage : ExitCode.ok;
+  }
+  if (argv[0] === '--version' || argv[0] === '-v') {
+    output.data(packageVersion());
+    return ExitCode.ok;
+  }
+  const resolved = resolveCommand(argv);
+  if (resolved === null) {
+    const group = Object.keys(COMMANDS).filter((n) => n.startsWith(`${argv[0]} `));
+    const hint = group.length > 0 ? `'${argv[0]}' takes a subcommand: ${group.map((n) => n.split(' ')[1]).join(', ')}` : "run 'audition --help' for the list of commands";
+    output.info(`error: unknown command ${JSON.stringify(argv.slice(0, group.length > 0 ? 2 : 1).join(' '))}`);
+    output.info(`hint: ${hint}`);
+    return ExitCode.usage;
+  }
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    interrupts++;
+    if (interrupts === 1) {
+      output.info(`\n${signal}: finishing in-flight work and closing the run log (press Ctrl-C again to abandon it)`);
+      controller.abort(new CliError(`interrupted by ${signal}`, { exitCode: ExitCode.stopped }));
+    } else {
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const command = await COMMANDS[resolved.name].load();
+    const { options, positionals } = parseCommandArgs(command, resolved.rest);
+    if (options.flag('help')) {
+      output.data(formatHelp(command));
+      return ExitCode.ok;
+    }
+    const code = await command.run({ options, positionals, output, env: process.env, signal: controller.signal });
+    return code ?? ExitCode.ok;
+  } catch (error) {
+    return reportError(error, output, debug);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

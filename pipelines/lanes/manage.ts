@@ -1,0 +1,55 @@
+import { CliError } from '../../lib/errors.ts';
+import { countRunsByLane } from '../runlog/discover.ts';
+import type { Lane } from './lane.ts';
+import { parseLane } from './parse.ts';
+import type { LaneStore } from './store.ts';
+
+/** Looks a lane up or fails with a hint listing near matches. */
+export async function requireLane(store: LaneStore, slug: string): Promise<Lane> {
+  const lane = await store.get(slug);
+  if (lane !== null) return lane;
+  const all = await store.list();
+  const alias = slug.split('.')[0];
+  const near = all.filter((l) => l.alias === alias || l.slug.startsWith(alias)).map((l) => l.slug).slice(0, 6);
+  throw new CliError(`no lane ${slug}`, { hint: near.length > 0 ? `lanes with that alias: ${near.join(', ')}` : "see 'audition lanes list'" });
+}
+
+/** Applies a patch to a lane and re-validates it; a slug change is refused while runs use the lane. */
+export async function updateLane(store: LaneStore, runsDir: string, slug: string, patch: (lane: Lane) => unknown): Promise<Lane> {
+  const current = await requireLane(store, slug);
+  const draft = structuredClone(current) as Lane & Record<string, unknown>;
+  delete draft.created_at;
+  delete draft.updated_at;
+  const { slug: _old, ...rest } = patch(draft) as Lane;
+  const next = parseLane(rest, { field: 'lane' });
+  if (next.slug !== slug) {
+    const runs = (await countRunsByLane(runsDir)).get(slug) ?? 0;
+    if (runs > 0) {
+      throw new CliError(`lane ${slug} has ${runs} run(s); these dials would make it a different lane (${next.slug})`, {
+        hint: `add ${next.slug} as a new lane and 'audition lanes disable ${slug}', so past results keep their meaning`,
+      });
+    }
+  }
+  await store.replace(slug, next);
+  return next;
+}
+
+/** Soft delete (active=false, visible=false) or re-enable; history is kept either way. */
+export async function setLaneFlags(store: LaneStore, slug: string, flags: { active: boolean; visible: boolean }): Promise<Lane> {
+  const lane = await requireLane(store, slug);
+  const next = { ...lane, ...flags };
+  await store.replace(slug, next);
+  return next;
+}
+
+/** Hard delete: refused while any run log references the lane; never touches a log. */
+export async function deleteLane(store: LaneStore, runsDir: string, slug: string): Promise<void> {
+  await requireLane(store, slug);
+  const runs = (await countRunsByLane(runsDir)).get(slug) ?? 0;
+  if (runs > 0) {
+    throw new CliError(`lane ${slug} is referenced by ${runs} run log(s) under ${runsDir}; refusing to delete it`, {
+      hint: `use 'audition lanes disable ${slug}' to hide it and stop new runs while keeping its history`,
+    });
+  }
+  await store.remove(slug);
+}

@@ -1,0 +1,57 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { openLogLines } from './reader.ts';
+
+/** Every run log (`*.jsonl`, `*.jsonl.gz`) under `runsDir`, skipping `_`- and `.`-prefixed folders, sorted. */
+export async function listRunLogFiles(runsDir: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith('_') || entry.name.startsWith('.')) continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.isFile() && /\.jsonl(\.gz)?$/.test(entry.name)) found.push(path);
+    }
+  };
+  await walk(runsDir);
+  return found.sort();
+}
+
+export interface RunHeader {
+  path: string;
+  run_id: string;
+  lane: string;
+  stage: string;
+  created_at: string;
+}
+
+/** Reads only the first line of a log (its run_start); null when it is missing or unreadable. */
+export async function readRunHeader(path: string): Promise<RunHeader | null> {
+  for await (const line of openLogLines(path)) {
+    try {
+      const record = JSON.parse(line) as { type?: unknown; run_id?: unknown; lane?: { slug?: unknown }; stage?: unknown; created_at?: unknown };
+      if (record.type !== 'run_start' || typeof record.run_id !== 'string' || typeof record.lane?.slug !== 'string') return null;
+      return { path, run_id: record.run_id, lane: record.lane.slug, stage: String(record.stage ?? ''), created_at: String(record.created_at ?? '') };
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+/** How many run logs under `runsDir` reference each lane slug. */
+export async function countRunsByLane(runsDir: string): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const path of await listRunLogFiles(runsDir)) {
+    const header = await readRunHeader(path);
+    if (header !== null) counts.set(header.lane, (counts.get(header.lane) ?? 0) + 1);
+  }
+  return counts;
+}

@@ -1,0 +1,93 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { InputError } from '../../lib/errors.ts';
+import { parseRunLogRecord } from './validate.ts';
+import { stepKey, type RunEndRecord, type RunStartRecord, type StepRecord } from './types.ts';
+
+/** A line a reader could not use: never fatal, always reported. */
+export interface LogProblem {
+  file: string;
+  line: number;
+  reason: string;
+}
+
+export interface RunLog {
+  path: string;
+  start: RunStartRecord | null;
+  /** The latest run_end, if any. */
+  end: RunEndRecord | null;
+  /** The latest record per (run_id, item_id, replicate), in order of first appearance. */
+  steps: StepRecord[];
+  /** Step records superseded by a later record with the same key (retries after resume). */
+  superseded: number;
+  problems: LogProblem[];
+  lines: number;
+}
+
+/** Opens a log as a stream of lines, decompressing `.gz`. */
+export function openLogLines(path: string): AsyncIterable<string> {
+  let stream: Readable = createReadStream(path);
+  if (path.endsWith('.gz')) stream = stream.pipe(createGunzip());
+  return createInterface({ input: stream, crlfDelay: Infinity });
+}
+
+/** Reads a run log; truncated or malformed lines are reported in `problems`, never thrown. */
+export async function readRunLog(path: string): Promise<RunLog> {
+  const log: RunLog = { path, start: null, end: null, steps: [], superseded: 0, problems: [], lines: 0 };
+  const latest = new Map<string, number>();
+  let lineNumber = 0;
+  for await (const line of openLogLines(path)) {
+    lineNumber++;
+    if (line.trim() === '') continue;
+    log.lines++;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      log.problems.push({ file: path, line: lineNumber, reason: `not valid JSON (${line.length} characters${line.startsWith('{') && !line.endsWith('}') ? ', cut off mid-line' : ''})` });
+      continue;
+    }
+    let record;
+    try {
+      record = parseRunLogRecord(value, { file: path, line: lineNumber });
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      log.problems.push({ file: path, line: lineNumber, reason: error.problem + (error.where.field === undefined ? '' : ` (field ${error.where.field})`) });
+      continue;
+    }
+    switch (record.type) {
+      case 'run_start':
+        if (log.start === null) log.start = record;
+        else if (record.run_id !== log.start.run_id) log.problems.push({ file: path, line: lineNumber, reason: `second run_start for another run (${record.run_id}); one log holds one run` });
+        break;
+      case 'run_end':
+        log.end = record;
+        break;
+      case 'step': {
+        if (log.start !== null && record.run_id !== log.start.run_id) {
+          log.problems.push({ file: path, line: lineNumber, reason: `step belongs to run ${record.run_id}, not ${log.start.run_id}` });
+          break;
+        }
+        const key = stepKey(record);
+        const at = latest.get(key);
+        if (at === undefined) {
+          latest.set(key, log.steps.length);
+          log.steps.push(record);
+        } else {
+          log.steps[at] = record;
+          log.superseded++;
+        }
+        break;
+      }
+    }
+  }
+  if (log.start === null && log.lines > 0) log.problems.push({ file: path, line: 1, reason: 'no run_start record' });
+  return log;
+}
+
+/** Keys of steps already done (latest record ok or abstain): a resumed run skips exactly these. */
+export function completedStepKeys(log: RunLog): Set<string> {
+  return new Set(log.steps.filter((s) => s.status === 'ok' || s.status === 'abstain').map(stepKey));
+}

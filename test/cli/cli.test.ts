@@ -1,0 +1,82 @@
+import { writeFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runCli } from '../helpers/cli.ts';
+import { makeTempDir } from '../helpers/tmp.ts';
+
+const ROSTER = new URL('../../lanes/production.yaml', import.meta.url).pathname;
+const cli = suite('audition (bin)');
+
+cli('--help lists the commands; --version prints the version', () => {
+  const help = runCli(['--help']);
+  assert.is(help.code, 0);
+  assert.match(help.stdout, /lanes import/);
+  const version = runCli(['--version']);
+  assert.is(version.code, 0);
+  assert.match(version.stdout.trim(), /^\d+\.\d+\.\d+$/);
+});
+
+cli('a command’s --help is generated from its options', () => {
+  const r = runCli(['lanes', 'add', '--help']);
+  assert.is(r.code, 0);
+  assert.match(r.stdout, /--reasoning-effort LEVEL\s+minimal\|low\|medium\|high/);
+  assert.match(r.stdout, /--debug/);
+});
+
+cli('unknown commands and flags are usage errors (exit 2) without a stack', () => {
+  const unknown = runCli(['frobnicate']);
+  assert.is(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown command "frobnicate"/);
+  const flag = runCli(['lanes', 'list', '--colour']);
+  assert.is(flag.code, 2);
+  assert.match(flag.stderr, /unknown option '--colour'/);
+  assert.not.match(flag.stderr, /at .*\.ts:\d+/);
+});
+
+cli('the production roster imports; with a temperature on a gpt-5 lane it fails with exit 2 naming lane and field', () => {
+  const { dir, cleanup } = makeTempDir();
+  const ok = runCli(['lanes', 'import', ROSTER, '--runs-dir', dir]);
+  assert.is(ok.code, 0, ok.stderr);
+  assert.match(ok.stderr, /imported 26 lanes/);
+  const listed = runCli(['lanes', 'list', '--json', '--runs-dir', dir]);
+  assert.is(listed.stdout.trim().split('\n').length, 26);
+
+  const bad = join(dir, 'bad.yaml');
+  writeFileSync(bad, readFileSync(ROSTER, 'utf8').replace('reasoning_effort: medium, max_output_tokens: 36000 } }', 'reasoning_effort: medium, temperature: 0.5, max_output_tokens: 36000 } }'));
+  const fresh = makeTempDir();
+  const failed = runCli(['lanes', 'import', bad, '--runs-dir', fresh.dir]);
+  assert.is(failed.code, 2);
+  assert.match(failed.stderr, /bad\.yaml:\d+: field lanes\[1\]\.dials\.temperature: lane gpt5\.t0-5\.reason-med/);
+  assert.match(failed.stderr, /openai\.reasoning\.no-temperature/);
+  const none = runCli(['lanes', 'list', '--json', '--runs-dir', fresh.dir]);
+  assert.is(none.stdout.trim(), '', 'a roster with one bad lane changes nothing');
+  fresh.cleanup();
+  cleanup();
+});
+
+cli('lanes add / show / disable / enable / export round-trip', () => {
+  const { dir, cleanup } = makeTempDir();
+  const add = runCli(['lanes', 'add', 'kimi.t0-75.tp0-95.fp0-2', '--provider', 'openai-compatible', '--backend', 'openrouter', '--model', 'moonshotai/kimi-k2-0905', '--runs-dir', dir]);
+  assert.is(add.code, 0, add.stderr);
+  assert.is(add.stdout.trim(), 'kimi.t0-75.tp0-95.fp0-2');
+  assert.is(runCli(['lanes', 'disable', 'kimi.t0-75.tp0-95.fp0-2', '--runs-dir', dir]).code, 0);
+  const shown = JSON.parse(runCli(['lanes', 'show', 'kimi.t0-75.tp0-95.fp0-2', '--json', '--runs-dir', dir]).stdout) as { active: boolean; visible: boolean };
+  assert.equal([shown.active, shown.visible], [false, false]);
+  assert.is(runCli(['lanes', 'enable', 'kimi.t0-75.tp0-95.fp0-2', '--runs-dir', dir]).code, 0);
+  const exported = runCli(['lanes', 'export', '--format', 'json', '--runs-dir', dir]);
+  const roster = JSON.parse(exported.stdout) as { lanes: { slug: string; active: boolean }[] };
+  assert.equal(roster.lanes.map((l) => [l.slug, l.active]), [['kimi.t0-75.tp0-95.fp0-2', true]]);
+  const missing = runCli(['lanes', 'show', 'kimi.t0-7', '--runs-dir', dir]);
+  assert.is(missing.code, 2);
+  assert.match(missing.stderr, /hint: lanes with that alias: kimi\.t0-75\.tp0-95\.fp0-2/);
+  cleanup();
+});
+
+cli('--debug adds the stack to an error', () => {
+  const r = runCli(['lanes', 'import', '/nonexistent.yaml', '--debug']);
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /CliError: cannot read lane file/);
+});
+
+cli.run();
