@@ -1,0 +1,72 @@
+import type { Lane, ProviderName } from '../lanes/lane.ts';
+import type { ErrorKind, TokenCounts } from '../runlog/types.ts';
+import type { SimulationHint } from './simulation.ts';
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/** One chat request, provider-neutral; adapters map it and the lane's dials onto their wire format. */
+export interface ChatRequest {
+  messages: ChatMessage[];
+  /**
+   * How many leading messages form the shared prefix that replicates and sibling items reuse.
+   * Anthropic adapters put cache_control on the last of them; OpenAI caches prefixes automatically.
+   */
+  cachePrefix?: number;
+  /** Ask for a JSON object (response_format json_object / format json where supported). */
+  json?: boolean;
+  /** Overrides the lane's max_output_tokens for this request. */
+  maxOutputTokens?: number;
+  /** A per-step seed, passed where the provider accepts one (the lane's seed dial wins). */
+  seed?: number;
+  /** Stream the response to measure time to first token. */
+  stream?: boolean;
+  /** A structured view of the task for the offline `sim` provider; real providers ignore it. */
+  simulation?: SimulationHint;
+}
+
+export interface ChatResponse {
+  text: string;
+  finishReason: string | null;
+  tokens: TokenCounts;
+  /** Time to first token when streamed, else null. */
+  ttftMs: number | null;
+}
+
+/** A failed request, classified so the scheduler knows whether and when to retry. */
+export class ProviderError extends Error {
+  readonly kind: ErrorKind;
+  readonly httpStatus: number | null;
+  /** From Retry-After / retry-after-ms, when the provider said when to come back. */
+  readonly retryAfterMs: number | null;
+
+  constructor(kind: ErrorKind, message: string, options: { httpStatus?: number | null; retryAfterMs?: number | null; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ProviderError';
+    this.kind = kind;
+    this.httpStatus = options.httpStatus ?? null;
+    this.retryAfterMs = options.retryAfterMs ?? null;
+  }
+
+  /** Rate limits, timeouts, 5xx and network failures are worth another attempt; bad requests, auth and parse errors are not. */
+  get retryable(): boolean {
+    return this.kind === 'rate_limit' || this.kind === 'timeout' || this.kind === 'server' || this.kind === 'network';
+  }
+}
+
+export interface SendOptions {
+  signal: AbortSignal;
+  timeoutMs: number;
+}
+
+/** One provider behind one interface. Adapters reuse one SDK client (keep-alive) per base URL and key. */
+export interface ProviderAdapter {
+  readonly name: ProviderName;
+  /** The exact request body that would be sent for this lane (never with secrets), for --dry-run. */
+  buildRequest(lane: Lane, request: ChatRequest): { url: string; body: Record<string, unknown> };
+  /** Sends one request with SDK retries off (the scheduler retries); throws ProviderError on failure. */
+  send(lane: Lane, request: ChatRequest, options: SendOptions): Promise<ChatResponse>;
+  close(): Promise<void>;
+}

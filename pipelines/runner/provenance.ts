@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { Provenance } from '../runlog/types.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+function readGitCommit(): string | null {
+  try {
+    const head = readFileSync(`${ROOT}.git/HEAD`, 'utf8').trim();
+    if (!head.startsWith('ref: ')) return head;
+    const ref = head.slice(5);
+    try {
+      return readFileSync(`${ROOT}.git/${ref}`, 'utf8').trim();
+    } catch {
+      const packed = readFileSync(`${ROOT}.git/packed-refs`, 'utf8');
+      return packed.split('\n').find((l) => l.endsWith(` ${ref}`))?.split(' ')[0] ?? null;
+    }
+  } catch {
+    return null;
+  }
+}
+
+let cached: Provenance | null = null;
+
+/** Which audition, node and host wrote a log. */
+export function currentProvenance(): Provenance {
+  if (cached === null) {
+    const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version: string };
+    cached = { audition_version: pkg.version, git_commit: readGitCommit(), node: process.version, host: hostname() };
+  }
+  return cached;
+}
+
+/** A readable, sortable, unique run id: 20261122T101500Z-4o.t0-7-3fa9. */
+export function newRunId(laneSlug: string, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${laneSlug}-${Math.random().toString(16).slice(2, 6)}`;
+}

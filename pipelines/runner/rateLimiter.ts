@@ -1,0 +1,96 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface RateLimit {
+  requestsPerMinute?: number;
+  tokensPerMinute?: number;
+  /** The provider's window; 60 s for every real provider, shorter in tests and benchmarks. */
+  windowMs?: number;
+}
+
+interface Entry {
+  at: number;
+  tokens: number;
+}
+
+/**
+ * A sliding-window limiter on requests and tokens per window. It is at least as
+ * strict as the provider's own window: a request is admitted only when the
+ * oldest request in the window left it `marginMs` ago, because the server stamps
+ * a request when it arrives, later than we do.
+ */
+export class SlidingWindowLimiter {
+  private readonly entries: Entry[] = [];
+  private head = 0;
+  private tokensInWindow = 0;
+  private pausedUntil = 0;
+  private readonly windowMs: number;
+  private readonly marginMs: number;
+
+  constructor(private readonly limit: RateLimit) {
+    this.windowMs = limit.windowMs ?? 60_000;
+    this.marginMs = Math.min(250, Math.max(5, this.windowMs * 0.01));
+  }
+
+  /** Waits until one request with about `tokens` tokens fits in the window, then records it. Returns a handle to correct the token count later. */
+  async acquire(tokens: number, signal?: AbortSignal): Promise<Entry> {
+    for (;;) {
+      signal?.throwIfAborted();
+      const now = Date.now();
+      const wait = this.waitFor(now, tokens);
+      if (wait <= 0) {
+        const entry = { at: now, tokens };
+        this.entries.push(entry);
+        this.tokensInWindow += tokens;
+        return entry;
+      }
+      await sleep(wait, undefined, signal === undefined ? undefined : { signal });
+    }
+  }
+
+  /** Replaces an estimate with the tokens the provider actually counted. */
+  settle(entry: Entry, actualTokens: number): void {
+    if (this.entries.indexOf(entry, this.head) === -1) return;
+    this.tokensInWindow += actualTokens - entry.tokens;
+    entry.tokens = actualTokens;
+  }
+
+  /** After a 429, admit nothing until the provider said it is ready. */
+  pauseFor(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+  }
+
+  private evict(now: number): void {
+    const horizon = now - this.windowMs - this.marginMs;
+    while (this.head < this.entries.length && this.entries[this.head].at <= horizon) {
+      this.tokensInWindow -= this.entries[this.head].tokens;
+      this.head++;
+    }
+    if (this.head > 1024 && this.head * 2 > this.entries.length) {
+      this.entries.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+
+  /** Milliseconds until a request of `tokens` may go, or ≤ 0 when it may go now. */
+  private waitFor(now: number, tokens: number): number {
+    this.evict(now);
+    let wait = this.pausedUntil - now;
+    const inWindow = this.entries.length - this.head;
+    const rpm = this.limit.requestsPerMinute;
+    if (rpm !== undefined && inWindow >= rpm) {
+      const oldest = this.entries[this.head + inWindow - rpm];
+      wait = Math.max(wait, oldest.at + this.windowMs + this.marginMs - now + 1);
+    }
+    const tpm = this.limit.tokensPerMinute;
+    if (tpm !== undefined && this.tokensInWindow + tokens > tpm && inWindow > 0) {
+      let excess = this.tokensInWindow + tokens - tpm;
+      for (let i = this.head; i < this.entries.length && excess > 0; i++) {
+        excess -= this.entries[i].tokens;
+        wait = Math.max(wait, this.entries[i].at + this.windowMs + this.marginMs - now + 1);
+      }
+    }
+    return wait;
+  }
+}
+
+export type { Entry as LimiterEntry };

@@ -1,0 +1,58 @@
+/** An evidence passage an MCQ item's answer can be cited from. */
+export interface EvidencePassage {
+  id: string;
+  text: string;
+}
+
+export interface McqOption {
+  key: string;
+  text: string;
+  /** A PRO card: a short (≤ 15 tokens) argument for this option, cited first when it is chosen. */
+  pro?: string;
+}
+
+export interface McqItem {
+  kind: 'mcq';
+  id: string;
+  /** Items that share a passage or template; the statistics cluster on it. */
+  cluster: string | null;
+  question: string;
+  options: McqOption[];
+  /** The gold option's key. */
+  answer: string;
+  evidence: EvidencePassage[];
+  tags: string[];
+}
+
+export interface RubricCriterion {
+  id: string;
+  description: string;
+  max: number;
+}
+
+export interface Rubric {
+  author: string;
+  status: 'accepted' | 'draft' | 'rejected';
+  created_at: string;
+  criteria: RubricCriterion[];
+}
+
+export interface PromptItem {
+  kind: 'prompt';
+  id: string;
+  cluster: string | null;
+  system?: string;
+  /** The context package the answer must use. */
+  context: string;
+  prompt: string;
+  rubrics: Rubric[];
+}
+
+export type SuiteItem = McqItem | PromptItem;
+
+export interface Suite {
+  name: string;
+  path: string;
+  sha256: string;
+  items: SuiteItem[];
+}
