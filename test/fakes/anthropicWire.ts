@@ -1,0 +1,153 @@
+import { createHash } from 'node:crypto';
+import type { OutgoingHttpHeaders } from 'node:http';
+import type { Completion } from './completion.ts';
+import { formatRetryAfter } from './faults.ts';
+import { jsonReply, splitForStream } from './http.ts';
+import type { Reply } from './http.ts';
+import type { LimitState, RateLimitVerdict } from './rateLimit.ts';
+
+export type AnthropicErrorType =
+  | 'invalid_request_error'
+  | 'authentication_error'
+  | 'permission_error'
+  | 'not_found_error'
+  | 'request_too_large'
+  | 'rate_limit_error'
+  | 'api_error'
+  | 'overloaded_error';
+
+// https://docs.claude.com/en/api/errors: every error body has this shape.
+export function anthropicError(
+  status: number,
+  type: AnthropicErrorType,
+  message: string,
+  requestId: string,
+  headers: OutgoingHttpHeaders,
+): Reply {
+  return jsonReply(status, { type: 'error', error: { type, message }, request_id: requestId }, headers);
+}
+
+/** The error type Anthropic uses for a status code. */
+export function errorTypeFor(status: number): AnthropicErrorType {
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 404) return 'not_found_error';
+  if (status === 413) return 'request_too_large';
+  if (status === 429) return 'rate_limit_error';
+  if (status === 529) return 'overloaded_error';
+  if (status >= 500) return 'api_error';
+  return 'invalid_request_error';
+}
+
+export function stockMessage(status: number): string {
+  if (status === 429) return 'Number of requests has exceeded your rate limit (https://docs.claude.com/en/api/rate-limits).';
+  if (status === 529) return 'Overloaded';
+  if (status >= 500) return 'Internal server error';
+  return `Injected error ${status}`;
+}
+
+// https://docs.claude.com/en/api/rate-limits#response-headers: resets are RFC 3339 instants.
+export function anthropicRateHeaders(verdict: RateLimitVerdict | undefined): OutgoingHttpHeaders {
+  if (verdict === undefined) return {};
+  const headers: OutgoingHttpHeaders = {};
+  const now = Date.now();
+  const put = (kind: string, state: LimitState | undefined) => {
+    if (state === undefined) return;
+    headers[`anthropic-ratelimit-${kind}-limit`] = String(state.limit);
+    headers[`anthropic-ratelimit-${kind}-remaining`] = String(state.remaining);
+    headers[`anthropic-ratelimit-${kind}-reset`] = new Date(now + state.resetMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  };
+  put('requests', verdict.requests);
+  put('tokens', verdict.tokens);
+  if (!verdict.allowed) Object.assign(headers, formatRetryAfter(verdict.retryAfterMs, false));
+  return headers;
+}
+
+export interface MessageParts {
+  readonly id: string;
+  readonly model: string;
+  readonly inputTokens: number;
+  readonly cacheReadTokens: number;
+  readonly cacheWriteTokens: number;
+  readonly thinking: boolean;
+  readonly completion: Completion;
+}
+
+function usageOf(parts: MessageParts, outputTokens: number): Record<string, unknown> {
+  return {
+    input_tokens: parts.inputTokens,
+    cache_creation_input_tokens: parts.cacheWriteTokens,
+    cache_read_input_tokens: parts.cacheReadTokens,
+    cache_creation: { ephemeral_5m_input_tokens: parts.cacheWriteTokens, ephemeral_1h_input_tokens: 0 },
+    output_tokens: outputTokens,
+    output_tokens_details: parts.thinking ? { thinking_tokens: parts.completion.reasoningTokens } : null,
+    service_tier: 'standard',
+  };
+}
+
+function stopReason(completion: Completion): string {
+  if (completion.stop === 'length') return 'max_tokens';
+  return completion.stop === 'stop_sequence' ? 'stop_sequence' : 'end_turn';
+}
+
+function signatureOf(thinking: string): string {
+  return createHash('sha256').update(thinking).digest('base64');
+}
+
+/** The non-streaming Message object. */
+export function messageObject(parts: MessageParts): Record<string, unknown> {
+  const { completion } = parts;
+  const content: unknown[] = [];
+  if (parts.thinking) {
+    content.push({ type: 'thinking', thinking: completion.reasoning, signature: signatureOf(completion.reasoning) });
+  }
+  if (completion.text !== '' || !parts.thinking) content.push({ type: 'text', text: completion.text });
+  return {
+    id: parts.id,
+    type: 'message',
+    role: 'assistant',
+    model: parts.model,
+    content,
+    stop_reason: stopReason(completion),
+    stop_sequence: completion.stopSequence,
+    usage: usageOf(parts, completion.outputTokens),
+  };
+}
+
+function event(type: string, data: Record<string, unknown>): string {
+  return `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+}
+
+/** The SSE body of a streamed message, in the order the API sends events. */
+export function messageStream(parts: MessageParts): string {
+  const { completion } = parts;
+  const startUsage = { ...usageOf(parts, 1), output_tokens_details: parts.thinking ? { thinking_tokens: 0 } : null };
+  const start = { ...messageObject(parts), content: [], stop_reason: null, stop_sequence: null, usage: startUsage };
+  let body = event('message_start', { message: start });
+  let index = 0;
+  if (parts.thinking) {
+    body += event('content_block_start', { index, content_block: { type: 'thinking', thinking: '', signature: '' } });
+    body += event('ping', {});
+    for (const piece of splitForStream(completion.reasoning)) {
+      body += event('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: piece } });
+    }
+    const signature = signatureOf(completion.reasoning);
+    body += event('content_block_delta', { index, delta: { type: 'signature_delta', signature } });
+    body += event('content_block_stop', { index });
+    index++;
+  }
+  if (completion.text !== '' || !parts.thinking) {
+    body += event('content_block_start', { index, content_block: { type: 'text', text: '' } });
+    if (index === 0) body += event('ping', {});
+    for (const piece of splitForStream(completion.text)) {
+      body += event('content_block_delta', { index, delta: { type: 'text_delta', text: piece } });
+    }
+    body += event('content_block_stop', { index });
+  }
+  const { service_tier: _tier, cache_creation: _creation, ...deltaUsage } = usageOf(parts, completion.outputTokens);
+  body += event('message_delta', {
+    delta: { stop_reason: stopReason(completion), stop_sequence: completion.stopSequence },
+    usage: deltaUsage,
+  });
+  return body + event('message_stop', {});
+}
