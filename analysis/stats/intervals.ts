@@ -1,0 +1,71 @@
+// Confidence intervals for a rate (Wilson score) and for a mean (Student t), plus the shared t-interval helper.
+//
+// When the spread cannot be estimated (fewer than two values, or fewer than two clusters) the standard error is NaN
+// and the interval is (−Infinity, Infinity): "no information" rather than a falsely narrow or missing interval, so
+// that a lane with too little data ties with every other lane in rankWithTies instead of winning or vanishing.
+
+import { normalQuantile } from './normal.ts';
+import { tQuantile } from './student-t.ts';
+
+/** A rate with its confidence interval. */
+export interface RateInterval {
+  rate: number;
+  lo: number;
+  hi: number;
+}
+
+/** A mean with its standard error, t-interval, degrees of freedom and number of values. */
+export interface MeanInterval {
+  mean: number;
+  se: number;
+  lo: number;
+  hi: number;
+  df: number;
+  n: number;
+}
+
+/** Throws a RangeError unless confidence is strictly between 0 and 1. */
+export function assertConfidence(confidence: number): void {
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be between 0 and 1 (exclusive), got ${confidence}`);
+}
+
+/** Returns mean ± t(df) · se as {lo, hi}; (−Infinity, Infinity) when df is not positive (see module note). */
+export function computeTBounds(mean: number, se: number, df: number, confidence: number): { lo: number; hi: number } {
+  if (!(df > 0)) return { lo: Number.NEGATIVE_INFINITY, hi: Number.POSITIVE_INFINITY };
+  const half = -tQuantile((1 - confidence) / 2, df) * se;
+  return { lo: mean - half, hi: mean + half };
+}
+
+/** Returns the Wilson score interval for successes out of n (no continuity correction); n = 0 gives rate NaN, [0, 1]. */
+export function wilsonInterval(successes: number, n: number, confidence = 0.95): RateInterval {
+  assertConfidence(confidence);
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`n must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(successes) || successes < 0 || successes > n) {
+    throw new RangeError(`successes must be an integer between 0 and n=${n}, got ${successes}`);
+  }
+  if (n === 0) return { rate: Number.NaN, lo: 0, hi: 1 };
+  const rate = successes / n;
+  const z = -normalQuantile((1 - confidence) / 2);
+  const z2 = z * z;
+  const denominator = 1 + z2 / n;
+  const center = (rate + z2 / (2 * n)) / denominator;
+  const half = (z / denominator) * Math.sqrt((rate * (1 - rate)) / n + z2 / (4 * n * n));
+  // At 0 and n successes the bound is exactly 0 or 1; the formula would give it only up to rounding.
+  return {
+    rate,
+    lo: successes === 0 ? 0 : Math.max(0, center - half),
+    hi: successes === n ? 1 : Math.min(1, center + half),
+  };
+}
+
+/** Returns the mean of values with its standard error and Student t interval on n − 1 degrees of freedom. */
+export function meanInterval(values: readonly number[], confidence = 0.95): MeanInterval {
+  assertConfidence(confidence);
+  const n = values.length;
+  const mean = n === 0 ? Number.NaN : values.reduce((sum, v) => sum + v, 0) / n;
+  let squares = 0;
+  for (const v of values) squares += (v - mean) * (v - mean);
+  const se = n < 2 ? Number.NaN : Math.sqrt(squares / (n - 1) / n);
+  const df = Math.max(n - 1, 0);
+  return { mean, se, ...computeTBounds(mean, se, df, confidence), df, n };
+}
