@@ -17,6 +17,8 @@ export type Fault =
   | { readonly kind: 'delay'; readonly ms: number }
   /** Send headers and half the body, then destroy the socket. */
   | { readonly kind: 'truncate' }
+  /** Send headers and half the body, then go quiet with the socket open (a stalled stream). */
+  | { readonly kind: 'stall' }
   /** Destroy the socket without a response. */
   | { readonly kind: 'reset' };
 

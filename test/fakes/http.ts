@@ -123,7 +123,8 @@ export async function startFake<O extends FakeServerOptions>(provider: Provider<
       const message = error instanceof Error ? error.message : String(error);
       reply = provider.statusReply({ kind: 'status', status: 500, message }, exchange);
     }
-    if (fault?.kind === 'truncate') return sendHalf(res, reply);
+    if (fault?.kind === 'truncate') return sendHalf(res, reply, true);
+    if (fault?.kind === 'stall') return sendHalf(res, reply, false);
     send(res, reply, counted);
   };
 
@@ -202,13 +203,16 @@ function isGone(res: ServerResponse): boolean {
   return res.destroyed || res.socket === null || res.socket.destroyed;
 }
 
-function sendHalf(res: ServerResponse, reply: Reply): void {
+/** Half the body, then a destroyed socket (`cut`) or silence until the client leaves or the server closes. */
+function sendHalf(res: ServerResponse, reply: Reply, cut: boolean): void {
   if (isGone(res)) return;
   const full = Buffer.from(reply.body, 'utf8');
   const headers = { ...reply.headers };
   if (!isStreamed(headers)) headers['content-length'] = String(full.length);
   res.writeHead(reply.status, headers);
-  res.write(full.subarray(0, Math.floor(full.length / 2)), () => res.socket?.destroy());
+  res.write(full.subarray(0, Math.floor(full.length / 2)), () => {
+    if (cut) res.socket?.destroy();
+  });
 }
 
 /** SSE and NDJSON replies go out chunked, so cutting them shows up mid-stream. */

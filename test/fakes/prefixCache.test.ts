@@ -43,4 +43,16 @@ test('chainPrefixes keys depend on every earlier part and the scope', () => {
   assert.equal(a.map((prefix) => prefix.tokens), [1, 2]);
 });
 
+
+test('with writeDelayMs, a prefix is readable only after its writer’s prefill', () => {
+  let now = 1000;
+  const cache = new PrefixCache({ ttlMs: 10_000, minTokens: 10, writeDelayMs: 50 }, () => now);
+  const prefix = [{ key: 'p', tokens: 100 }];
+  assert.is(cache.use(prefix, prefix).readTokens, 0);
+  now += 10;
+  assert.is(cache.use(prefix, prefix).readTokens, 0, 'a concurrent sibling misses');
+  now += 50;
+  assert.is(cache.use(prefix, prefix).readTokens, 100, 'after the prefill it hits');
+});
+
 test.run();

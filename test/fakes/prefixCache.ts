@@ -5,6 +5,11 @@ export interface CacheOptions {
   readonly ttlMs: number;
   /** Prefixes shorter than this are never cached. Default 1024, both providers' minimum. */
   readonly minTokens?: number;
+  /**
+   * A new entry becomes readable only this long after the request that wrote it (its prefill),
+   * as on real providers: concurrent siblings of a cold prefix all miss. Default 0.
+   */
+  readonly writeDelayMs?: number;
 }
 
 /** A cacheable prefix: a key for its exact content and its cumulative token count. */
@@ -31,12 +36,15 @@ export class PrefixCache {
   readonly #ttlMs: number;
   readonly #minTokens: number;
   readonly #now: () => number;
+  readonly #writeDelayMs: number;
   #expiries = new Map<string, number>();
+  #readyAt = new Map<string, number>();
   #sweepAt = SWEEP_ABOVE_ENTRIES;
 
   constructor(options: CacheOptions, now: () => number = Date.now) {
     this.#ttlMs = options.ttlMs;
     this.#minTokens = options.minTokens ?? 1024;
+    this.#writeDelayMs = options.writeDelayMs ?? 0;
     this.#now = now;
   }
 
@@ -55,25 +63,38 @@ export class PrefixCache {
     }
     if (this.#expiries.size >= this.#sweepAt) this.#sweep(now);
     for (const prefix of stores) {
-      if (prefix.tokens >= this.#minTokens) this.#expiries.set(prefix.key, now + this.#ttlMs);
+      if (prefix.tokens < this.#minTokens) continue;
+      if (this.#writeDelayMs > 0 && !this.#isLive(prefix.key, now) && !this.#readyAt.has(prefix.key)) this.#readyAt.set(prefix.key, now + this.#writeDelayMs);
+      this.#expiries.set(prefix.key, now + this.#ttlMs);
     }
     return { readTokens, writeTokens: Math.max(0, last.tokens - readTokens) };
   }
 
   clear(): void {
     this.#expiries = new Map();
+    this.#readyAt = new Map();
   }
 
   #isLive(key: string, now: number): boolean {
     const expiry = this.#expiries.get(key);
     if (expiry === undefined) return false;
+    const ready = this.#readyAt.get(key);
+    if (ready !== undefined) {
+      if (ready > now) return false;
+      this.#readyAt.delete(key);
+    }
     if (expiry > now) return true;
     this.#expiries.delete(key);
     return false;
   }
 
   #sweep(now: number): void {
-    for (const [key, expiry] of this.#expiries) if (expiry <= now) this.#expiries.delete(key);
+    for (const [key, expiry] of this.#expiries) {
+      if (expiry <= now) {
+        this.#expiries.delete(key);
+        this.#readyAt.delete(key);
+      }
+    }
     this.#sweepAt = Math.max(SWEEP_ABOVE_ENTRIES, this.#expiries.size * 2);
   }
 }

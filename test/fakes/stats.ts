@@ -5,7 +5,7 @@ export function emptyStats(): FakeStats {
     requests: 0,
     byStatus: {},
     rateLimited: 0,
-    faults: { status: 0, hang: 0, delay: 0, truncate: 0, reset: 0 },
+    faults: { status: 0, hang: 0, delay: 0, truncate: 0, stall: 0, reset: 0 },
     cacheReads: 0,
     cacheWrites: 0,
     cachedTokens: 0,

@@ -1,0 +1,173 @@
+import OpenAI, { type ClientOptions } from 'openai';
+import type { Lane, ProviderName } from '../lanes/lane.ts';
+import type { TokenCounts } from '../runlog/types.ts';
+import { ClientCache } from './clientCache.ts';
+import { readApiKey, type KeySource } from './credentials.ts';
+import { withDeadline } from './deadline.ts';
+import { toProviderError } from './errors.ts';
+import type { ChatRequest, ChatResponse, ProviderAdapter } from './provider.ts';
+
+/** How a server reads the Chat Completions body: which dials it takes and where. */
+export interface ChatCompletionsDialect {
+  /**
+   * OpenAI deprecated max_tokens for max_completion_tokens, which every current OpenAI chat model takes
+   * (https://platform.openai.com/docs/api-reference/chat/create#chat-create-max_tokens); compatible servers
+   * document max_tokens.
+   */
+  maxTokensField: 'max_completion_tokens' | 'max_tokens';
+  /** OpenAI reasoning model: reasoning_effort, and no temperature, top_p, penalties or seed. */
+  reasoning: boolean;
+  /** min_p, top_k and repetition_penalty go in the body (vLLM, OpenRouter, Together take them as extra fields). */
+  extendedSampling: boolean;
+}
+
+/** One server family that speaks Chat Completions: OpenAI itself, or an OpenAI-compatible backend. */
+export interface ChatCompletionsEndpoint {
+  readonly name: ProviderName;
+  /** Names the endpoint in error messages, e.g. `openai-compatible/deepseek`. */
+  label(lane: Lane): string;
+  /** The base URL the SDK appends /chat/completions to. */
+  baseURL(lane: Lane): string;
+  keySource(lane: Lane): KeySource;
+  dialect(lane: Lane): ChatCompletionsDialect;
+  /** Client options beyond base URL and key (OpenAI's organization and project). */
+  clientOptions?: Partial<ClientOptions>;
+}
+
+/** The Chat Completions body for a lane and request: the lane's dials, nothing for unset ones. */
+export function buildChatCompletionBody(lane: Lane, request: ChatRequest, dialect: ChatCompletionsDialect): Record<string, unknown> {
+  const { dials } = lane;
+  const body: Record<string, unknown> = { model: lane.model, messages: request.messages.map(({ role, content }) => ({ role, content })) };
+  const put = (field: string, value: unknown): void => {
+    if (value !== undefined) body[field] = value;
+  };
+  if (!dialect.reasoning) {
+    put('temperature', dials.temperature);
+    put('top_p', dials.top_p);
+    put('frequency_penalty', dials.frequency_penalty);
+    put('presence_penalty', dials.presence_penalty);
+    put('seed', dials.seed ?? request.seed);
+  }
+  if (dialect.extendedSampling) {
+    put('top_k', dials.top_k);
+    put('min_p', dials.min_p);
+    put('repetition_penalty', dials.repetition_penalty);
+  }
+  // The lane rules let only OpenAI reasoning models and compatible backends (DeepSeek, OpenRouter …) set it.
+  put('reasoning_effort', dials.reasoning_effort);
+  put(dialect.maxTokensField, request.maxOutputTokens ?? dials.max_output_tokens);
+  if (request.json === true) body['response_format'] = { type: 'json_object' };
+  if (request.stream === true) {
+    body['stream'] = true;
+    body['stream_options'] = { include_usage: true };
+  }
+  return body;
+}
+
+/** Usage fields some compatible servers add next to (or instead of) OpenAI's prompt_tokens_details. */
+interface CompatibleUsage {
+  /** DeepSeek: https://api-docs.deepseek.com/guides/kv_cache */
+  prompt_cache_hit_tokens?: number;
+  /** Moonshot (Kimi): https://platform.moonshot.ai/docs/api/chat */
+  cached_tokens?: number;
+}
+
+/**
+ * Token counts from a Chat Completions usage object. prompt_tokens already includes cached tokens, so
+ * prompt is taken as is; Chat Completions servers bill no cache writes.
+ */
+export function tokensFromUsage(usage: (OpenAI.CompletionUsage & CompatibleUsage) | null | undefined): TokenCounts {
+  if (usage === null || usage === undefined) return { prompt: 0, completion: 0, cached_read: 0, cache_write: 0, reasoning: 0 };
+  return {
+    prompt: usage.prompt_tokens ?? 0,
+    completion: usage.completion_tokens ?? 0,
+    cached_read: usage.prompt_tokens_details?.cached_tokens ?? usage.prompt_cache_hit_tokens ?? usage.cached_tokens ?? 0,
+    cache_write: 0,
+    reasoning: usage.completion_tokens_details?.reasoning_tokens ?? 0,
+  };
+}
+
+function responseFromCompletion(completion: OpenAI.ChatCompletion): ChatResponse {
+  const choice = completion.choices[0];
+  return { text: choice?.message.content ?? '', finishReason: choice?.finish_reason ?? null, tokens: tokensFromUsage(completion.usage), ttftMs: null };
+}
+
+/** Deltas as compatible servers stream them: reasoning text arrives before content (DeepSeek, vLLM, OpenRouter). */
+type StreamDelta = OpenAI.ChatCompletionChunk.Choice.Delta & { reasoning_content?: string | null; reasoning?: string | null };
+/** Moonshot puts the final usage inside the last choice instead of the chunk. */
+type StreamChoice = OpenAI.ChatCompletionChunk.Choice & { usage?: OpenAI.CompletionUsage | null };
+
+/** Reads a stream to the end; time to first token is the first delta with text, reasoning included. */
+async function readStream(stream: AsyncIterable<OpenAI.ChatCompletionChunk>, startedAt: number): Promise<ChatResponse> {
+  let text = '';
+  let finishReason: string | null = null;
+  let usage: OpenAI.CompletionUsage | null | undefined;
+  let ttftMs: number | null = null;
+  for await (const chunk of stream) {
+    const choice = chunk.choices[0] as StreamChoice | undefined;
+    const delta = choice?.delta as StreamDelta | undefined;
+    if (ttftMs === null && [delta?.content, delta?.reasoning_content, delta?.reasoning].some((s) => typeof s === 'string' && s !== '')) {
+      ttftMs = Math.round(performance.now() - startedAt);
+    }
+    text += delta?.content ?? '';
+    finishReason = choice?.finish_reason ?? finishReason;
+    usage = chunk.usage ?? choice?.usage ?? usage;
+  }
+  return { text, finishReason, tokens: tokensFromUsage(usage), ttftMs };
+}
+
+/** The URL a Chat Completions request goes to. */
+function completionsURL(baseURL: string): string {
+  return `${baseURL.replace(/\/+$/, '')}/chat/completions`;
+}
+
+/** An adapter over the official openai SDK for any endpoint that speaks Chat Completions. */
+export function createChatCompletionsAdapter(endpoint: ChatCompletionsEndpoint, env: NodeJS.ProcessEnv): ProviderAdapter {
+  const clients = new ClientCache<OpenAI>();
+  const clientFor = (baseURL: string, apiKey: string | null): OpenAI =>
+    clients.get(baseURL, apiKey, () =>
+      new OpenAI({
+        baseURL,
+        // The SDK insists on a key; for a keyless server (vLLM, local) it gets a placeholder whose header is removed.
+        apiKey: apiKey ?? 'no-key',
+        ...(apiKey === null ? { defaultHeaders: { Authorization: null } } : {}),
+        // Retries belong to the scheduler, which honours Retry-After across all requests.
+        maxRetries: 0,
+        // Nothing from process.env: the adapter's env decides, and OpenAI's own headers never go to another server.
+        adminAPIKey: null,
+        organization: null,
+        project: null,
+        webhookSecret: null,
+        ...endpoint.clientOptions,
+      }));
+
+  return {
+    name: endpoint.name,
+    buildRequest(lane, request) {
+      return { url: completionsURL(endpoint.baseURL(lane)), body: buildChatCompletionBody(lane, request, endpoint.dialect(lane)) };
+    },
+    async send(lane, request, options) {
+      const apiKey = readApiKey(env, lane, endpoint.keySource(lane));
+      const client = clientFor(endpoint.baseURL(lane), apiKey);
+      const body = buildChatCompletionBody(lane, request, endpoint.dialect(lane));
+      return withDeadline(options, async (deadline) => {
+        const requestOptions = { signal: deadline.signal, timeout: options.timeoutMs, maxRetries: 0 };
+        const startedAt = performance.now();
+        try {
+          if (request.stream === true) {
+            const stream = await client.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsStreaming, requestOptions);
+            const response = await readStream(stream, startedAt);
+            deadline.throwIfAborted();
+            return response;
+          }
+          return responseFromCompletion(await client.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, requestOptions));
+        } catch (error) {
+          throw toProviderError(error, { provider: endpoint.label(lane), env, apiKey, deadline });
+        }
+      });
+    },
+    async close() {
+      clients.clear();
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import type { Lane } from '../lanes/lane.ts';
+import { ProviderError } from './provider.ts';
+
+/** Where a lane's API key comes from, and whether the endpoint works without one. */
+export interface KeySource {
+  /** The environment variable; undefined for an endpoint that takes no key. */
+  variable: string | undefined;
+  required: boolean;
+}
+
+/**
+ * The API key for a lane, or null when the endpoint takes none. A required key that is unset is an
+ * `auth` ProviderError naming the variable, thrown before anything is sent.
+ */
+export function readApiKey(env: NodeJS.ProcessEnv, lane: Lane, source: { variable: string; required: true }): string;
+export function readApiKey(env: NodeJS.ProcessEnv, lane: Lane, source: KeySource): string | null;
+export function readApiKey(env: NodeJS.ProcessEnv, lane: Lane, source: KeySource): string | null {
+  if (source.variable === undefined) return null;
+  const value = env[source.variable];
+  if (value !== undefined && value.trim() !== '') return value.trim();
+  if (!source.required) return null;
+  return missingKey(lane, source.variable);
+}
+
+function missingKey(lane: Lane, variable: string): never {
+  const where = lane.backend === undefined ? lane.provider : `${lane.provider}/${lane.backend}`;
+  throw new ProviderError('auth', `${variable} is not set: the ${where} lane ${lane.slug} needs an API key in it (nothing was sent)`);
+}

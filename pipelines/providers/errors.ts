@@ -1,0 +1,174 @@
+import { redactText, secretValues } from '../../lib/secrets.ts';
+import type { ErrorKind } from '../runlog/types.ts';
+import type { Deadline } from './deadline.ts';
+import { ProviderError } from './provider.ts';
+
+/** What the classifier needs besides the error itself. */
+export interface FailureContext {
+  /** Names the endpoint in the message: `openai`, `openai-compatible/deepseek`, `anthropic`, `ollama`. */
+  provider: string;
+  /** The adapter's environment: every secret value in it is scrubbed from the message. */
+  env: NodeJS.ProcessEnv;
+  /** The key this request used, scrubbed too (it may come from a variable with an unusual name). */
+  apiKey?: string | null;
+  /** The request's deadline, which tells a timeout from the caller's abort. */
+  deadline?: Deadline;
+  /** Response headers, when the SDK's error does not carry them (ollama-js). */
+  headers?: Headers | null;
+}
+
+// https://platform.openai.com/docs/guides/error-codes and https://docs.anthropic.com/en/api/errors:
+// the error `type` in a body that arrives without an HTTP status (an error event inside a stream).
+const BODY_ERROR_KINDS: Readonly<Record<string, ErrorKind>> = {
+  rate_limit_error: 'rate_limit',
+  overloaded_error: 'server',
+  api_error: 'server',
+  server_error: 'server',
+  timeout_error: 'timeout',
+  authentication_error: 'auth',
+  permission_error: 'auth',
+  invalid_request_error: 'invalid_request',
+  not_found_error: 'invalid_request',
+  request_too_large: 'invalid_request',
+};
+
+/** Socket-level failures (Node and undici codes): the request may be sent again. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+  'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_ABORTED',
+]);
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+/** What Node's fetch throws when a connection fails ("fetch failed") or a body is cut off ("terminated"). */
+const FETCH_FAILURES = new Set(['fetch failed', 'terminated']);
+
+/** The kind of failure an HTTP status means. 402 (payment/credits) counts as auth: only the account owner can fix it. */
+export function kindForStatus(status: number): ErrorKind {
+  if (status === 429) return 'rate_limit';
+  if (status === 408) return 'timeout';
+  if (status === 401 || status === 402 || status === 403) return 'auth';
+  if (status >= 500) return 'server';
+  if (status >= 400) return 'invalid_request';
+  return 'unknown';
+}
+
+/**
+ * How long the provider asked us to wait: `retry-after-ms` (OpenAI), else `retry-after` in seconds or as
+ * an HTTP date (RFC 9110 §10.2.3). Null when there is no such header or it cannot be read.
+ */
+export function retryAfterMs(headers: Headers | null | undefined, now: number = Date.now()): number | null {
+  if (headers === null || headers === undefined) return null;
+  const ms = headers.get('retry-after-ms');
+  if (ms !== null && ms.trim() !== '' && Number.isFinite(Number(ms)) && Number(ms) >= 0) return Math.ceil(Number(ms));
+  const after = headers.get('retry-after');
+  if (after === null || after.trim() === '') return null;
+  const seconds = Number(after);
+  if (Number.isFinite(seconds)) return seconds >= 0 ? Math.ceil(seconds * 1000) : null;
+  const date = Date.parse(after);
+  return Number.isNaN(date) ? null : Math.max(0, date - now);
+}
+
+/**
+ * The one classifier: an SDK, fetch or network error → ProviderError with kind, HTTP status and
+ * Retry-After. Unparsable JSON in a 2xx body is `parse` (not retried: a server that answers garbage
+ * usually keeps doing so). Messages never carry a secret.
+ */
+export function toProviderError(error: unknown, context: FailureContext): ProviderError {
+  if (error instanceof ProviderError) return error;
+  const status = statusOf(error);
+  const headers = headersOf(error) ?? context.headers ?? null;
+  const kind = status !== null ? kindForStatus(status) : kindWithoutStatus(error, context.deadline);
+  const message = redactText(describe(error, context, status, kind), secretsOf(context));
+  return new ProviderError(kind, message, { httpStatus: status, retryAfterMs: retryAfterMs(headers), cause: error });
+}
+
+function kindWithoutStatus(error: unknown, deadline: Deadline | undefined): ErrorKind {
+  if (deadline?.timedOut === true) return 'timeout';
+  if (deadline?.callerAborted === true) return 'aborted';
+  const chain = causeChain(error);
+  if (chain.some((e) => namesOf(e).some((n) => n.includes('Timeout')) || TIMEOUT_CODES.has(codeOf(e)))) return 'timeout';
+  if (chain.some((e) => namesOf(e).some((n) => n === 'APIUserAbortError' || n === 'AbortError'))) return 'aborted';
+  const bodyKind = BODY_ERROR_KINDS[bodyErrorType(error) ?? ''];
+  if (bodyKind !== undefined) return bodyKind;
+  if (chain.some(isNetworkFailure)) return 'network';
+  if (chain.some((e) => e instanceof SyntaxError)) return 'parse';
+  // An SDK APIError with no status is an error the server sent inside a stream.
+  if (namesOf(error).includes('APIError')) return 'server';
+  return 'unknown';
+}
+
+function isNetworkFailure(error: unknown): boolean {
+  if (namesOf(error).includes('APIConnectionError')) return true;
+  if (NETWORK_CODES.has(codeOf(error))) return true;
+  return error instanceof TypeError && FETCH_FAILURES.has(error.message);
+}
+
+function describe(error: unknown, context: FailureContext, status: number | null, kind: ErrorKind): string {
+  const type = bodyErrorType(error);
+  const head = `${context.provider}${status === null ? '' : ` HTTP ${status}`}${type === null ? '' : ` ${type}`}`;
+  if (kind === 'timeout' && context.deadline?.timedOut === true) return `${head}: ${String(context.deadline.signal.reason?.message ?? 'timed out')}`;
+  const text = bodyMessage(error) ?? (error instanceof Error ? error.message : String(error));
+  const root = causeChain(error).at(-1);
+  const detail = root !== undefined && root !== error && root instanceof Error && root.message !== text ? ` (${root.message})` : '';
+  return `${head}: ${text}${detail}`;
+}
+
+function secretsOf(context: FailureContext): string[] {
+  const secrets = secretValues(context.env);
+  if (typeof context.apiKey === 'string' && context.apiKey.length > 0) secrets.push(context.apiKey);
+  return secrets.sort((a, b) => b.length - a.length);
+}
+
+function statusOf(error: unknown): number | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const { status, status_code: statusCode } = error as { status?: unknown; status_code?: unknown };
+  if (typeof status === 'number') return status;
+  // ollama-js ResponseError
+  if (typeof statusCode === 'number') return statusCode;
+  return null;
+}
+
+function headersOf(error: unknown): Headers | null {
+  const headers = typeof error === 'object' && error !== null ? (error as { headers?: unknown }).headers : undefined;
+  return headers instanceof Headers ? headers : null;
+}
+
+/** The `error` body an SDK error carries: Stainless `APIError.error`, or ollama-js's message string. */
+function bodyOf(error: unknown): unknown {
+  return typeof error === 'object' && error !== null ? (error as { error?: unknown }).error : undefined;
+}
+
+/** `error.type` from an error body (Anthropic nests it once more than OpenAI). */
+function bodyErrorType(error: unknown): string | null {
+  const body = bodyOf(error) as { type?: unknown; error?: { type?: unknown } } | undefined;
+  const type = typeof body?.error?.type === 'string' ? body.error.type : body?.type;
+  return typeof type === 'string' && type !== 'error' ? type : null;
+}
+
+function bodyMessage(error: unknown): string | null {
+  const body = bodyOf(error);
+  if (typeof body === 'string' && body !== '') return body;
+  const record = body as { message?: unknown; error?: { message?: unknown } } | undefined;
+  const message = record?.error?.message ?? record?.message;
+  return typeof message === 'string' && message !== '' ? message : null;
+}
+
+function causeChain(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let e: unknown = error; e !== undefined && e !== null && chain.length < 8; e = (e as { cause?: unknown }).cause) {
+    chain.push(e);
+    if (typeof e !== 'object') break;
+  }
+  return chain;
+}
+
+/** Error names as set and as declared: openai v6 leaves `name` as "Error" on its own classes. */
+function namesOf(error: unknown): string[] {
+  if (typeof error !== 'object' || error === null) return [];
+  const names = [(error as { name?: unknown }).name, error.constructor?.name];
+  return names.filter((n): n is string => typeof n === 'string');
+}
+
+function codeOf(error: unknown): string {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : '';
+}

@@ -1,0 +1,77 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createMemoryOutput } from '../../lib/output.ts';
+import type { Lane } from '../../pipelines/lanes/lane.ts';
+import { closeProviders, createProvider } from '../../pipelines/providers/index.ts';
+import { runLane, type RunSettings } from '../../pipelines/runner/engine.ts';
+import { readRunLog } from '../../pipelines/runlog/reader.ts';
+import { startFakeAnthropic, startFakeOllama, startFakeOpenAI, type FakeServer } from '../fakes/index.ts';
+import { echoTask, makeSuite } from '../helpers/engineKit.ts';
+import { makeTempDir } from '../helpers/tmp.ts';
+
+const SETTINGS: RunSettings = { replicates: 1, seed: 7, stage: 'smoke', concurrency: 1, maxRetries: 3, timeoutMs: 5000, task: { kind: 'echo' } };
+const ENV: NodeJS.ProcessEnv = { OPENAI_API_KEY: 'sk-test-engine-0000000000', ANTHROPIC_API_KEY: 'sk-ant-test-engine-000000', OPENROUTER_API_KEY: 'sk-or-test-engine-00000' };
+const RETRY_AFTER_MS = 200;
+
+interface Case {
+  start(): Promise<FakeServer>;
+  lane(url: string): Lane;
+}
+
+const CASES: Record<string, Case> = {
+  openai: {
+    start: () => startFakeOpenAI({ respond: () => ({ text: 'A' }) }),
+    lane: (url) => ({ slug: '4o-mini.t0', alias: '4o-mini', provider: 'openai', model: 'gpt-4o-mini', base_url: `${url}/v1`, dials: { temperature: 0 }, active: true, visible: true }),
+  },
+  'openai-compatible': {
+    start: () => startFakeOpenAI({ respond: () => ({ text: 'A' }), rejectTemperatureFor: null }),
+    lane: (url) => ({
+      slug: 'hermes.t1-1.min0-08', alias: 'hermes', provider: 'openai-compatible', backend: 'openrouter', model: 'nousresearch/hermes-4-70b', base_url: `${url}/v1`,
+      dials: { temperature: 1.1, min_p: 0.08 }, active: true, visible: true,
+    }),
+  },
+  anthropic: {
+    start: () => startFakeAnthropic({ respond: () => ({ text: 'A' }) }),
+    lane: (url) => ({ slug: 'sonnet.t0-5', alias: 'sonnet', provider: 'anthropic', model: 'claude-sonnet-4-6', base_url: url, dials: { temperature: 0.5, max_output_tokens: 256 }, active: true, visible: true }),
+  },
+  ollama: {
+    start: () => startFakeOllama({ respond: () => ({ text: 'A' }) }),
+    lane: (url) => ({ slug: 'llama.t0-7', alias: 'llama', provider: 'ollama', model: 'llama3.2', base_url: url, dials: { temperature: 0.7 }, active: true, visible: true }),
+  },
+};
+
+const test = suite('runLane through each provider adapter');
+
+test.after(async () => {
+  await closeProviders(ENV);
+});
+
+for (const [name, { start, lane: laneAt }] of Object.entries(CASES)) {
+  test(`${name}: a 429 with Retry-After from the server is retried after it, and the step ends ok with attempts = 2`, async () => {
+    const server = await start();
+    const { dir, cleanup } = makeTempDir();
+    try {
+      const lane = laneAt(server.url);
+      const adapter = await createProvider(lane, ENV);
+      assert.is(adapter.name, lane.provider);
+      server.inject({ kind: 'status', status: 429, retryAfterMs: RETRY_AFTER_MS });
+      const started = Date.now();
+      const result = await runLane({ lane, suite: makeSuite(1), task: echoTask, settings: SETTINGS, runsDir: dir, output: createMemoryOutput(), adapter });
+      const waited = Date.now() - started;
+      const [step] = (await readRunLog(result.path)).steps;
+      assert.is(step.status, 'ok');
+      assert.is(step.attempts, 2);
+      assert.is(step.error, null);
+      assert.is(step.evaluation?.correct, true);
+      assert.ok(step.tokens.prompt > 0 && step.tokens.completion > 0);
+      assert.is(server.stats.requests, 2);
+      assert.is(server.stats.rateLimited, 1);
+      assert.ok(waited >= RETRY_AFTER_MS, `waited ${waited} ms`);
+    } finally {
+      cleanup();
+      await server.close();
+    }
+  });
+}
+
+test.run();
