@@ -154,12 +154,12 @@ export function createAdapter(env: NodeJS.ProcessEnv): ProviderAdapter {
         const startedAt = performance.now();
         try {
           if (request.stream === true) {
-            const stream = await client.messages.create(body as unknown as Anthropic.MessageCreateParamsStreaming, requestOptions);
+            const stream = await warnOnce(() => client.messages.create(body as unknown as Anthropic.MessageCreateParamsStreaming, requestOptions));
             const response = await readStream(stream, startedAt);
             deadline.throwIfAborted();
             return response;
           }
-          return responseFromMessage(await client.messages.create(body as unknown as Anthropic.MessageCreateParamsNonStreaming, requestOptions));
+          return responseFromMessage(await warnOnce(() => client.messages.create(body as unknown as Anthropic.MessageCreateParamsNonStreaming, requestOptions)));
         } catch (error) {
           throw toProviderError(error, { provider: 'anthropic', env, apiKey, deadline });
         }
@@ -169,4 +169,26 @@ export function createAdapter(env: NodeJS.ProcessEnv): ProviderAdapter {
       clients.clear();
     },
   };
+}
+
+const warned = new Set<string>();
+
+/**
+ * The SDK console.warns on every create() for deprecated models and thinking modes,
+ * synchronously before it returns its promise; a sweep would print it thousands of
+ * times. Each distinct warning is shown once.
+ */
+function warnOnce<T>(create: () => T): T {
+  const original = console.warn;
+  console.warn = (...args: unknown[]): void => {
+    const text = args.map(String).join(' ');
+    if (warned.has(text)) return;
+    warned.add(text);
+    original(...args);
+  };
+  try {
+    return create();
+  } finally {
+    console.warn = original;
+  }
 }

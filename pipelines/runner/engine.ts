@@ -63,6 +63,8 @@ export interface RunLaneOptions {
   prices?: PriceTable;
   /** How long in-flight steps may finish after a stop before they are abandoned. */
   graceMs?: number;
+  /** false (--no-cache): no warm-up ordering and no cache markers on requests. */
+  cacheAware?: boolean;
 }
 
 export interface RunResult {
@@ -81,6 +83,9 @@ interface PlannedStep {
   replicate: number;
   index: number;
 }
+
+/** A Retry-After longer than this means a quota, not a burst: the step fails instead of sleeping for hours. */
+const MAX_RETRY_AFTER_MS = 5 * 60_000;
 
 /** Thrown inside a step when the run is stopping; the step is abandoned, not logged, and runs again on resume. */
 class StepAbandoned extends Error {}
@@ -112,7 +117,8 @@ function planSteps(items: SuiteItem[], replicates: number): PlannedStep[] {
 }
 
 /** Groups steps by the task's context key (warm-up first); sequential tasks get one group, replicate-major. */
-function groupSteps(task: Task, steps: PlannedStep[]): PlannedStep[][] {
+function groupSteps(task: Task, steps: PlannedStep[], cacheAware: boolean): PlannedStep[][] {
+  if (!cacheAware && task.sequential !== true) return steps.map((s) => [s]);
   if (task.sequential === true) return [[...steps].sort((a, b) => a.replicate - b.replicate || a.index - b.index)];
   const groups = new Map<string, PlannedStep[]>();
   for (const step of steps) {
@@ -241,7 +247,9 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
         attempts++;
         const sendStart = Date.now();
         try {
-          const response = await options.adapter.send(lane, { ...request, seed: request.seed ?? seed }, { signal: requests.signal, timeoutMs: settings.timeoutMs });
+          const sent: ChatRequest = { ...request, seed: request.seed ?? seed };
+          if (options.cacheAware === false) delete sent.cachePrefix;
+          const response = await options.adapter.send(lane, sent, { signal: requests.signal, timeoutMs: settings.timeoutMs });
           latency += Date.now() - sendStart;
           if (entry !== null) limiter?.settle(entry, response.tokens.prompt + response.tokens.completion);
           const spent = price === null ? 0 : costOf(price, response.tokens);
@@ -260,6 +268,9 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
           const failure = asProviderError(error);
           if (failure.kind === 'rate_limit' && failure.retryAfterMs !== null) limiter?.pauseFor(failure.retryAfterMs);
           if (!failure.retryable || attempt > settings.maxRetries || stopping !== null) throw failure;
+          if (failure.retryAfterMs !== null && failure.retryAfterMs > MAX_RETRY_AFTER_MS) {
+            throw new ProviderError(failure.kind, `${failure.message} (the provider asked to wait ${Math.round(failure.retryAfterMs / 1000)} s, more than the ${MAX_RETRY_AFTER_MS / 1000} s a run waits; a quota is likely exhausted)`, { httpStatus: failure.httpStatus, retryAfterMs: failure.retryAfterMs });
+          }
           const delay = backoffDelayMs(attempt, failure.retryAfterMs);
           output.debug(`${lane.slug} ${step.item.id}#${step.replicate}: ${failure.kind} (${failure.message}); retry ${attempt}/${settings.maxRetries} in ${delay} ms`);
           const backoffStart = Date.now();
@@ -313,7 +324,7 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
       queueSteps = todo.slice(1);
     }
     if (verifyFailure === null) {
-      const queue = new CacheAwareQueue(groupSteps(task, queueSteps));
+      const queue = new CacheAwareQueue(groupSteps(task, queueSteps, options.cacheAware !== false));
       const workers = task.sequential === true ? 1 : Math.max(1, settings.concurrency);
       const work = async (): Promise<void> => {
         while (stopping === null) {

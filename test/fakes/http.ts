@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
@@ -58,6 +59,8 @@ export async function startFake<O extends FakeServerOptions>(provider: Provider<
   const log = new RequestLog(options.record);
   const faults = new FaultQueue();
   const closing = new AbortController();
+  // every delayed request listens for close; hundreds may wait at once
+  setMaxListeners(0, closing.signal);
   const idPrefix = randomBytes(6).toString('hex');
   let sequence = 0;
 
