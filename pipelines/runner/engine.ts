@@ -283,7 +283,7 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
         }
       }
     };
-    const context: TaskContext = { lane, settings: settings.task, complete, signal: requests.signal };
+    const context: TaskContext = { lane, settings: settings.task, complete, signal: requests.signal, seed: settings.seed };
     let outcome: StepOutcome;
     try {
       outcome = await task.runStep(step.item, step.replicate, context);
@@ -379,7 +379,7 @@ async function dryRun(options: RunLaneOptions, runId: string, planned: PlannedSt
       throw new DryRunRecorded();
     };
     try {
-      await options.task.runStep(step.item, step.replicate, { lane: options.lane, settings: options.settings.task, complete, signal: new AbortController().signal });
+      await options.task.runStep(step.item, step.replicate, { lane: options.lane, settings: options.settings.task, complete, signal: new AbortController().signal, seed: options.settings.seed });
     } catch (error) {
       if (!(error instanceof DryRunRecorded) && !(error instanceof ProviderError)) throw error;
     }

@@ -16,6 +16,8 @@ export interface TaskContext {
    */
   complete(request: ChatRequest): Promise<ChatResponse>;
   signal: AbortSignal;
+  /** The run's seed (RunSettings.seed); the `sim` provider's draws depend on it. Absent means 0. */
+  seed?: number;
 }
 
 /** What a task returns for one (item, replicate); the engine adds tokens, timing, cost and attempts. */

@@ -1,0 +1,73 @@
+import { CliError, StoppedError } from '../../lib/errors.ts';
+import { renderJsonLines, renderTable } from '../../lib/table.ts';
+import type { Lane } from '../../pipelines/lanes/lane.ts';
+import { readLaneFile } from '../../pipelines/lanes/laneFile.ts';
+import { requireLane } from '../../pipelines/lanes/manage.ts';
+import { openLaneStore } from '../../pipelines/lanes/openStore.ts';
+import { closeProviders, createProvider } from '../../pipelines/providers/index.ts';
+import { loadSuite } from '../../pipelines/suites/load.ts';
+import { planExperiment, readExperimentFile, type Experiment } from '../../pipelines/tasks/graded/experiment.ts';
+import { runExperiment } from '../../pipelines/tasks/graded/orchestrate.ts';
+import type { Command } from '../command.ts';
+import { JSON_OPTION, RUNS_DIR_OPTION, runsDirOf } from './shared.ts';
+
+/** Lanes by slug from the experiment's roster file, else from the registry. */
+async function laneResolver(experiment: Experiment, runsDir: string, env: NodeJS.ProcessEnv): Promise<{ resolve: (slug: string) => Promise<Lane>; close: () => Promise<void> }> {
+  if (experiment.lanes !== undefined) {
+    const roster = await readLaneFile(experiment.lanes);
+    return {
+      resolve: async (slug) => {
+        const lane = roster.find((l) => l.slug === slug);
+        if (lane === undefined) throw new CliError(`lane ${slug} is not in ${experiment.lanes}`, { hint: `lanes there: ${roster.map((l) => l.slug).join(', ')}` });
+        return lane;
+      },
+      close: async () => {},
+    };
+  }
+  const store = await openLaneStore(runsDir, { readOnly: true, env });
+  return { resolve: (slug) => requireLane(store, slug), close: () => store.close() };
+}
+
+export const experimentRun: Command = {
+  name: 'experiment run',
+  summary: 'run a generate-then-grade experiment from a YAML/JSON file',
+  description: 'Generator lanes write notes for every eligible case (≥ 2 accepted rubrics by different authors); grader lanes score each note against each author’s latest accepted rubric. Each lane is one run log; running the file again resumes them.',
+  positionals: [{ name: 'FILE', description: 'the experiment: name, suite, generators, graders [{lane, reasoning}], cases, note_replications, grade_replications' }],
+  options: {
+    workers: { type: 'string', value: 'N', description: 'requests in flight at once in each run', default: '8' },
+    'max-attempts': { type: 'string', value: 'N', description: 'requests per note or grade until it parses (default: the file’s max_attempts, else 3)' },
+    'max-retries': { type: 'string', value: 'N', description: 'retries per request after rate limits, timeouts, 5xx (default 3)' },
+    plan: { type: 'boolean', description: 'print the cases and step counts, run nothing' },
+    ...JSON_OPTION,
+    ...RUNS_DIR_OPTION,
+  },
+  examples: ['audition experiment run experiments/demo-graded.yaml --workers 16', 'audition experiment run experiments/demo-graded.yaml --plan'],
+  async run({ positionals, options, output, env, signal }) {
+    const experiment = await readExperimentFile(positionals[0]);
+    const suite = await loadSuite(experiment.suite);
+    const plan = planExperiment(experiment, suite);
+    const summary = { cases: plan.cases.length, skipped: plan.skipped.length, notes_per_generator: plan.notesPerGenerator, grades_per_grader: plan.gradesPerGrader, notes: plan.notes, grades: plan.grades };
+    if (options.flag('plan')) {
+      for (const s of plan.skipped) output.info(`skipped ${s.id}: ${s.reason}`);
+      output.data(options.flag('json') ? renderJsonLines([summary]) : renderTable(Object.entries(summary).map(([field, value]) => ({ field, value }))));
+      return;
+    }
+    const runsDir = runsDirOf(options, env);
+    const lanes = await laneResolver(experiment, runsDir, env);
+    try {
+      const maxAttempts = options.integer('max-attempts', { min: 1, max: 20 });
+      const maxRetries = options.integer('max-retries', { min: 0, max: 100 });
+      const result = await runExperiment({
+        experiment, suite, resolveLane: lanes.resolve, adapterFor: (lane) => createProvider(lane, env), runsDir, output, signal,
+        workers: options.integer('workers', { min: 1, max: 4096 }) ?? 8,
+        ...(maxAttempts !== undefined ? { maxAttempts } : {}), ...(maxRetries !== undefined ? { maxRetries } : {}),
+      });
+      const rows = result.runs.map((r) => ({ phase: r.phase, lane: r.lane + (r.reasoning === true ? ' (reasoning)' : ''), run_id: r.result.runId, status: r.result.status, ok: r.result.counts.ok, error: r.result.counts.error, log: r.result.path }));
+      output.data(options.flag('json') ? renderJsonLines(rows) : renderTable(rows));
+      if (result.interrupted) throw new StoppedError(`experiment ${experiment.name} stopped before it finished`, `run 'audition experiment run ${positionals[0]}' again to resume`);
+    } finally {
+      await lanes.close();
+      await closeProviders(env);
+    }
+  },
+};

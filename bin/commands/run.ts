@@ -1,0 +1,112 @@
+import { ExitCode, StoppedError } from '../../lib/errors.ts';
+import { renderJsonLines } from '../../lib/table.ts';
+import { closeProviders } from '../../pipelines/providers/index.ts';
+import { launchRun } from '../../pipelines/runner/launch.ts';
+import { TASK_SETTING_SPECS } from '../../pipelines/tasks/settings.ts';
+import type { Command, OptionSpec, Options } from '../command.ts';
+import { JSON_OPTION, RUNS_DIR_OPTION, runsDirOf } from './shared.ts';
+
+/** Task flags (--cards-budget, --sc, --tau, …) come from the tasks' own setting specs. */
+export const TASK_OPTIONS: Record<string, OptionSpec> = Object.fromEntries(
+  TASK_SETTING_SPECS.map((spec) => [spec.flag, {
+    type: spec.type === 'boolean' ? 'boolean' : 'string',
+    description: `${spec.description} [${spec.kinds.join(', ')}]`,
+    ...(spec.type === 'boolean' ? {} : { value: spec.type === 'string' ? 'VALUE' : 'N' }),
+  } satisfies OptionSpec]),
+);
+
+/** Raw task settings from the flags given; the task validates them. */
+export function taskSettingsFrom(options: Options): Record<string, unknown> {
+  const raw: Record<string, unknown> = {};
+  for (const spec of TASK_SETTING_SPECS) {
+    if (spec.type === 'boolean') {
+      if (options.flag(spec.flag)) raw[spec.key] = true;
+    } else if (spec.type === 'string') {
+      const v = options.string(spec.flag);
+      if (v !== undefined) raw[spec.key] = v;
+    } else {
+      const v = spec.type === 'integer' ? options.integer(spec.flag) : options.number(spec.flag);
+      if (v !== undefined) raw[spec.key] = v;
+    }
+  }
+  return raw;
+}
+
+export const RUN_OPTIONS: Record<string, OptionSpec> = {
+  lane: { type: 'string', value: 'SLUG', description: 'the lane to run (see audition lanes list)' },
+  suite: { type: 'string', value: 'FILE', description: 'suite file (.jsonl or .csv)' },
+  task: { type: 'string', value: 'KIND', description: 'mcq | generate | session (default: from the suite’s items)' },
+  replicates: { type: 'string', value: 'N', description: 'attempts per item (default 1)' },
+  seed: { type: 'string', value: 'N', description: 'run seed; per-step seeds derive from it (default 1)' },
+  stage: { type: 'string', value: 'NAME', description: 'folder under runs/ the log goes to (default adhoc)' },
+  limit: { type: 'string', value: 'N', description: 'run only the first N items' },
+  concurrency: { type: 'string', value: 'N', description: 'steps in flight at once (default 8)' },
+  'max-retries': { type: 'string', value: 'N', description: 'retries per request after rate limits, timeouts, 5xx (default 3)' },
+  timeout: { type: 'string', value: 'SECONDS', description: 'per-request timeout (default 300)' },
+  'max-cost': { type: 'string', value: 'USD', description: 'stop before a request would take spending past USD (exit 3)' },
+  'dry-run': { type: 'boolean', description: 'write the exact request bodies (redacted) next to the log; send nothing' },
+  'verify-first': { type: 'boolean', description: 'send one request first; stop with a clear error if it fails' },
+  'no-cache': { type: 'boolean', description: 'no cache-aware ordering and no prompt-cache markers' },
+  resume: { type: 'string', value: 'RUN_ID', description: 'continue a run: skip steps already ok/abstain, retry error rows' },
+  'run-id': { type: 'string', value: 'ID', description: 'name the new run (default: time-lane-random)' },
+  'created-by': { type: 'string', value: 'NAME', description: 'who started the run (default $USER)' },
+  notes: { type: 'string', value: 'TEXT', description: 'free-text notes kept in the log' },
+  limits: { type: 'string', value: 'FILE', description: 'rate-limits table (default docs/api_limits.md)' },
+};
+
+export const run: Command = {
+  name: 'run',
+  summary: 'run one lane over a suite and write one run log',
+  description: 'The log goes to runs/<stage>/<run_id>.jsonl, one record a step, flushed as each completes; Ctrl-C stops cleanly and --resume continues.',
+  options: { ...RUN_OPTIONS, ...TASK_OPTIONS, ...JSON_OPTION, ...RUNS_DIR_OPTION },
+  examples: [
+    'audition run --lane strong.t0-2 --suite suites/demo-mcq.jsonl --replicates 3 --stage smoke',
+    'audition run --lane gpt5.reason-min --suite suites/demo-mcq.jsonl --verify-first --max-cost 5',
+    'audition run --resume 20261122T101500Z-4o.t0-7-3fa9 --suite suites/demo-mcq.jsonl',
+  ],
+  async run({ options, output, env, signal }) {
+    const timeout = options.number('timeout', { min: 1 });
+    const result = await launchRun({
+      ...(options.string('lane') !== undefined ? { laneSlug: options.string('lane') } : {}),
+      suitePath: options.required('suite', 'e.g. --suite suites/demo-mcq.jsonl'),
+      runsDir: runsDirOf(options, env),
+      ...definedEntries({
+        taskKind: options.string('task'),
+        replicates: options.integer('replicates', { min: 1 }),
+        seed: options.integer('seed', { min: 0 }),
+        stage: options.string('stage'),
+        limit: options.integer('limit', { min: 1 }),
+        concurrency: options.integer('concurrency', { min: 1, max: 4096 }),
+        maxRetries: options.integer('max-retries', { min: 0, max: 100 }),
+        timeoutMs: timeout === undefined ? undefined : timeout * 1000,
+        maxCostUsd: options.number('max-cost', { min: 0 }),
+        resumeRunId: options.string('resume'),
+        runId: options.string('run-id'),
+        createdBy: options.string('created-by'),
+        notes: options.string('notes'),
+        limitsFile: options.string('limits'),
+      }),
+      taskSettings: taskSettingsFrom(options),
+      dryRun: options.flag('dry-run'),
+      verifyFirst: options.flag('verify-first'),
+      noCache: options.flag('no-cache'),
+      output,
+      signal,
+      env,
+    }).finally(() => closeProviders(env));
+    const summary = { run_id: result.runId, path: result.path, status: result.status, ...result.counts, cost_usd: Number(result.costUsd.toFixed(6)) };
+    output.data(options.flag('json') ? renderJsonLines([summary]) : result.runId);
+    output.info(`${result.status}: ${result.counts.ok} ok, ${result.counts.abstain} abstain, ${result.counts.error} error · $${result.costUsd.toFixed(4)} · ${result.path}`);
+    if (result.stoppedBy === 'max-cost') throw new StoppedError(`stopped by --max-cost after $${result.costUsd.toFixed(4)}`, `resume with 'audition run --resume ${result.runId} --suite …' and a higher --max-cost`);
+    if (result.stoppedBy === 'signal') {
+      output.info(`interrupted; resume with: audition run --resume ${result.runId} --suite ${options.string('suite')}`);
+      return 130;
+    }
+    return ExitCode.ok;
+  },
+};
+
+/** Drops undefined values so optional properties stay absent. */
+export function definedEntries<T extends Record<string, unknown>>(values: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}

@@ -1,0 +1,81 @@
+import type { Lane } from '../lanes/lane.ts';
+import type { ChatRequest, ChatResponse, ProviderAdapter } from '../providers/provider.ts';
+import { listRunLogFiles, readRunHeader } from '../runlog/discover.ts';
+import { readRunLog } from '../runlog/reader.ts';
+import { emptyTokens } from '../runlog/types.ts';
+import type { Suite } from '../suites/types.ts';
+import type { Task } from '../tasks/task.ts';
+import type { RunSettings } from './engine.ts';
+import { costOf, findPrice, type PriceTable } from './pricing.ts';
+
+export interface RunEstimate {
+  lane: string;
+  model: string;
+  steps: number;
+  requests: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  /** Where the completion-token figure comes from: this lane's past runs, or the simulator. */
+  completion_source: 'history' | 'simulated';
+  cost_usd: number | null;
+  batch_cost_usd: number | null;
+  prices_as_of: string;
+}
+
+/** Mean completion tokens per finished step in this lane's past runs, when there are at least 20 of them. */
+async function completionHistory(runsDir: string, slug: string): Promise<number | null> {
+  let steps = 0;
+  let tokens = 0;
+  for (const path of await listRunLogFiles(runsDir)) {
+    if ((await readRunHeader(path))?.lane !== slug) continue;
+    for (const step of (await readRunLog(path)).steps) {
+      if (step.status === 'error') continue;
+      steps++;
+      tokens += step.tokens.completion;
+    }
+  }
+  return steps >= 20 ? tokens / steps : null;
+}
+
+/**
+ * Projects a run's requests, tokens and cost before it starts: every step is
+ * played through the offline simulator (so self-consistency, best-of and
+ * sessions count their real number of requests and prompt sizes), then priced
+ * at the lane's model price, without prompt-cache discounts (an upper bound).
+ */
+export async function estimateRun(options: { lane: Lane; suite: Suite; task: Task; settings: RunSettings; simulator: ProviderAdapter; prices: PriceTable; runsDir: string }): Promise<RunEstimate> {
+  const { lane, task, settings } = options;
+  let items = options.suite.items.filter((item) => task.accepts(item));
+  if (settings.limit !== undefined) items = items.slice(0, settings.limit);
+  const usage = emptyTokens();
+  let requests = 0;
+  let steps = 0;
+  const controller = new AbortController();
+  for (const item of items) {
+    for (let replicate = 0; replicate < settings.replicates; replicate++) {
+      steps++;
+      const complete = async (request: ChatRequest): Promise<ChatResponse> => {
+        requests++;
+        const response = await options.simulator.send(lane, { ...request, seed: settings.seed + steps }, { signal: controller.signal, timeoutMs: settings.timeoutMs });
+        usage.prompt += response.tokens.prompt;
+        usage.completion += response.tokens.completion;
+        return response;
+      };
+      try {
+        await task.runStep(item, replicate, { lane, settings: settings.task, complete, signal: controller.signal, seed: settings.seed });
+      } catch {
+        // a simulated failure still counts its requests
+      }
+    }
+  }
+  const history = await completionHistory(options.runsDir, lane.slug);
+  const completion = history === null ? usage.completion : Math.round(history * steps);
+  const price = findPrice(options.prices, lane);
+  const tokens = { ...emptyTokens(), prompt: usage.prompt, completion };
+  return {
+    lane: lane.slug, model: lane.model, steps, requests, prompt_tokens: usage.prompt, completion_tokens: completion,
+    completion_source: history === null ? 'simulated' : 'history',
+    cost_usd: price === null ? null : costOf(price, tokens), batch_cost_usd: price === null ? null : costOf(price, tokens, { batch: true }),
+    prices_as_of: options.prices.as_of,
+  };
+}

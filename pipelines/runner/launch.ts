@@ -1,0 +1,103 @@
+import { CliError } from '../../lib/errors.ts';
+import type { Output } from '../../lib/output.ts';
+import type { Lane } from '../lanes/lane.ts';
+import { requireLane } from '../lanes/manage.ts';
+import { openLaneStore } from '../lanes/openStore.ts';
+import { createProvider } from '../providers/index.ts';
+import { listRunLogFiles } from '../runlog/discover.ts';
+import { readRunLog } from '../runlog/reader.ts';
+import { loadSuite } from '../suites/load.ts';
+import { createTask } from '../tasks/index.ts';
+import { parseTaskSettings } from '../tasks/settings.ts';
+import { runLane, type RunResult, type RunSettings } from './engine.ts';
+import { readLimitsFile } from './limits.ts';
+import { readPriceTable } from './pricing.ts';
+
+export interface LaunchOptions {
+  /** Required for a new run; a resumed run takes its lane from its own log. */
+  laneSlug?: string;
+  suitePath: string;
+  runsDir: string;
+  /** Task kind; defaults to the suite's first item kind (mcq → mcq, prompt → generate). */
+  taskKind?: string;
+  /** Raw task settings from flags, validated by the task. */
+  taskSettings: Record<string, unknown>;
+  replicates?: number;
+  seed?: number;
+  stage?: string;
+  limit?: number;
+  concurrency?: number;
+  maxRetries?: number;
+  timeoutMs?: number;
+  maxCostUsd?: number;
+  dryRun?: boolean;
+  verifyFirst?: boolean;
+  resumeRunId?: string;
+  runId?: string;
+  createdBy?: string;
+  notes?: string;
+  limitsFile?: string;
+  noCache?: boolean;
+  output: Output;
+  signal?: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+}
+
+export const RUN_DEFAULTS = { replicates: 1, seed: 1, stage: 'adhoc', concurrency: 8, maxRetries: 3, timeoutMs: 300_000 } as const;
+
+async function laneFromRegistry(runsDir: string, slug: string, env: NodeJS.ProcessEnv): Promise<Lane> {
+  const store = await openLaneStore(runsDir, { readOnly: true, env });
+  try {
+    return await requireLane(store, slug);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Resolves lane, suite, task, limits and prices from names and files, then runs (or resumes) the run. */
+export async function launchRun(options: LaunchOptions): Promise<RunResult> {
+  const env = options.env ?? process.env;
+  const suite = await loadSuite(options.suitePath);
+  let lane: Lane;
+  let settings: RunSettings;
+  if (options.resumeRunId !== undefined) {
+    const path = (await listRunLogFiles(options.runsDir)).find((p) => p.endsWith(`/${options.resumeRunId}.jsonl`));
+    if (path === undefined) throw new CliError(`no run log for run ${options.resumeRunId} under ${options.runsDir}`, { hint: 'check the run id and --runs-dir' });
+    const log = await readRunLog(path);
+    if (log.start === null) throw new CliError(`run log ${path} has no readable run_start; it cannot be resumed`);
+    lane = log.start.lane;
+    if (options.laneSlug !== undefined && options.laneSlug !== lane.slug) throw new CliError(`run ${options.resumeRunId} belongs to lane ${lane.slug}, not ${options.laneSlug}`);
+    const s = log.start.settings as { replicates: number; seed: number; limit: number | null; task: Record<string, unknown> };
+    settings = {
+      replicates: s.replicates, seed: s.seed, stage: log.start.stage, task: s.task,
+      concurrency: options.concurrency ?? RUN_DEFAULTS.concurrency, maxRetries: options.maxRetries ?? RUN_DEFAULTS.maxRetries, timeoutMs: options.timeoutMs ?? RUN_DEFAULTS.timeoutMs,
+    };
+    if (s.limit !== null && s.limit !== undefined) settings.limit = s.limit;
+    if (options.maxCostUsd !== undefined) settings.maxCostUsd = options.maxCostUsd;
+  } else {
+    if (options.laneSlug === undefined) throw new CliError('--lane is required', { hint: "see 'audition lanes list'" });
+    lane = await laneFromRegistry(options.runsDir, options.laneSlug, env);
+    const kind = options.taskKind ?? (suite.items[0]?.kind === 'prompt' ? 'generate' : 'mcq');
+    settings = {
+      replicates: options.replicates ?? RUN_DEFAULTS.replicates, seed: options.seed ?? RUN_DEFAULTS.seed, stage: options.stage ?? RUN_DEFAULTS.stage,
+      concurrency: options.concurrency ?? RUN_DEFAULTS.concurrency, maxRetries: options.maxRetries ?? RUN_DEFAULTS.maxRetries, timeoutMs: options.timeoutMs ?? RUN_DEFAULTS.timeoutMs,
+      task: parseTaskSettings(kind, options.taskSettings, { field: 'task settings' }),
+    };
+    if (options.limit !== undefined) settings.limit = options.limit;
+    if (options.maxCostUsd !== undefined) settings.maxCostUsd = options.maxCostUsd;
+  }
+  const task = createTask(String(settings.task['kind']), settings.task);
+  const adapter = await createProvider(lane, env);
+  const run = {
+    lane, suite, task, settings, runsDir: options.runsDir, output: options.output, adapter,
+    limits: await readLimitsFile(options.limitsFile), prices: readPriceTable(),
+    dryRun: options.dryRun === true, verifyFirst: options.verifyFirst === true, cacheAware: options.noCache !== true,
+  };
+  return runLane({
+    ...run,
+    ...(options.resumeRunId !== undefined ? { runId: options.resumeRunId, resume: true } : options.runId !== undefined ? { runId: options.runId } : {}),
+    ...(options.createdBy !== undefined ? { createdBy: options.createdBy } : {}),
+    ...(options.notes !== undefined ? { notes: options.notes } : {}),
+    ...(options.signal !== undefined ? { signal: options.signal } : {}),
+  });
+}

@@ -1,0 +1,137 @@
+import type { Location } from '../../lib/errors.ts';
+import { Fields } from '../../lib/fields.ts';
+import type { EvidencePassage, McqItem, McqOption, PromptItem, Rubric, RubricCriterion, SuiteItem } from './types.ts';
+
+const MCQ_KEYS = ['kind', 'id', 'cluster', 'question', 'options', 'answer', 'evidence', 'tags'] as const;
+const PROMPT_KEYS = ['kind', 'id', 'cluster', 'system', 'context', 'prompt', 'rubrics', 'tags'] as const;
+const OPTION_KEYS = ['key', 'text', 'pro'] as const;
+const PASSAGE_KEYS = ['id', 'text'] as const;
+const RUBRIC_KEYS = ['author', 'status', 'created_at', 'criteria'] as const;
+const CRITERION_KEYS = ['id', 'description', 'max'] as const;
+const RUBRIC_STATUSES = ['accepted', 'draft', 'rejected'] as const;
+
+/** Option keys are short letters or digits; `IDK` is reserved for abstaining. */
+const OPTION_KEY = /^[A-Za-z0-9]{1,4}$/;
+const ITEM_ID = /^[^\s|]+$/;
+const CRITERION_ID = /^[A-Za-z0-9_-]+$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+function rejectUnknown(fields: Fields, known: readonly string[], what: string): void {
+  const unknown = fields.unknownKeys(known);
+  if (unknown.length > 0) fields.fail(unknown[0], `is not a field of ${what}`, `${what} fields are: ${known.join(', ')}`);
+}
+
+/** A required string that is not blank. */
+function text(fields: Fields, key: string): string {
+  const value = fields.string(key);
+  if (value.trim() === '') fields.fail(key, 'is empty');
+  return value;
+}
+
+function optionalText(fields: Fields, key: string): string | undefined {
+  const value = fields.string(key, { optional: true });
+  if (value !== undefined && value.trim() === '') fields.fail(key, 'is empty', `remove "${key}" or give it text`);
+  return value;
+}
+
+function parseCluster(fields: Fields): string | null {
+  return optionalText(fields, 'cluster') ?? null;
+}
+
+function parseTags(fields: Fields): string[] {
+  const list = fields.array('tags', { optional: true }) ?? [];
+  return list.map((tag, i) => {
+    if (typeof tag !== 'string' || tag.trim() === '') fields.fail(`tags[${i}]`, 'expected a non-empty string');
+    return tag;
+  });
+}
+
+function parseId(fields: Fields): string {
+  const id = text(fields, 'id');
+  if (!ITEM_ID.test(id)) fields.fail('id', `${JSON.stringify(id)} may not contain spaces or '|'`);
+  return id;
+}
+
+function parseOptions(fields: Fields): McqOption[] {
+  const list = fields.objects('options');
+  if (list.length < 2) fields.fail('options', `needs at least 2 options; got ${list.length}`);
+  const seen = new Set<string>();
+  return list.map((option, i) => {
+    rejectUnknown(option, OPTION_KEYS, 'an option');
+    const key = text(option, 'key');
+    if (!OPTION_KEY.test(key) || key.toUpperCase() === 'IDK') option.fail('key', `${JSON.stringify(key)} must be 1–4 letters or digits (and not IDK)`);
+    if (seen.has(key.toUpperCase())) fields.fail(`options[${i}].key`, `key ${key} appears twice`);
+    seen.add(key.toUpperCase());
+    const parsed: McqOption = { key, text: text(option, 'text') };
+    const pro = optionalText(option, 'pro');
+    if (pro !== undefined) parsed.pro = pro;
+    return parsed;
+  });
+}
+
+function parsePassages(fields: Fields): EvidencePassage[] {
+  const list = fields.objects('evidence');
+  if (list.length === 0) fields.fail('evidence', 'needs at least one passage', 'add {"id": …, "text": …}');
+  const seen = new Set<string>();
+  return list.map((passage, i) => {
+    rejectUnknown(passage, PASSAGE_KEYS, 'a passage');
+    const id = text(passage, 'id');
+    if (seen.has(id)) fields.fail(`evidence[${i}].id`, `passage id ${id} appears twice`);
+    seen.add(id);
+    return { id, text: text(passage, 'text') };
+  });
+}
+
+function parseMcq(fields: Fields): McqItem {
+  rejectUnknown(fields, MCQ_KEYS, 'an mcq item');
+  const item: McqItem = {
+    kind: 'mcq', id: parseId(fields), cluster: parseCluster(fields), question: text(fields, 'question'),
+    options: parseOptions(fields), answer: text(fields, 'answer'), evidence: parsePassages(fields), tags: parseTags(fields),
+  };
+  if (!item.options.some((o) => o.key === item.answer)) fields.fail('answer', `${JSON.stringify(item.answer)} is not one of the option keys ${item.options.map((o) => o.key).join(', ')}`);
+  return item;
+}
+
+function parseCriterion(fields: Fields): RubricCriterion {
+  rejectUnknown(fields, CRITERION_KEYS, 'a rubric criterion');
+  const id = text(fields, 'id');
+  if (!CRITERION_ID.test(id)) fields.fail('id', `${JSON.stringify(id)} may hold only letters, digits, '_' and '-'`);
+  return { id, description: text(fields, 'description'), max: fields.integer('max', { min: 1, max: 100 }) };
+}
+
+function parseRubric(fields: Fields): Rubric {
+  rejectUnknown(fields, RUBRIC_KEYS, 'a rubric');
+  const createdAt = text(fields, 'created_at');
+  if (!ISO_DATE.test(createdAt) || Number.isNaN(Date.parse(createdAt))) fields.fail('created_at', `${JSON.stringify(createdAt)} is not an ISO 8601 date`, 'e.g. 2026-05-14T10:00:00Z');
+  const criteria = fields.objects('criteria').map(parseCriterion);
+  if (criteria.length === 0) fields.fail('criteria', 'needs at least one criterion');
+  const seen = new Set<string>();
+  criteria.forEach((c, i) => {
+    if (seen.has(c.id)) fields.fail(`criteria[${i}].id`, `criterion ${c.id} appears twice`);
+    seen.add(c.id);
+  });
+  return { author: text(fields, 'author'), status: fields.oneOf('status', RUBRIC_STATUSES), created_at: createdAt, criteria };
+}
+
+function parsePrompt(fields: Fields): PromptItem {
+  rejectUnknown(fields, PROMPT_KEYS, 'a prompt item');
+  const item: PromptItem = {
+    kind: 'prompt', id: parseId(fields), cluster: parseCluster(fields), context: text(fields, 'context'), prompt: text(fields, 'prompt'),
+    rubrics: fields.objects('rubrics', { optional: true }).map(parseRubric),
+  };
+  const system = optionalText(fields, 'system');
+  if (system !== undefined) item.system = system;
+  parseTags(fields);
+  return item;
+}
+
+/**
+ * Validates one suite item from parsed JSON. `kind` may be omitted when the
+ * shape says it (options → mcq, prompt → prompt). Errors name file, line and field.
+ */
+export function parseSuiteItem(value: unknown, where: Location): SuiteItem {
+  const fields = new Fields(value, where);
+  const kind = fields.oneOf('kind', ['mcq', 'prompt'], { optional: true }) ?? (fields.has('options') ? 'mcq' : fields.has('prompt') ? 'prompt' : undefined);
+  if (kind === undefined) fields.fail('kind', 'is missing and the item has neither "options" nor "prompt"', 'add "kind": "mcq" or "kind": "prompt"');
+  return kind === 'mcq' ? parseMcq(fields) : parsePrompt(fields);
+}

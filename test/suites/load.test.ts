@@ -1,0 +1,132 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { InputError } from '../../lib/errors.ts';
+import { parseCsv } from '../../pipelines/suites/csv.ts';
+import { checkSuiteFile, loadSuite } from '../../pipelines/suites/load.ts';
+import type { McqItem, PromptItem } from '../../pipelines/suites/types.ts';
+import { makeTempDir } from '../helpers/tmp.ts';
+
+const SUITES = new URL('../../suites/', import.meta.url).pathname;
+const MCQ = JSON.stringify({ kind: 'mcq', id: 'q1', question: 'How many?', options: [{ key: 'A', text: 'one' }, { key: 'B', text: 'two' }], answer: 'B', evidence: [{ id: 'p1', text: 'There are two.' }] });
+
+/** Writes lines to a temp suite file and returns the error loadSuite throws. */
+async function loadError(name: string, text: string): Promise<InputError> {
+  const { dir, cleanup } = makeTempDir();
+  try {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    try {
+      await loadSuite(path);
+    } catch (error) {
+      assert.instance(error, InputError);
+      return error as InputError;
+    }
+    throw new Error('expected loadSuite to fail');
+  } finally {
+    cleanup();
+  }
+}
+
+const load = suite('loadSuite');
+
+load('reads the bundled MCQ suite: 68 items in 15 clusters, with the file sha256', async () => {
+  const s = await loadSuite(join(SUITES, 'demo-mcq.jsonl'));
+  assert.is(s.name, 'demo-mcq');
+  assert.is(s.items.length, 68);
+  assert.is(new Set(s.items.map((i) => i.cluster)).size, 15);
+  assert.ok(s.items.every((i) => i.kind === 'mcq' && i.evidence.length > 0));
+  assert.is(s.sha256, createHash('sha256').update(readFileSync(join(SUITES, 'demo-mcq.jsonl'))).digest('hex'));
+});
+
+load('reads the bundled prompt suite: 13 cases with rubrics', async () => {
+  const s = await loadSuite(join(SUITES, 'demo-prompts.jsonl'));
+  assert.is(s.items.length, 13);
+  const items = s.items as PromptItem[];
+  assert.ok(items.every((i) => i.kind === 'prompt' && i.rubrics.length > 0 && i.system !== undefined));
+});
+
+load('the CSV twin (CRLF, "" escapes, multi-line cells, blank-line passage breaks) gives the same items as the JSONL', async () => {
+  const csv = await loadSuite(join(SUITES, 'demo-mcq.csv'));
+  const jsonl = await loadSuite(join(SUITES, 'demo-mcq.jsonl'));
+  assert.is(csv.items.length, 8);
+  for (const item of csv.items as McqItem[]) {
+    const twin = jsonl.items.find((i) => i.id === item.id) as McqItem;
+    assert.equal({ ...item, tags: [] }, { ...twin, tags: [] }, item.id);
+  }
+  assert.ok((csv.items as McqItem[]).some((i) => i.evidence.length === 2), 'a two-passage cell splits in two');
+  assert.ok((csv.items as McqItem[]).some((i) => i.question.includes('"--legacy-lock"')), 'doubled quotes unescape');
+});
+
+load('a line that is not JSON names the file and line', async () => {
+  const e = await loadError('s.jsonl', `${MCQ}\n{"kind": "mcq", "id":\n`);
+  assert.match(e.message, /s\.jsonl:2: not valid JSON/);
+});
+
+load('an answer that is not an option key names line and field', async () => {
+  const e = await loadError('s.jsonl', `\n${MCQ.replace('"answer":"B"', '"answer":"E"')}\n`);
+  assert.is(e.where.line, 2);
+  assert.is(e.where.field, 'answer');
+  assert.match(e.message, /"E" is not one of the option keys A, B/);
+});
+
+load('a missing or empty field, a typo and a bad nested value are named with their path', async () => {
+  assert.is((await loadError('s.jsonl', MCQ.replace('"question":"How many?"', '"question":"  "'))).where.field, 'question');
+  assert.is((await loadError('s.jsonl', MCQ.replace('"question"', '"questoin"'))).where.field, 'questoin');
+  assert.is((await loadError('s.jsonl', MCQ.replace('{"key":"B","text":"two"}', '{"key":"B"}'))).where.field, 'options[1].text');
+  assert.is((await loadError('s.jsonl', MCQ.replace('"evidence":[{"id":"p1","text":"There are two."}]', '"evidence":[]'))).where.field, 'evidence');
+  const rubric = { kind: 'prompt', id: 'c1', context: 'x', prompt: 'y', rubrics: [{ author: 'A', status: 'accepted', created_at: 'May 5th', criteria: [{ id: 'acc', description: 'd', max: 5 }] }] };
+  const e = await loadError('p.jsonl', JSON.stringify(rubric));
+  assert.is(e.where.field, 'rubrics[0].created_at');
+  assert.match(e.message, /not an ISO 8601 date/);
+});
+
+load('a duplicate id names both lines', async () => {
+  const e = await loadError('s.jsonl', `${MCQ}\n${MCQ}\n`);
+  assert.is(e.where.line, 2);
+  assert.match(e.message, /id q1 is used twice \(first at line 1\)/);
+});
+
+load('an unknown extension or an empty file is refused', async () => {
+  assert.match(((await loadSuite('/nope/x.txt').catch((e: unknown) => e)) as Error).message, /unknown file type \.txt/);
+  assert.match((await loadError('e.jsonl', '\n\n')).message, /has no items/);
+});
+
+load('CSV: a missing column, a short row and an unclosed quote name file and line', async () => {
+  assert.match((await loadError('c.csv', 'id,question,option_a,option_b,evidence\nq1,Q?,a,b,text\n')).message, /c\.csv:1: field answer: the header has no "answer" column/);
+  assert.match((await loadError('c.csv', 'id,question,option_a,option_b,answer,evidence\nq1,Q?,a,b,A\n')).message, /c\.csv:2: has 5 cells; the header has 6/);
+  assert.match((await loadError('c.csv', 'id,question,option_a,option_b,answer,evidence\nq1,Q?,a,b,A,"never\nclosed\n')).message, /c\.csv:2: a quoted cell is never closed/);
+});
+
+const check = suite('checkSuiteFile');
+
+check('collects every bad line instead of stopping at the first, and keeps the good items', async () => {
+  const { dir, cleanup } = makeTempDir();
+  try {
+    const path = join(dir, 's.jsonl');
+    writeFileSync(path, [MCQ, '{oops', MCQ.replace('"id":"q1"', '"id":"q2"').replace('"answer":"B"', '"answer":"Z"'), MCQ.replace('"id":"q1"', '"id":"q3"')].join('\n'));
+    const { suite: s, problems } = await checkSuiteFile(path);
+    assert.equal(problems.map((p) => p.where.line), [2, 3]);
+    assert.equal(s.items.map((i) => i.id), ['q1', 'q3']);
+  } finally {
+    cleanup();
+  }
+});
+
+const csv = suite('parseCsv');
+
+csv('handles quoted commas, doubled quotes, line breaks in cells, CRLF, a BOM and blank lines', () => {
+  const records = parseCsv('\ufeffa,b,c\r\n1,"x, y","say ""hi"""\r\n\r\n2,"multi\r\nline",\n', 't.csv');
+  assert.equal(records.map((r) => r.cells), [['a', 'b', 'c'], ['1', 'x, y', 'say "hi"'], ['2', 'multi\r\nline', '']]);
+  assert.equal(records.map((r) => r.line), [1, 2, 4]);
+});
+
+csv('a quote inside an unquoted cell is an error with its line', () => {
+  assert.throws(() => parseCsv('a,b\n1,x"y\n', 't.csv'), (e: Error) => e instanceof InputError && e.where.line === 2);
+});
+
+load.run();
+check.run();
+csv.run();
