@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -202,6 +203,8 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
 
   let stopping: 'max-cost' | 'signal' | null = null;
   const requests = new AbortController();
+  // every in-flight request and limiter wait listens on it; hundreds may at once
+  setMaxListeners(0, requests.signal);
   let completionSeen = 0;
   let completionTokens = 0;
   const onAbort = (): void => {

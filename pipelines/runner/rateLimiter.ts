@@ -16,13 +16,18 @@ interface Entry {
  * A sliding-window limiter on requests and tokens per window. It is at least as
  * strict as the provider's own window: a request is admitted only when the
  * oldest request in the window left it `marginMs` ago, because the server stamps
- * a request when it arrives, later than we do.
+ * a request when it arrives, later than we do. Requests are also paced
+ * `window / limit` apart rather than sent a window's worth at once: a burst
+ * reaches the server spread over the time it takes to serialise it, so its tail
+ * would still be in the server's window when ours opens, and providers enforce
+ * per-minute limits over shorter periods too.
  */
 export class SlidingWindowLimiter {
   private readonly entries: Entry[] = [];
   private head = 0;
   private tokensInWindow = 0;
   private pausedUntil = 0;
+  private lastAdmitted = -Infinity;
   private readonly windowMs: number;
   private readonly marginMs: number;
 
@@ -39,6 +44,7 @@ export class SlidingWindowLimiter {
       const wait = this.waitFor(now, tokens);
       if (wait <= 0) {
         const entry = { at: now, tokens };
+        this.lastAdmitted = now;
         this.entries.push(entry);
         this.tokensInWindow += tokens;
         return entry;
@@ -77,6 +83,7 @@ export class SlidingWindowLimiter {
     let wait = this.pausedUntil - now;
     const inWindow = this.entries.length - this.head;
     const rpm = this.limit.requestsPerMinute;
+    if (rpm !== undefined) wait = Math.max(wait, this.lastAdmitted + this.windowMs / rpm - now);
     if (rpm !== undefined && inWindow >= rpm) {
       const oldest = this.entries[this.head + inWindow - rpm];
       wait = Math.max(wait, oldest.at + this.windowMs + this.marginMs - now + 1);
