@@ -1,0 +1,125 @@
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readRunLog } from '../../pipelines/runlog/reader.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
+import { runCli } from '../helpers/cli.ts';
+import { makeTempDir } from '../helpers/tmp.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/audition.mjs', import.meta.url));
+const SUITE = fileURLToPath(new URL('../../suites/demo-mcq.jsonl', import.meta.url));
+const SECRET = 'sk-e2e-secret-key-do-not-leak-0123456789';
+
+/** Starts the real bin as a child process (async, so the in-process fake server keeps answering). */
+function startCli(args: string[], env: NodeJS.ProcessEnv): { exited: Promise<number | null>; kill: (signal: NodeJS.Signals) => void; output: () => string } {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  return { exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))), kill: (signal) => child.kill(signal), output: () => output };
+}
+
+function allFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? allFiles(path) : [path];
+  });
+}
+
+const questionOf = (body: unknown): string => {
+  const messages = (body as { messages: { content: string }[] }).messages;
+  return /Question: (.*)/.exec(messages.at(-1)!.content)?.[1] ?? '';
+};
+
+const e2e = suite('audition run (real openai SDK, fake server)');
+let fake: FakeOpenAI;
+let runs: { dir: string; cleanup: () => void };
+const env = (): NodeJS.ProcessEnv => ({ OPENAI_API_KEY: SECRET });
+let limits = '';
+
+e2e.before(async () => {
+  fake = await startFakeOpenAI({ latencyMs: 60, respond: () => ({ text: '{"answer": "A", "citations": []}' }) });
+  runs = makeTempDir();
+  // the shipped table holds gpt-4o to its tier-1 30k tokens a minute; the fake has no limit
+  limits = join(runs.dir, 'limits.md');
+  writeFileSync(limits, '| provider | model | requests_per_minute | tokens_per_minute |\n|---|---|---|---|\n| openai | * | | |\n');
+  const added = runCli(['lanes', 'add', '--alias', '4o', '--provider', 'openai', '--model', 'gpt-4o', '--temperature', '0.7', '--max-output-tokens', '256', '--base-url', `${fake.url}/v1`, '--runs-dir', runs.dir]);
+  assert.is(added.code, 0, added.stderr);
+});
+
+e2e.after(async () => {
+  await fake.close();
+  runs.cleanup();
+});
+
+e2e('a run SIGKILLed mid-way and resumed loses no completed step and repeats none', async () => {
+  const args = ['--suite', SUITE, '--runs-dir', runs.dir, '--limits', limits];
+  const first = startCli(['run', '--lane', '4o.t0-7', '--replicates', '2', '--concurrency', '4', '--stage', 'e2e', '--run-id', 'killed', ...args], env());
+  const logPath = join(runs.dir, 'e2e', 'killed.jsonl');
+  for (let i = 0; i < 400; i++) {
+    await new Promise((r) => setTimeout(r, 25));
+    let lines = 0;
+    try {
+      lines = readFileSync(logPath, 'utf8').split('\n').length;
+    } catch {
+      // not created yet
+    }
+    if (lines > 40) break;
+  }
+  first.kill('SIGKILL');
+  assert.is(await first.exited, null, 'killed, not finished');
+
+  const before = await readRunLog(logPath);
+  assert.is(before.end, null, 'a SIGKILL leaves no run_end');
+  const doneBefore = before.steps.filter((s) => s.status === 'ok');
+  assert.ok(doneBefore.length >= 30 && doneBefore.length < 136, `${doneBefore.length} steps done before the kill`);
+  const doneByQuestion = new Map<string, number>();
+  const suiteItems = readFileSync(SUITE, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; question: string });
+  const questionById = new Map(suiteItems.map((i) => [i.id, i.question]));
+  for (const s of doneBefore) doneByQuestion.set(questionById.get(s.item_id)!, (doneByQuestion.get(questionById.get(s.item_id)!) ?? 0) + 1);
+
+  const sentBefore = fake.requests.length;
+  const resumed = startCli(['run', '--resume', 'killed', ...args], env());
+  assert.is(await resumed.exited, 0, resumed.output());
+
+  const after = await readRunLog(logPath);
+  assert.is(after.end?.status, 'completed');
+  assert.equal(after.end?.counts, { ok: 136, abstain: 0, error: 0 });
+  assert.is(after.steps.length, 136);
+  for (const s of doneBefore) {
+    const kept = after.steps.find((x) => x.item_id === s.item_id && x.replicate === s.replicate)!;
+    assert.equal(kept.timing.started_at, s.timing.started_at, 'a completed step is kept as it was, not redone');
+  }
+  const resentByQuestion = new Map<string, number>();
+  for (const r of fake.requests.slice(sentBefore)) resentByQuestion.set(questionOf(r.body), (resentByQuestion.get(questionOf(r.body)) ?? 0) + 1);
+  for (const item of suiteItems) {
+    assert.is(resentByQuestion.get(item.question) ?? 0, 2 - (doneByQuestion.get(item.question) ?? 0), `item ${item.id}: only its unfinished replicates are sent again`);
+  }
+});
+
+e2e('--dry-run makes no connection and writes the exact bodies without the key', async () => {
+  const sentBefore = fake.stats.requests;
+  const r = startCli(['run', '--lane', '4o.t0-7', '--suite', SUITE, '--stage', 'dry', '--run-id', 'dry1', '--dry-run', '--runs-dir', runs.dir, '--limits', limits], env());
+  assert.is(await r.exited, 0, r.output());
+  assert.is(fake.stats.requests, sentBefore, 'nothing reached the server');
+  const dump = readFileSync(join(runs.dir, 'dry', 'dry1.dry-run.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { url: string; body: { model: string; temperature: number; messages: unknown[] } });
+  assert.is(dump.length, 68);
+  assert.equal([dump[0].body.model, dump[0].body.temperature], ['gpt-4o', 0.7]);
+  assert.match(dump[0].url, /^http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions$/);
+});
+
+e2e('no key appears in any output file or in the command output', async () => {
+  const r = startCli(['run', '--lane', '4o.t0-7', '--suite', SUITE, '--stage', 'keys', '--limit', '5', '--runs-dir', runs.dir, '--limits', limits], env());
+  assert.is(await r.exited, 0);
+  assert.not.match(r.output(), new RegExp(SECRET));
+  for (const file of allFiles(runs.dir)) {
+    if (file.endsWith('.duckdb')) continue;
+    assert.not.ok(readFileSync(file, 'utf8').includes(SECRET), `${file} holds the key`);
+  }
+  assert.ok(fake.requests.some((q) => q.headers['authorization'] === `Bearer ${SECRET}`), 'the key was sent to the server, and only there');
+});
+
+e2e.run();
