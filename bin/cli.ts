@@ -10,10 +10,15 @@ interface CommandEntry {
 
 /** Every command, loaded lazily so `audition --help` and each command start fast. */
 const COMMANDS: Record<string, CommandEntry> = {
+  demo: { summary: 'the whole job offline: sim lanes × the bundled suite → logs → DuckDB → ranking and INSIGHTS.md', load: async () => (await import('./commands/demo.ts')).demo },
+  sweep: { summary: 'run many lanes over one suite; completed runs are skipped, partial ones resumed', load: async () => (await import('./commands/sweep.ts')).sweep },
   run: { summary: 'run one lane over a suite and write one run log', load: async () => (await import('./commands/run.ts')).run },
   estimate: { summary: 'project the requests, tokens and cost of a run before starting it', load: async () => (await import('./commands/estimate.ts')).estimate },
   'suite check': { summary: 'validate a suite file (JSONL or CSV) and print its counts', load: async () => (await import('./commands/suite.ts')).suiteCheck },
   'experiment run': { summary: 'run a generate-then-grade experiment from a YAML/JSON file', load: async () => (await import('./commands/experiment.ts')).experimentRun },
+  aggregate: { summary: 'turn every run log into one DuckDB database, rankings with intervals, exports and INSIGHTS.md', load: async () => (await import('./commands/aggregate.ts')).aggregateCommand },
+  sql: { summary: 'query the aggregated database: SQL text, or a named query from sql/ with --param', load: async () => (await import('./commands/sql.ts')).sqlCommand },
+  status: { summary: "show a run's progress from its log: done, errors, pending, cache hits, rate so far, ETA", load: async () => (await import('./commands/status.ts')).statusCommand },
   'lanes add': { summary: 'register a lane (provider, model, dials); checked against the provider rules', load: async () => (await import('./commands/lanes.ts')).lanesAdd },
   'lanes list': { summary: 'list lanes with active/visible flags and how many runs use each', load: async () => (await import('./commands/lanes.ts')).lanesList },
   'lanes show': { summary: 'show one lane in full', load: async () => (await import('./commands/lanes.ts')).lanesShow },

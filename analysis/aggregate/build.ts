@@ -1,0 +1,195 @@
+// `audition aggregate` as a library call: ingest new and changed logs, define the views, run the statistics,
+// write their tables, export everything and write INSIGHTS.md. A first build or --rebuild goes to a temp
+// database renamed into place; later builds update the database in place and redo only what changed.
+
+import { existsSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { openDuckDB, withConnection } from '../../lib/duckdb.ts';
+import { tempPathBeside } from '../../lib/files.ts';
+import type { Output } from '../../lib/output.ts';
+import { writeInsights, type ErrorKindRow, type ModelStepsRow, type QuarantineSummaryRow } from '../../reports/insights.ts';
+import { createView, queryNamed, runNamed } from '../queries.ts';
+import type { RankingRow } from '../ranking.ts';
+import { analyze } from './analyze.ts';
+import { EXPORTED_TABLES, exportTables } from './export.ts';
+import { ingestPlan, listLogFiles, planIngest, type IngestCounts } from './ingest.ts';
+
+/** Bump when the tables' layout changes: an older database is then rebuilt rather than updated. */
+export const LAYOUT_VERSION = '1';
+
+/** Tables aggregate stores that no sql/ file defines as a query: for `audition sql --list`. */
+export const STORED_TABLES: Record<string, string> = {
+  records: 'every accepted log line, flattened (steps, run_start, run_end); superseded marks retried steps',
+  files: 'one row a log file read: size, mtime, lines, records, steps, superseded, quarantined, present',
+  quarantine: 'unusable log lines: file, line, reason, the start of the text',
+  model_ranking: 'per suite, metric and visible lane: n, clusters, rate, 95% CI, method, rank (overlapping intervals tie)',
+  lane_pairs: 'paired differences of lanes on shared items: diff, paired SE, CI, correlation, MDE, McNemar or t p, Holm p, BH q',
+  best_settings: "per model: the setting that beats the baseline after Holm, or 'no setting reliably beats the baseline' and the tied set",
+  dial_effects: 'per model: each dial changed from its reference level with every other dial held fixed: diff, CI, MDE, Holm p',
+};
+
+/** Views and tables defined in sql/, in dependency order. */
+export const DERIVED = ['runs', 'run_metrics', 'steps', 'item_outcomes', 'runs_summary', 'by_model_steps', 'by_model_runs', 'catalog'] as const;
+
+export interface AggregateOptions {
+  runsDir: string;
+  outDir: string;
+  rebuild?: boolean;
+  /** Lane slugs to use as their model's baseline instead of the default choice. */
+  baselines?: readonly string[];
+  output?: Output;
+  now?: Date;
+}
+
+export interface AggregateResult {
+  databasePath: string;
+  insightsPath: string;
+  catalogPath: string;
+  exports: string[];
+  ingest: IngestCounts;
+  /** Nothing was new: the previous results stand and nothing was rewritten. */
+  upToDate: boolean;
+  rebuilt: boolean;
+  ranking: RankingRow[];
+  /** Seconds per phase. */
+  timings: Record<string, number>;
+}
+
+/** Database settings for builds: insertion order is not needed (ingest restores line order where it matters). */
+const BUILD_SETTINGS = { preserve_insertion_order: 'false' };
+
+async function readMeta(connection: DuckDBConnection): Promise<Map<string, string>> {
+  return new Map((await queryNamed(connection, 'meta')).map((r) => [String(r['key']), String(r['value'])]));
+}
+
+function expectedOutputs(outDir: string, runsDir: string): string[] {
+  return [
+    ...EXPORTED_TABLES.flatMap((t) => [join(outDir, 'exports', `${t}.parquet`), join(outDir, 'exports', `${t}.csv.gz`)]),
+    join(outDir, 'plots', 'INSIGHTS.md'),
+    join(runsDir, '_catalog', 'catalog.csv'),
+  ];
+}
+
+function toNumber(value: unknown): number {
+  return typeof value === 'bigint' ? Number(value) : typeof value === 'number' ? value : Number(value ?? 0);
+}
+
+function plainRows<T>(rows: Record<string, unknown>[]): T[] {
+  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]))) as T[];
+}
+
+/** Reads the ranking table (for an up-to-date database, where nothing is recomputed). */
+async function readRanking(connection: DuckDBConnection): Promise<RankingRow[]> {
+  return plainRows<RankingRow>(await queryNamed(connection, 'model_ranking_rows'));
+}
+
+/** Builds or updates runs/_aggregated from the run logs under runsDir. */
+export async function aggregate(options: AggregateOptions): Promise<AggregateResult> {
+  const { runsDir, outDir } = options;
+  const now = options.now ?? new Date();
+  const baselines = [...(options.baselines ?? [])].sort();
+  const databasePath = join(outDir, 'audition.duckdb');
+  const insightsPath = join(outDir, 'plots', 'INSIGHTS.md');
+  const catalogPath = join(runsDir, '_catalog', 'catalog.csv');
+  const optionsKey = JSON.stringify({ baselines });
+  const timings: Record<string, number> = {};
+  let clock = performance.now();
+  const lap = (phase: string) => {
+    const t = performance.now();
+    timings[phase] = (t - clock) / 1000;
+    clock = t;
+    options.output?.debug(`aggregate: ${phase} ${timings[phase].toFixed(3)} s`);
+  };
+
+  let rebuild = options.rebuild === true || !existsSync(databasePath);
+  if (!rebuild) {
+    const layout = await withDatabaseMeta(databasePath);
+    if (layout !== LAYOUT_VERSION) {
+      options.output?.info(`the database at ${databasePath} has layout ${layout ?? 'unknown'}; rebuilding it (layout ${LAYOUT_VERSION})`);
+      rebuild = true;
+    }
+  }
+  const target = rebuild ? tempPathBeside(databasePath) : databasePath;
+  if (rebuild) await rm(join(outDir, '.cache'), { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+
+  const instance = await openDuckDB(target, { settings: BUILD_SETTINGS });
+  let result: AggregateResult;
+  try {
+    result = await withConnection(instance, async (connection) => {
+      await connection.run("SET TimeZone = 'UTC'");
+      await runNamed(connection, 'schema');
+      await runNamed(connection, 'macros');
+      const files = await listLogFiles(runsDir);
+      let plan = await planIngest(connection, files);
+      const meta = await readMeta(connection);
+      lap('plan');
+      const nothingNew = !rebuild && plan.read.length === 0 && plan.vanished.length === 0 && plan.reappeared.length === 0 && meta.get('options') === optionsKey;
+      if (nothingNew && expectedOutputs(outDir, runsDir).every((p) => existsSync(p))) {
+        const ingest: IngestCounts = { filesRead: 0, filesSkipped: plan.unchanged.length, filesVanished: 0, lines: 0, records: 0, quarantined: 0, steps: 0, superseded: 0 };
+        return { databasePath, insightsPath, catalogPath, exports: [], ingest, upToDate: true, rebuilt: false, ranking: await readRanking(connection), timings };
+      }
+
+      let ingest: IngestCounts;
+      try {
+        ingest = await ingestPlan(connection, plan, runsDir, now);
+      } catch (error) {
+        // A log can vanish between listing and reading (archived mid-build): list again and retry once.
+        if (!/No files found|No such file|Cannot open file/i.test(String((error as Error).message))) throw error;
+        plan = await planIngest(connection, await listLogFiles(runsDir));
+        ingest = await ingestPlan(connection, plan, runsDir, now);
+      }
+      lap('ingest');
+      for (const name of DERIVED) await createView(connection, name);
+      lap('views');
+      const { ranking, pairs, best, dialEffects, statsKey } = await analyze(connection, { baselines, changedFiles: rebuild ? 'all' : plan.read.map((f) => f.file), previousKey: meta.get('stats_key') });
+      lap('statistics');
+      const exported = await exportTables(connection, outDir, runsDir, rebuild ? 'all' : new Set(plan.read.map((f) => f.file)));
+      lap('exports');
+      const [totals] = await queryNamed(connection, 'aggregate_totals');
+      await writeInsights(insightsPath, {
+        generatedAt: now.toISOString(),
+        totals: { files: toNumber(totals['files']), runs: toNumber(totals['runs']), steps: toNumber(totals['steps']), quarantined: toNumber(totals['quarantined']) },
+        ranking, pairs, best, dialEffects,
+        modelSteps: plainRows<ModelStepsRow>(await queryNamed(connection, 'by_model_steps')),
+        errorKinds: plainRows<ErrorKindRow>(await queryNamed(connection, 'error_kinds')),
+        quarantine: plainRows<QuarantineSummaryRow>(await queryNamed(connection, 'quarantine_summary')),
+      });
+      lap('insights');
+      await runNamed(connection, 'set_meta', { key: 'layout', value: LAYOUT_VERSION });
+      await runNamed(connection, 'set_meta', { key: 'options', value: optionsKey });
+      await runNamed(connection, 'set_meta', { key: 'stats_key', value: statsKey });
+      await runNamed(connection, 'set_meta', { key: 'built_at', value: now.toISOString() });
+      await connection.run('CHECKPOINT');
+      lap('checkpoint');
+      return { databasePath, insightsPath, catalogPath, exports: [...exported.paths, insightsPath], ingest, upToDate: false, rebuilt: rebuild, ranking, timings };
+    });
+  } catch (error) {
+    instance.closeSync();
+    if (rebuild) await rm(target, { force: true });
+    throw error;
+  }
+  instance.closeSync();
+  if (rebuild) {
+    // A stale WAL beside the old file would be replayed into the new one.
+    await rm(`${databasePath}.wal`, { force: true });
+    await rename(target, databasePath);
+  }
+  return result;
+}
+
+/** The layout version of an existing database, or null when it has none (opened read-only, closed at once). */
+async function withDatabaseMeta(path: string): Promise<string | null> {
+  const instance = await openDuckDB(path, { readOnly: true });
+  try {
+    return await withConnection(instance, async (connection) => {
+      const tables = await queryNamed(connection, 'table_columns', { table: 'meta' });
+      if (tables.length === 0) return null;
+      return (await readMeta(connection)).get('layout') ?? null;
+    });
+  } finally {
+    instance.closeSync();
+  }
+}

@@ -1,0 +1,172 @@
+// Incremental ingest of run logs into the records table: a file already read and unchanged is skipped, a new or
+// changed (grown) file is read again in full, a vanished (archived) file keeps its rows. Every line ends up either
+// as a row of records or as a row of quarantine, so lines = records + quarantined for every file.
+
+import { stat } from 'node:fs/promises';
+import { relative, sep } from 'node:path';
+import { DuckDBTimestampValue, listValue, type DuckDBConnection } from '@duckdb/node-api';
+import { listRunLogFiles } from '../../pipelines/runlog/discover.ts';
+import { queryNamed, runNamed } from '../queries.ts';
+import { appendQuarantine, locateProblemLines, type QuarantinedLine } from './quarantine.ts';
+
+/** A log file on disk: `file` is its path relative to the runs folder (with '/'), the key everywhere. */
+export interface LogFile {
+  file: string;
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** What to do with the files on disk, given what the database already holds. */
+export interface IngestPlan {
+  /** New, grown or otherwise changed files: read in full. */
+  read: LogFile[];
+  /** Unchanged since they were read: skipped. */
+  unchanged: LogFile[];
+  /** Read before and gone now: their rows stay. */
+  vanished: string[];
+  /** Gone before, back unchanged. */
+  reappeared: string[];
+}
+
+export interface IngestCounts {
+  filesRead: number;
+  filesSkipped: number;
+  filesVanished: number;
+  /** Non-blank lines read this time: lines = records + quarantined. */
+  lines: number;
+  records: number;
+  quarantined: number;
+  steps: number;
+  superseded: number;
+}
+
+/** Every run log under `runsDir` (skipping `_`- and `.`-prefixed folders) with its size and mtime. */
+export async function listLogFiles(runsDir: string): Promise<LogFile[]> {
+  const root = rootOf(runsDir);
+  const paths = await listRunLogFiles(runsDir);
+  const files: LogFile[] = [];
+  for (const path of paths) {
+    try {
+      const info = await stat(path);
+      const file = relative(runsDir, path).split(sep).join('/');
+      files.push({ file, path: root + file, size: info.size, mtimeMs: info.mtimeMs });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  return files;
+}
+
+/** The prefix that `file` is relative to, as DuckDB sees the paths we give it. */
+export function rootOf(runsDir: string): string {
+  return runsDir.endsWith('/') ? runsDir : `${runsDir}/`;
+}
+
+/** Compares the files on disk with the files table. */
+export async function planIngest(connection: DuckDBConnection, files: readonly LogFile[]): Promise<IngestPlan> {
+  const known = new Map((await queryNamed(connection, 'files_state')).map((r) => [String(r['file']), r]));
+  const plan: IngestPlan = { read: [], unchanged: [], vanished: [], reappeared: [] };
+  const onDisk = new Set<string>();
+  for (const f of files) {
+    onDisk.add(f.file);
+    const before = known.get(f.file);
+    if (before !== undefined && Number(before['size']) === f.size && Number(before['mtime_ms']) === f.mtimeMs) {
+      plan.unchanged.push(f);
+      if (before['present'] === false) plan.reappeared.push(f.file);
+    } else {
+      plan.read.push(f);
+    }
+  }
+  for (const [file, row] of known) if (!onDisk.has(file) && row['present'] === true) plan.vanished.push(file);
+  return plan;
+}
+
+const list = (items: readonly string[]) => listValue([...items]);
+
+/**
+ * Carries out a plan; returns what was read. There is no enclosing transaction (reads of a large uncommitted
+ * insert are several times slower): instead a file's row in `files` is written only once its records are
+ * complete, and every file to be read first has its old rows removed, so an interrupted ingest is simply
+ * redone by the next one. (A rebuild goes to a temp database that is renamed into place.)
+ */
+export async function ingestPlan(connection: DuckDBConnection, plan: IngestPlan, runsDir: string, now = new Date()): Promise<IngestCounts> {
+  const counts: IngestCounts = { filesRead: 0, filesSkipped: plan.unchanged.length, filesVanished: plan.vanished.length, lines: 0, records: 0, quarantined: 0, steps: 0, superseded: 0 };
+  if (plan.read.length > 0) Object.assign(counts, await readFiles(connection, plan.read, runsDir, now));
+  if (plan.vanished.length > 0) await runNamed(connection, 'mark_vanished', { files: list(plan.vanished) });
+  if (plan.reappeared.length > 0) await runNamed(connection, 'mark_present', { files: list(plan.reappeared) });
+  return counts;
+}
+
+async function readFiles(connection: DuckDBConnection, files: readonly LogFile[], runsDir: string, now: Date): Promise<Omit<IngestCounts, 'filesSkipped' | 'filesVanished'>> {
+  const root = rootOf(runsDir);
+  const names = files.map((f) => f.file);
+  await runNamed(connection, 'forget_records', { files: list(names) });
+  await runNamed(connection, 'forget_quarantine', { files: list(names) });
+  await runNamed(connection, 'forget_file_rows', { files: list(names) });
+  await runNamed(connection, 'ingest_records', { files: list(files.map((f) => f.path)), root });
+
+  // Unusable lines: locate them exactly (only in the files that have any), quarantine them, drop their rows.
+  const perFile = new Map((await queryNamed(connection, 'file_counts', { files: list(names) })).map((r) => [String(r['file']), { lines: Number(r['lines']), problems: Number(r['problems']) }]));
+  const quarantined: QuarantinedLine[] = [];
+  const withProblems = files.filter((f) => (perFile.get(f.file)?.problems ?? 0) > 0);
+  for (const f of withProblems) quarantined.push(...(await locateProblemLines(connection, f.path, f.file, perFile.get(f.file)?.problems ?? 0)));
+  await appendQuarantine(connection, quarantined, now);
+  if (withProblems.length > 0) await runNamed(connection, 'delete_problem_records', { files: list(withProblems.map((f) => f.file)) });
+
+  // A resumed run may hold several records of one step: the last line wins. Bulk reads do not keep line
+  // order, so only the files that need it are read again with insertion order preserved (rowid = line order).
+  const repeated = (await queryNamed(connection, 'duplicate_step_files', { files: list(names) })).map((r) => String(r['file']));
+  if (repeated.length > 0) {
+    await runNamed(connection, 'forget_records', { files: list(repeated) });
+    await connection.run('SET preserve_insertion_order = true');
+    try {
+      await runNamed(connection, 'ingest_records', { files: list(repeated.map((file) => root + file)), root });
+    } finally {
+      await connection.run('SET preserve_insertion_order = false');
+    }
+    await runNamed(connection, 'delete_problem_records', { files: list(repeated) });
+    await runNamed(connection, 'supersede_within_files', { files: list(repeated) });
+  }
+
+  const quarantinedPerFile = new Map<string, number>();
+  for (const q of quarantined) quarantinedPerFile.set(q.file, (quarantinedPerFile.get(q.file) ?? 0) + 1);
+  await appendFileRows(connection, files, perFile, quarantinedPerFile, now);
+  await runNamed(connection, 'supersede_across_files');
+  await runNamed(connection, 'refresh_file_counts');
+
+  const [totals] = await queryNamed(connection, 'ingest_totals', { files: list(names) });
+  return {
+    filesRead: files.length,
+    lines: Number(totals['lines']),
+    records: Number(totals['records']),
+    quarantined: Number(totals['quarantined']),
+    steps: Number(totals['steps']),
+    superseded: Number(totals['superseded']),
+  };
+}
+
+async function appendFileRows(connection: DuckDBConnection, files: readonly LogFile[], perFile: Map<string, { lines: number }>, quarantined: Map<string, number>, now: Date): Promise<void> {
+  const appender = await connection.createAppender('files');
+  try {
+    const at = new DuckDBTimestampValue(BigInt(now.getTime()) * 1000n);
+    for (const f of files) {
+      const lines = perFile.get(f.file)?.lines ?? 0;
+      const q = quarantined.get(f.file) ?? 0;
+      appender.appendVarchar(f.file);
+      appender.appendBigInt(BigInt(f.size));
+      appender.appendDouble(f.mtimeMs);
+      appender.appendBigInt(BigInt(lines));
+      appender.appendBigInt(BigInt(lines - q));
+      appender.appendBigInt(0n); // steps and superseded: refresh_file_counts fills them in
+      appender.appendBigInt(0n);
+      appender.appendBigInt(BigInt(q));
+      appender.appendTimestamp(at);
+      appender.appendBoolean(true);
+      appender.endRow();
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+}

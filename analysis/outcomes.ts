@@ -1,0 +1,146 @@
+// The statistics' input: one row a run (who, on what, scored how) and one row a (run, item) with its scored
+// attempts. Pooling turns these into per-item totals for a lane or a setting, the unit every interval starts from.
+
+import { listValue, type DuckDBConnection } from '@duckdb/node-api';
+import { queryNamed, selectOf } from './queries.ts';
+
+export type Scalar = number | string | boolean;
+export const METRICS = ['credited', 'correct', 'score'] as const;
+export type Metric = (typeof METRICS)[number];
+
+/** A run as the statistics see it. */
+export interface RunInfo {
+  runId: string;
+  lane: string;
+  model: string;
+  provider: string;
+  suite: string;
+  /** null when the run has no scored step. */
+  metric: Metric | null;
+  visible: boolean;
+  /** ms since the epoch; orders a lane's runs (its latest run's visible flag wins). */
+  createdAt: number;
+  laneDials: Record<string, Scalar>;
+  /** The run's task settings (see settings.ts), without run-control keys. */
+  settings: Record<string, unknown>;
+}
+
+/** One item of one run: scored attempts (errors excluded) and the sum of their values. */
+export interface ItemOutcome {
+  runId: string;
+  item: string;
+  cluster: string | null;
+  attempts: number;
+  total: number;
+}
+
+/** An item's pooled attempts for one lane or setting. */
+export interface ItemTotal {
+  cluster: string;
+  attempts: number;
+  total: number;
+}
+
+/** Item id → pooled totals. */
+export type ItemTotals = Map<string, ItemTotal>;
+
+/** True for metrics whose every attempt is 0 or 1. */
+export function isBinaryMetric(metric: Metric): boolean {
+  return metric !== 'score';
+}
+
+function parseObject(text: unknown): Record<string, unknown> {
+  if (typeof text !== 'string' || text === '') return {};
+  try {
+    const value = JSON.parse(text) as unknown;
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function scalars(object: Record<string, unknown>): Record<string, Scalar> {
+  const out: Record<string, Scalar> = {};
+  for (const [k, v] of Object.entries(object)) if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') out[k] = v;
+  return out;
+}
+
+/** Reads every run as the statistics see it. */
+export async function loadRuns(connection: DuckDBConnection): Promise<RunInfo[]> {
+  return (await queryNamed(connection, 'analysis_runs')).map((r) => ({
+    runId: String(r['run_id']),
+    lane: String(r['lane']),
+    model: String(r['model'] ?? ''),
+    provider: String(r['provider'] ?? ''),
+    suite: String(r['suite'] ?? ''),
+    metric: (METRICS as readonly unknown[]).includes(r['metric']) ? (r['metric'] as Metric) : null,
+    visible: r['visible'] !== false,
+    createdAt: r['created_at'] instanceof Date ? r['created_at'].getTime() : 0,
+    laneDials: scalars(parseObject(r['dials'])),
+    settings: parseObject(r['settings']),
+  }));
+}
+
+/** Reads per-item outcomes of the given runs (all runs when omitted). */
+export async function loadItemOutcomes(connection: DuckDBConnection, only?: readonly string[]): Promise<ItemOutcome[]> {
+  const query = only === undefined ? selectOf('item_outcomes') : selectOf('item_outcomes_for_runs', { runs: listValue([...only]) });
+  // Column-wise: item_outcomes has one row per (run, item), 100k for a 1M-step sweep.
+  const columns = (await connection.runAndReadAll(query.sql, query.values, query.types)).getColumnsObjectJS();
+  const { run_id: runIds, item_id: items, cluster: clusters, attempts, total: totals } = columns;
+  const outcomes: ItemOutcome[] = new Array(runIds.length);
+  for (let i = 0; i < runIds.length; i++) {
+    outcomes[i] = { runId: String(runIds[i]), item: String(items[i]), cluster: clusters[i] === null ? null : String(clusters[i]), attempts: Number(attempts[i]), total: Number(totals[i] ?? 0) };
+  }
+  return outcomes;
+}
+
+/** Groups outcomes by run id once, so pooling many lanes does not rescan every outcome. */
+export function indexOutcomes(outcomes: readonly ItemOutcome[]): Map<string, ItemOutcome[]> {
+  const byRun = new Map<string, ItemOutcome[]>();
+  for (const o of outcomes) {
+    const list = byRun.get(o.runId);
+    if (list === undefined) byRun.set(o.runId, [o]);
+    else list.push(o);
+  }
+  return byRun;
+}
+
+/** Pools the outcomes of `runIds` using an index from indexOutcomes. */
+export function poolRuns(index: ReadonlyMap<string, readonly ItemOutcome[]>, runIds: Iterable<string>): ItemTotals {
+  const pooled: ItemTotals = new Map();
+  for (const runId of runIds) {
+    for (const o of index.get(runId) ?? []) {
+      if (o.attempts === 0) continue;
+      const seen = pooled.get(o.item);
+      if (seen === undefined) pooled.set(o.item, { cluster: o.cluster ?? o.item, attempts: o.attempts, total: o.total });
+      else {
+        seen.attempts += o.attempts;
+        seen.total += o.total;
+      }
+    }
+  }
+  return pooled;
+}
+
+/** The lanes shown in rankings: a lane's latest run says whether it is visible. */
+export function visibleLanes(runs: readonly RunInfo[]): Set<string> {
+  const latest = new Map<string, RunInfo>();
+  for (const run of runs) {
+    const seen = latest.get(run.lane);
+    if (seen === undefined || run.createdAt >= seen.createdAt) latest.set(run.lane, run);
+  }
+  return new Set([...latest.values()].filter((r) => r.visible).map((r) => r.lane));
+}
+
+/** The comparable groups: runs on the same suite scored on the same metric. */
+export function groupRuns(runs: readonly RunInfo[]): Map<string, { suite: string; metric: Metric; runs: RunInfo[] }> {
+  const groups = new Map<string, { suite: string; metric: Metric; runs: RunInfo[] }>();
+  for (const run of runs) {
+    if (run.metric === null) continue;
+    const key = `${run.suite}\u0000${run.metric}`;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, { suite: run.suite, metric: run.metric, runs: [run] });
+    else group.runs.push(run);
+  }
+  return new Map([...groups].sort(([a], [b]) => a.localeCompare(b)));
+}

@@ -1,0 +1,97 @@
+// A live run's progress from its log alone (no database): planned, done, errors, pending, cache hits, cost,
+// the rate so far and an ETA from the recent pace. `audition status RUN_ID` prints it.
+
+import { listRunLogFiles } from '../pipelines/runlog/discover.ts';
+import type { RunLog } from '../pipelines/runlog/reader.ts';
+import type { StepRecord } from '../pipelines/runlog/types.ts';
+
+export interface RunProgress {
+  run_id: string;
+  file: string;
+  lane: string;
+  model: string;
+  suite: string;
+  stage: string;
+  /** The latest run_end's status, or 'running' while the log has none after its last step. */
+  status: string;
+  planned: number;
+  done: number;
+  ok: number;
+  abstain: number;
+  errors: number;
+  pending: number;
+  percent_done: number;
+  cache_hits: number;
+  metric: string;
+  rate: number | null;
+  cost_usd: number;
+  started_at: string;
+  last_step_at: string | null;
+  elapsed_s: number;
+  steps_per_min: number | null;
+  eta_s: number | null;
+  superseded: number;
+  problem_lines: number;
+}
+
+function metricOf(steps: readonly StepRecord[]): { metric: string; value: (s: StepRecord) => number | null } {
+  if (steps.some((s) => s.evaluation?.citations_evidence?.credited != null)) return { metric: 'credited', value: (s) => (s.status === 'ok' && s.evaluation?.citations_evidence?.credited === true ? 1 : 0) };
+  if (steps.some((s) => s.evaluation?.correct != null)) return { metric: 'correct', value: (s) => (s.status === 'ok' && s.evaluation?.correct === true ? 1 : 0) };
+  return { metric: 'score', value: (s) => (s.status === 'abstain' ? 0 : s.evaluation?.score ?? null) };
+}
+
+/** Summarises a run log (read with readRunLog) as of `now`. */
+export function summarizeProgress(log: RunLog, now: Date): RunProgress {
+  const start = log.start;
+  const limit = typeof start?.settings['limit'] === 'number' ? start.settings['limit'] : undefined;
+  const items = start === null ? 0 : Math.min(start.suite.n_items, limit ?? Number.POSITIVE_INFINITY);
+  const replicates = typeof start?.settings['replicates'] === 'number' ? start.settings['replicates'] : 1;
+  const steps = log.steps;
+  const ok = steps.filter((s) => s.status === 'ok').length;
+  const abstain = steps.filter((s) => s.status === 'abstain').length;
+  const errors = steps.filter((s) => s.status === 'error').length;
+  const planned = Math.max(items * replicates, steps.length);
+  const { metric, value } = metricOf(steps);
+  const values = steps.filter((s) => s.status !== 'error').map(value).filter((v): v is number => v !== null);
+  const times = steps.map((s) => Date.parse(s.timing.started_at)).filter(Number.isFinite).sort((a, b) => a - b);
+  const startedAt = start === null ? (times[0] ?? now.getTime()) : Date.parse(start.created_at);
+  const lastStep = times.length > 0 ? times[times.length - 1] : null;
+  const ended = log.end !== null && (lastStep === null || Date.parse(log.end.ended_at) >= lastStep);
+  // Pace from the last (up to) 200 steps, so a resumed run's idle gap does not distort it.
+  const recent = times.slice(-200);
+  const pace = recent.length >= 2 && recent[recent.length - 1] > recent[0] ? (recent.length - 1) / ((recent[recent.length - 1] - recent[0]) / 60_000) : null;
+  const pending = Math.max(planned - ok - abstain - errors, 0);
+  return {
+    run_id: start?.run_id ?? steps[0]?.run_id ?? '',
+    file: log.path,
+    lane: start?.lane.slug ?? steps[0]?.lane ?? '',
+    model: start?.lane.model ?? steps[0]?.model ?? '',
+    suite: start?.suite.name ?? '',
+    stage: start?.stage ?? '',
+    status: ended && log.end !== null ? log.end.status : 'running',
+    planned,
+    done: ok + abstain,
+    ok,
+    abstain,
+    errors,
+    pending,
+    percent_done: planned === 0 ? 0 : Math.round((1000 * (ok + abstain)) / planned) / 10,
+    cache_hits: steps.filter((s) => s.tokens.cached_read > 0).length,
+    metric,
+    rate: values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length,
+    cost_usd: steps.reduce((sum, s) => sum + (s.cost_usd ?? 0), 0),
+    started_at: new Date(startedAt).toISOString(),
+    last_step_at: lastStep === null ? null : new Date(lastStep).toISOString(),
+    elapsed_s: Math.max(0, Math.round((now.getTime() - startedAt) / 1000)),
+    steps_per_min: pace === null ? null : Math.round(pace * 10) / 10,
+    eta_s: pace === null || ended ? null : Math.round((pending / pace) * 60),
+    superseded: log.superseded,
+    problem_lines: log.problems.length,
+  };
+}
+
+/** Finds the log of a run under runsDir by its id (RUN_ID.jsonl or .jsonl.gz, any stage folder). */
+export async function findRunLog(runsDir: string, runId: string): Promise<string[]> {
+  const names = new Set([`${runId}.jsonl`, `${runId}.jsonl.gz`]);
+  return (await listRunLogFiles(runsDir)).filter((path) => names.has(path.split(/[\\/]/).pop() ?? ''));
+}

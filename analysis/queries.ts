@@ -1,0 +1,179 @@
+// Named SQL: one query a file in sql/, with a header that names it, says what kind it is and declares its
+// parameters. Values are always bound ($name), never spliced into the text.
+
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { BIGINT, BOOLEAN, DOUBLE, INTEGER, LIST, VARCHAR, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { CliError } from '../lib/errors.ts';
+import { quotedIdentifier } from '../lib/duckdb.ts';
+
+/** Where the named queries live: sql/ at the project root. */
+export const SQL_DIR = fileURLToPath(new URL('../sql/', import.meta.url));
+
+/**
+ * view: a SELECT kept as a view; table: a SELECT materialized as a table on every aggregate (small results read
+ * often); query: a SELECT run on demand, with parameters; statement: one write; script: several statements.
+ */
+export const QUERY_KINDS = ['view', 'table', 'query', 'statement', 'script'] as const;
+export type QueryKind = (typeof QUERY_KINDS)[number];
+
+const PARAM_TYPES = { VARCHAR, INTEGER, BIGINT, DOUBLE, BOOLEAN, 'VARCHAR[]': LIST(VARCHAR) } as const;
+export type ParamType = keyof typeof PARAM_TYPES;
+
+export interface QueryParam {
+  name: string;
+  type: ParamType;
+  /** The default as written in the header; undefined = required; 'NULL' = optional with no value. */
+  default: string | undefined;
+  description: string;
+}
+
+export interface NamedQuery {
+  name: string;
+  summary: string;
+  kind: QueryKind;
+  /** `-- internal` in the header: used by aggregate itself, left out of `audition sql --list`. */
+  internal: boolean;
+  params: QueryParam[];
+  /** The SQL text without the trailing semicolon. */
+  text: string;
+}
+
+const cache = new Map<string, NamedQuery>();
+
+/** Parses a named query's header (`-- name: summary`, `-- kind: …`, `-- param: NAME TYPE [= DEFAULT] -- what`). */
+export function parseNamedQuery(name: string, source: string): NamedQuery {
+  const lines = source.split('\n');
+  const first = /^--\s*([a-z0-9_]+):\s*(.+)$/.exec(lines[0] ?? '');
+  if (first === null || first[1] !== name) throw new Error(`sql/${name}.sql must start with "-- ${name}: what it returns"`);
+  let kind: QueryKind | undefined;
+  let internal = false;
+  const params: QueryParam[] = [];
+  for (const line of lines.slice(1)) {
+    if (!line.startsWith('--')) break;
+    const kindMatch = /^--\s*kind:\s*(\w+)/.exec(line);
+    if (kindMatch !== null) {
+      if (!(QUERY_KINDS as readonly string[]).includes(kindMatch[1])) throw new Error(`sql/${name}.sql: unknown kind ${kindMatch[1]}`);
+      kind = kindMatch[1] as QueryKind;
+      continue;
+    }
+    if (/^--\s*internal\b/.test(line)) {
+      internal = true;
+      continue;
+    }
+    const param = /^--\s*param:\s*([a-z_][a-z0-9_]*)\s+([A-Z]+(?:\[\])?)(?:\s*=\s*(\S+))?\s*(?:--\s*(.*))?$/.exec(line);
+    if (param !== null) {
+      if (!(param[2] in PARAM_TYPES)) throw new Error(`sql/${name}.sql: parameter ${param[1]} has unsupported type ${param[2]}`);
+      params.push({ name: param[1], type: param[2] as ParamType, default: param[3], description: (param[4] ?? '').trim() });
+    }
+  }
+  if (kind === undefined) throw new Error(`sql/${name}.sql: the header needs a "-- kind: view|query|statement|script" line`);
+  return { name, summary: first[2].trim(), kind, internal, params, text: source.trim().replace(/;\s*$/, '') };
+}
+
+/** Loads sql/NAME.sql (cached). */
+export function loadQuery(name: string): NamedQuery {
+  const cached = cache.get(name);
+  if (cached !== undefined) return cached;
+  if (!/^[a-z0-9_]+$/.test(name)) throw new CliError(`${JSON.stringify(name)} is not a query name`, { hint: "run 'audition sql --list' for the named queries" });
+  let source: string;
+  try {
+    source = readFileSync(`${SQL_DIR}${name}.sql`, 'utf8');
+  } catch {
+    throw new CliError(`no named query ${JSON.stringify(name)} in sql/`, { hint: "run 'audition sql --list' for the named queries" });
+  }
+  const query = parseNamedQuery(name, source);
+  cache.set(name, query);
+  return query;
+}
+
+/** Every named query in sql/, sorted by name. */
+export function listQueries(): NamedQuery[] {
+  return readdirSync(SQL_DIR)
+    .filter((f) => f.endsWith('.sql'))
+    .map((f) => loadQuery(f.slice(0, -4)))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Converts a parameter given as text (from --param k=v) into the value to bind. */
+function parseParamText(query: NamedQuery, param: QueryParam, text: string): DuckDBValue {
+  if (text === 'NULL') return null;
+  switch (param.type) {
+    case 'VARCHAR':
+      return text;
+    case 'VARCHAR[]':
+      return listValue(text === '' ? [] : text.split(','));
+    case 'BOOLEAN':
+      if (text !== 'true' && text !== 'false') throw new CliError(`${query.name}: parameter ${param.name} must be true or false; got ${JSON.stringify(text)}`);
+      return text === 'true';
+    case 'INTEGER':
+    case 'BIGINT': {
+      const n = Number(text);
+      if (!Number.isInteger(n)) throw new CliError(`${query.name}: parameter ${param.name} must be a whole number; got ${JSON.stringify(text)}`);
+      return param.type === 'BIGINT' ? BigInt(n) : n;
+    }
+    case 'DOUBLE': {
+      const n = Number(text);
+      if (text.trim() === '' || !Number.isFinite(n)) throw new CliError(`${query.name}: parameter ${param.name} must be a number; got ${JSON.stringify(text)}`);
+      return n;
+    }
+  }
+}
+
+/**
+ * Resolves the values to bind: given values (typed, or text from the command line), then header defaults.
+ * A missing required parameter or an unknown one is a usage error that names the query's parameters.
+ */
+export function bindParams(query: NamedQuery, given: Record<string, DuckDBValue | string>): { values: Record<string, DuckDBValue>; types: Record<string, DuckDBType> } {
+  const known = new Set(query.params.map((p) => p.name));
+  const signature = query.params.length === 0 ? 'it takes no parameters' : `its parameters: ${query.params.map((p) => `${p.name} (${p.type}${p.default === undefined ? ', required' : `, default ${p.default}`})`).join(', ')}`;
+  for (const key of Object.keys(given)) {
+    if (!known.has(key)) throw new CliError(`${query.name} has no parameter ${JSON.stringify(key)}`, { hint: signature });
+  }
+  const values: Record<string, DuckDBValue> = {};
+  const types: Record<string, DuckDBType> = {};
+  for (const param of query.params) {
+    const raw = given[param.name] ?? param.default;
+    if (raw === undefined) throw new CliError(`${query.name} needs --param ${param.name}=VALUE`, { hint: signature });
+    values[param.name] = typeof raw === 'string' ? parseParamText(query, param, raw) : raw;
+    types[param.name] = PARAM_TYPES[param.type];
+  }
+  return { values, types };
+}
+
+/** Runs a named statement, script or query for its effect. */
+export async function runNamed(connection: DuckDBConnection, name: string, params: Record<string, DuckDBValue | string> = {}): Promise<void> {
+  const query = loadQuery(name);
+  if (query.kind === 'script') {
+    if (query.params.length > 0) throw new Error(`sql/${name}.sql: scripts take no parameters`);
+    await connection.run(query.text);
+    return;
+  }
+  const { values, types } = bindParams(query, params);
+  await connection.run(query.text, values, types);
+}
+
+/** Creates (or replaces) the view or table a `kind: view|table` file defines, named after the file. */
+export async function createView(connection: DuckDBConnection, name: string): Promise<void> {
+  const query = loadQuery(name);
+  if (query.kind !== 'view' && query.kind !== 'table') throw new Error(`sql/${name}.sql is a ${query.kind}, not a view or table`);
+  await connection.run(`CREATE OR REPLACE ${query.kind === 'view' ? 'VIEW' : 'TABLE'} ${quotedIdentifier(name)} AS\n${query.text}`);
+}
+
+/** The SELECT text to run for a named query or view, with its bound values. */
+export function selectOf(name: string, params: Record<string, DuckDBValue | string> = {}): { sql: string; values: Record<string, DuckDBValue>; types: Record<string, DuckDBType> } {
+  const query = loadQuery(name);
+  if (query.kind === 'view' || query.kind === 'table') {
+    bindParams(query, params);
+    return { sql: `SELECT * FROM ${quotedIdentifier(name)}`, values: {}, types: {} };
+  }
+  if (query.kind !== 'query') throw new CliError(`${name} is a ${query.kind}, not a query`, { hint: "run 'audition sql --list' for the named queries" });
+  return { sql: query.text, ...bindParams(query, params) };
+}
+
+/** Runs a named query (or reads a view) and returns plain JS rows (BIGINT as bigint). */
+export async function queryNamed(connection: DuckDBConnection, name: string, params: Record<string, DuckDBValue | string> = {}): Promise<Record<string, unknown>[]> {
+  const { sql, values, types } = selectOf(name, params);
+  const reader = await connection.runAndReadAll(sql, values, types);
+  return reader.getRowObjectsJS() as Record<string, unknown>[];
+}

@@ -1,0 +1,76 @@
+// Lane rankings with honest intervals: the unit is the item (replicates are averaged first), one attempt per
+// item of a 0/1 outcome gets a Wilson interval, anything else a t-interval with item-clustered standard errors.
+// Lanes whose intervals overlap tie: rank = 1 + the number of lanes whose lower bound is above this upper bound.
+
+import { clusteredMeanInterval, rankWithTies, wilsonInterval } from './stats/index.ts';
+import { groupRuns, isBinaryMetric, poolRuns, type ItemOutcome, type ItemTotals, type Metric, type RunInfo } from './outcomes.ts';
+
+/** The interval of one lane's (or setting's) rate over its items. */
+export interface RateSummary {
+  /** Items with at least one scored attempt. */
+  n: number;
+  clusters: number;
+  attempts: number;
+  rate: number;
+  se: number;
+  lo: number;
+  hi: number;
+  method: 'wilson' | 'clustered-t';
+}
+
+/** One row of model_ranking. */
+export interface RankingRow {
+  suite: string;
+  metric: Metric;
+  lane: string;
+  model: string;
+  provider: string;
+  runs: number;
+  n: number;
+  clusters: number;
+  attempts: number;
+  rate: number;
+  se: number;
+  ci_lo: number;
+  ci_hi: number;
+  method: RateSummary['method'];
+  rank: number;
+}
+
+/** Summarises pooled item totals: per-item means first, then Wilson (binary, one attempt an item) or a clustered t-interval. */
+export function summarizeItems(items: ItemTotals, binary: boolean): RateSummary {
+  const values = [...items.values()];
+  const n = values.length;
+  const attempts = values.reduce((sum, v) => sum + v.attempts, 0);
+  const clusters = new Set(values.map((v) => v.cluster)).size;
+  if (binary && n > 0 && values.every((v) => v.attempts === 1)) {
+    const successes = Math.round(values.reduce((sum, v) => sum + v.total, 0));
+    const w = wilsonInterval(successes, n);
+    return { n, clusters, attempts, rate: w.rate, se: Math.sqrt((w.rate * (1 - w.rate)) / n), lo: w.lo, hi: w.hi, method: 'wilson' };
+  }
+  const c = clusteredMeanInterval(values.map((v) => ({ value: v.total / v.attempts, cluster: v.cluster })));
+  const clamp = (x: number) => (binary ? Math.min(1, Math.max(0, x)) : x);
+  return { n, clusters, attempts, rate: c.mean, se: c.se, lo: clamp(c.lo), hi: clamp(c.hi), method: 'clustered-t' };
+}
+
+/** Ranks the visible lanes within each suite and metric; rows come best first. */
+export function rankLanes(runs: readonly RunInfo[], index: ReadonlyMap<string, readonly ItemOutcome[]>, visible: ReadonlySet<string>): RankingRow[] {
+  const rows: RankingRow[] = [];
+  for (const group of groupRuns(runs.filter((r) => visible.has(r.lane))).values()) {
+    const byLane = new Map<string, RunInfo[]>();
+    for (const run of group.runs) byLane.set(run.lane, [...(byLane.get(run.lane) ?? []), run]);
+    const lanes = [...byLane].flatMap(([lane, laneRuns]) => {
+      const summary = summarizeItems(poolRuns(index, laneRuns.map((r) => r.runId)), isBinaryMetric(group.metric));
+      const latest = laneRuns[laneRuns.length - 1];
+      return summary.n === 0 ? [] : [{ lane, model: latest.model, provider: latest.provider, runs: laneRuns.length, summary }];
+    });
+    const ranks = rankWithTies(lanes.map((l) => ({ lo: l.summary.lo, hi: l.summary.hi })));
+    const groupRows = lanes.map((l, i): RankingRow => ({
+      suite: group.suite, metric: group.metric, lane: l.lane, model: l.model, provider: l.provider, runs: l.runs,
+      n: l.summary.n, clusters: l.summary.clusters, attempts: l.summary.attempts, rate: l.summary.rate, se: l.summary.se,
+      ci_lo: l.summary.lo, ci_hi: l.summary.hi, method: l.summary.method, rank: ranks[i],
+    }));
+    rows.push(...groupRows.sort((a, b) => a.rank - b.rank || b.rate - a.rate || a.lane.localeCompare(b.lane)));
+  }
+  return rows;
+}

@@ -1,0 +1,57 @@
+import { join } from 'node:path';
+import { aggregate } from '../../analysis/aggregate/build.ts';
+import type { RankingRow } from '../../analysis/ranking.ts';
+import { renderJsonLines, renderTable } from '../../lib/table.ts';
+import type { Command } from '../command.ts';
+import { JSON_OPTION, RUNS_DIR_OPTION, runsDirOf } from './shared.ts';
+
+const percent = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '–');
+
+/** The ranking as printed on a terminal: one block of rows per suite and metric. */
+export function rankingTable(rows: readonly RankingRow[]): string {
+  if (rows.length === 0) return 'no scored steps yet\n';
+  return renderTable(
+    rows.map((r) => ({ suite: r.suite, metric: r.metric, rank: r.rank, lane: r.lane, n: r.n, clusters: r.clusters, rate: percent(r.rate), '95% CI': `[${percent(r.ci_lo)}, ${percent(r.ci_hi)}]` })),
+    ['suite', 'metric', 'rank', 'lane', 'n', 'clusters', 'rate', '95% CI'],
+  );
+}
+
+const count = (n: number): string => n.toLocaleString('en-US');
+
+export const aggregateCommand: Command = {
+  name: 'aggregate',
+  summary: 'turn every run log into one DuckDB database, rankings with intervals, exports and INSIGHTS.md',
+  description: [
+    'Reads every *.jsonl and *.jsonl.gz under the runs folder (skipping _-prefixed folders) into',
+    'OUT/audition.duckdb, incrementally: unchanged logs are skipped, grown ones read again, vanished ones keep',
+    'their rows. Unusable lines go to the quarantine table with file, line and reason. Writes model_ranking,',
+    'lane_pairs, best_settings and dial_effects, exports every table to OUT/exports as Parquet and CSV.gz, the',
+    'catalog to RUNS/_catalog/catalog.csv and the report to OUT/plots/INSIGHTS.md. Prints the ranking.',
+  ].join('\n'),
+  options: {
+    ...RUNS_DIR_OPTION,
+    'out-dir': { type: 'string', value: 'DIR', description: 'where the database, exports and report go (default: RUNS/_aggregated)' },
+    rebuild: { type: 'boolean', description: 'start over: read every log again into a fresh database' },
+    baseline: { type: 'string', value: 'SLUG', multiple: true, description: "use this lane as its model's baseline in best_settings" },
+    ...JSON_OPTION,
+  },
+  examples: ['audition aggregate --runs-dir runs --out-dir runs/_aggregated', 'audition aggregate --rebuild --baseline 4o.t0-7', 'audition aggregate --json | jq .rate'],
+  async run({ options, output, env }) {
+    const runsDir = runsDirOf(options, env);
+    const outDir = options.string('out-dir') ?? join(runsDir, '_aggregated');
+    const result = await aggregate({ runsDir, outDir, rebuild: options.flag('rebuild'), baselines: options.list('baseline'), output });
+    const i = result.ingest;
+    if (result.upToDate) output.info(`up to date: ${count(i.filesSkipped)} logs unchanged since the last aggregate`);
+    else {
+      output.info(`read ${count(i.filesRead)} logs (${count(i.filesSkipped)} unchanged, skipped; ${count(i.filesVanished)} vanished, rows kept): ${count(i.lines)} lines = ${count(i.records)} records + ${count(i.quarantined)} quarantined; ${count(i.steps)} step records, ${count(i.superseded)} superseded by a later line`);
+      if (i.quarantined > 0) output.warn(`${count(i.quarantined)} lines quarantined: audition sql "SELECT file, line, reason FROM quarantine"`);
+    }
+    output.info(`database: ${result.databasePath}`);
+    if (!result.upToDate) {
+      output.info(`exports:  ${join(outDir, 'exports')} (Parquet and CSV.gz)`);
+      output.info(`insights: ${result.insightsPath}`);
+      output.info(`catalog:  ${result.catalogPath}`);
+    }
+    output.data(options.flag('json') ? renderJsonLines(result.ranking.map((r) => ({ ...r }))) : rankingTable(result.ranking));
+  },
+};

@@ -1,0 +1,50 @@
+import { existsSync } from 'node:fs';
+import { findRunLog, summarizeProgress } from '../../analysis/progress.ts';
+import { CliError } from '../../lib/errors.ts';
+import { renderJsonLines, renderTable } from '../../lib/table.ts';
+import { readRunLog } from '../../pipelines/runlog/reader.ts';
+import type { Command } from '../command.ts';
+import { JSON_OPTION, RUNS_DIR_OPTION, runsDirOf } from './shared.ts';
+
+function formatDuration(seconds: number | null): string {
+  if (seconds === null) return '–';
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return h > 0 ? `${h}h ${m}m` : m > 0 ? `${m}m ${s}s` : `${s}s`;
+}
+
+export const statusCommand: Command = {
+  name: 'status',
+  summary: "show a run's progress from its log: done, errors, pending, cache hits, rate so far, ETA",
+  description: 'Reads only the run log (no database), so it works while the run is still writing it. RUN_ID may also be the path of a log.',
+  positionals: [{ name: 'RUN_ID', description: 'the run id (its log is RUNS/<stage>/RUN_ID.jsonl) or a log path' }],
+  options: { ...RUNS_DIR_OPTION, ...JSON_OPTION },
+  examples: ['audition status 20261122-101500-4o', 'audition status runs/smoke/20261122-101500-4o.jsonl --json'],
+  async run({ options, positionals, output, env }) {
+    const id = positionals[0];
+    const runsDir = runsDirOf(options, env);
+    const paths = /\.jsonl(\.gz)?$/.test(id) && existsSync(id) ? [id] : await findRunLog(runsDir, id);
+    if (paths.length === 0) throw new CliError(`no log for run ${JSON.stringify(id)} under ${runsDir}`, { hint: "check the id (see 'audition sql catalog') or pass --runs-dir" });
+    if (paths.length > 1) throw new CliError(`run ${id} has ${paths.length} logs: ${paths.join(', ')}`, { hint: 'pass the path of the one you mean' });
+    const p = summarizeProgress(await readRunLog(paths[0]), new Date());
+    if (options.flag('json')) {
+      output.data(renderJsonLines([{ ...p }]));
+      return;
+    }
+    const rate = p.rate === null ? '–' : `${(p.rate * 100).toFixed(1)}% ${p.metric}`;
+    const rows = [
+      ['run', `${p.run_id} (${p.status})`],
+      ['lane', `${p.lane} · ${p.model}`],
+      ['suite', `${p.suite} · stage ${p.stage}`],
+      ['progress', `${p.done} of ${p.planned} done (${p.percent_done}%), ${p.errors} errors, ${p.pending} pending`],
+      ['outcomes', `${p.ok} ok, ${p.abstain} abstain; rate so far ${rate}`],
+      ['cache hits', `${p.cache_hits} of ${p.ok + p.abstain + p.errors} steps read cached prompt tokens`],
+      ['cost', `$${p.cost_usd.toFixed(4)}`],
+      ['time', `started ${p.started_at}, last step ${p.last_step_at ?? '–'}, elapsed ${formatDuration(p.elapsed_s)}`],
+      ['pace', p.steps_per_min === null ? '–' : `${p.steps_per_min} steps/min, ETA ${formatDuration(p.eta_s)}`],
+      ['log', `${p.file}${p.superseded > 0 ? `; ${p.superseded} retried steps` : ''}${p.problem_lines > 0 ? `; ${p.problem_lines} unusable lines` : ''}`],
+    ].map(([field, value]) => ({ field, value }));
+    output.data(renderTable(rows, ['field', 'value']));
+  },
+};

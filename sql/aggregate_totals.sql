@@ -1,0 +1,7 @@
+-- aggregate_totals: how much the database holds: log files, runs, live steps, quarantined lines.
+-- kind: query
+SELECT
+  (SELECT count(*) FROM files) AS files,
+  (SELECT count(*) FROM runs) AS runs,
+  (SELECT count(*) FROM records WHERE type = 'step' AND NOT superseded) AS steps,
+  (SELECT count(*) FROM quarantine) AS quarantined

@@ -1,0 +1,37 @@
+-- by_model_steps: per provider and model, over every step: counts by status, error share, tokens, cost and latency.
+-- kind: table
+WITH per_model AS (
+  SELECT
+    r.provider,
+    r.model,
+    count(*) AS steps,
+    count(*) FILTER (WHERE s.status = 'ok') AS ok,
+    count(*) FILTER (WHERE s.status = 'abstain') AS abstain,
+    count(*) FILTER (WHERE s.status = 'error') AS errors,
+    avg((s.status = 'error')::INTEGER) AS error_share,
+    avg((s.status = 'abstain')::INTEGER) AS abstain_share,
+    sum(s.tokens_prompt) AS tokens_prompt,
+    sum(s.tokens_completion) AS tokens_completion,
+    sum(s.tokens_cached_read) AS tokens_cached_read,
+    sum(s.tokens_reasoning) AS tokens_reasoning,
+    avg((s.tokens_cached_read > 0)::INTEGER) AS cache_hit_share,
+    sum(s.cost_usd) AS cost_usd,
+    sum(s.cost_usd) / count(*) * 1000 AS cost_usd_per_1k_steps,
+    avg(s.latency_ms) AS latency_ms_mean,
+    quantile_cont(s.latency_ms, 0.5) AS latency_ms_p50,
+    quantile_cont(s.latency_ms, 0.95) AS latency_ms_p95,
+    avg(s.attempts) AS attempts_mean
+  FROM records s
+  JOIN runs r USING (run_id)
+  WHERE s.type = 'step' AND NOT s.superseded
+  GROUP BY r.provider, r.model
+),
+per_run AS (
+  SELECT provider, model, count(DISTINCT lane) AS lanes, count(*) AS runs
+  FROM runs
+  GROUP BY provider, model
+)
+SELECT m.provider, m.model, p.lanes, p.runs, m.* EXCLUDE (provider, model)
+FROM per_model m
+JOIN per_run p USING (provider, model)
+ORDER BY m.provider, m.model

@@ -1,0 +1,6 @@
+-- delete_problem_records: removes the rows of lines that cannot be used (they are in quarantine now).
+-- kind: statement
+-- param: files VARCHAR[]  -- files (relative to the runs folder)
+DELETE FROM records
+WHERE file IN (SELECT unnest($files))
+  AND record_problem(type, run_id, item_id, replicate, status, schema_version, lane) IS NOT NULL

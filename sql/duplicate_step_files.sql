@@ -1,0 +1,12 @@
+-- duplicate_step_files: which of the given files hold two records of one step (a resumed run that retried it).
+-- kind: query
+-- internal: used by aggregate
+-- param: files VARCHAR[]  -- files (relative to the runs folder)
+SELECT DISTINCT file
+FROM (
+  SELECT file
+  FROM records
+  WHERE type = 'step' AND file IN (SELECT unnest($files))
+  GROUP BY file, run_id, item_id, replicate
+  HAVING count(*) > 1
+)

@@ -1,0 +1,7 @@
+-- error_kinds: per provider and model, how many error steps of each kind, most frequent first.
+-- kind: query
+SELECT provider, model, error_kind, count(*) AS steps, max(started_at) AS last_at
+FROM steps
+WHERE status = 'error'
+GROUP BY provider, model, error_kind
+ORDER BY provider, model, steps DESC, error_kind

@@ -1,0 +1,13 @@
+-- file_counts: per log file, the lines read, those with a problem, the step records and the superseded ones.
+-- kind: query
+-- internal: used by aggregate
+-- param: files VARCHAR[]  -- files (relative to the runs folder)
+SELECT
+  file,
+  count(*) AS lines,
+  count(*) FILTER (WHERE record_problem(type, run_id, item_id, replicate, status, schema_version, lane) IS NOT NULL) AS problems,
+  count(*) FILTER (WHERE type = 'step') AS steps,
+  count(*) FILTER (WHERE superseded) AS superseded
+FROM records
+WHERE file IN (SELECT unnest($files))
+GROUP BY file

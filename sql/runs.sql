@@ -1,0 +1,50 @@
+-- runs: one row a run, from its run_start (lane, suite, settings, provenance) and its latest run_end.
+-- kind: table
+--
+-- Variable-key objects (dials, settings) stay JSON text (VARCHAR): DuckDB's JSON functions read it, and
+-- Parquet readers see a string column.
+WITH starts AS (
+  SELECT * REPLACE (json_or_null(lane) AS lane, json_or_null(suite) AS suite, json_or_null(settings) AS settings, json_or_null(provenance) AS provenance)
+  FROM records
+  WHERE type = 'run_start'
+  QUALIFY row_number() OVER (PARTITION BY run_id ORDER BY created_at, file) = 1
+),
+ends AS (
+  SELECT run_id, ended_at, status AS end_status, end_reason
+  FROM records
+  WHERE type = 'run_end'
+  QUALIFY row_number() OVER (PARTITION BY run_id ORDER BY ended_at DESC NULLS LAST, file DESC) = 1
+)
+SELECT
+  s.run_id,
+  s.file,
+  s.created_at,
+  s.created_by,
+  s.notes,
+  s.stage,
+  json_extract_string(s.lane, '$.slug') AS lane,
+  json_extract_string(s.lane, '$.alias') AS alias,
+  json_extract_string(s.lane, '$.provider') AS provider,
+  json_extract_string(s.lane, '$.model') AS model,
+  json_extract_string(s.lane, '$.backend') AS backend,
+  coalesce(json_extract(s.lane, '$.dials'), '{}')::VARCHAR AS dials,
+  coalesce(try_cast(json_extract_string(s.lane, '$.visible') AS BOOLEAN), true) AS visible,
+  coalesce(try_cast(json_extract_string(s.lane, '$.active') AS BOOLEAN), true) AS active,
+  json_extract_string(s.suite, '$.name') AS suite,
+  json_extract_string(s.suite, '$.path') AS suite_path,
+  json_extract_string(s.suite, '$.sha256') AS suite_sha256,
+  try_cast(json_extract_string(s.suite, '$.n_items') AS BIGINT) AS suite_items,
+  s.settings::VARCHAR AS settings,
+  coalesce(try_cast(json_extract_string(s.settings, '$.replicates') AS BIGINT), 1) AS replicates,
+  try_cast(json_extract_string(s.settings, '$.limit') AS BIGINT) AS item_limit,
+  json_extract(s.settings, '$.task')::VARCHAR AS task_settings,
+  json_extract_string(s.settings, '$.task.kind') AS task_kind,
+  json_extract_string(s.provenance, '$.audition_version') AS audition_version,
+  json_extract_string(s.provenance, '$.git_commit') AS git_commit,
+  json_extract_string(s.provenance, '$.node') AS node,
+  json_extract_string(s.provenance, '$.host') AS host,
+  e.ended_at,
+  e.end_status,
+  e.end_reason
+FROM starts s
+LEFT JOIN ends e USING (run_id)

@@ -1,0 +1,80 @@
+-- schema: the tables `audition aggregate` keeps in runs/_aggregated/audition.duckdb.
+-- kind: script
+--
+-- records holds every accepted run-log line, flattened (steps, run_start, run_end); variable-key
+-- objects (lane, suite, settings, provenance, task) are kept as JSON text. A step superseded by a
+-- later record with the same (run_id, item_id, replicate) keeps its row with superseded = true, so
+-- for every file: rows in records + rows in quarantine = non-blank lines read.
+
+CREATE TABLE IF NOT EXISTS records (
+  file VARCHAR NOT NULL,
+  type VARCHAR,
+  run_id VARCHAR,
+  step_index BIGINT,
+  item_id VARCHAR,
+  replicate BIGINT,
+  cluster VARCHAR,
+  lane VARCHAR,
+  status VARCHAR,
+  correct BOOLEAN,
+  score DOUBLE,
+  coverage DOUBLE,
+  witness_pass BOOLEAN,
+  credited BOOLEAN,
+  tokens_prompt BIGINT,
+  tokens_completion BIGINT,
+  tokens_cached_read BIGINT,
+  tokens_cache_write BIGINT,
+  tokens_reasoning BIGINT,
+  started_at TIMESTAMP,
+  latency_ms DOUBLE,
+  queue_ms DOUBLE,
+  ttft_ms DOUBLE,
+  attempts BIGINT,
+  cost_usd DOUBLE,
+  error_kind VARCHAR,
+  error_message VARCHAR,
+  error_http_status BIGINT,
+  batch_id VARCHAR,
+  task VARCHAR,
+  schema_version BIGINT,
+  created_at TIMESTAMP,
+  created_by VARCHAR,
+  notes VARCHAR,
+  stage VARCHAR,
+  suite VARCHAR,
+  settings VARCHAR,
+  provenance VARCHAR,
+  ended_at TIMESTAMP,
+  end_reason VARCHAR,
+  superseded BOOLEAN NOT NULL DEFAULT false
+);
+
+-- One row a log file ever ingested; present = false once it has vanished (archived): its rows stay.
+CREATE TABLE IF NOT EXISTS files (
+  file VARCHAR PRIMARY KEY,
+  size BIGINT NOT NULL,
+  mtime_ms DOUBLE NOT NULL,
+  lines BIGINT NOT NULL,
+  records BIGINT NOT NULL,
+  steps BIGINT NOT NULL,
+  superseded BIGINT NOT NULL,
+  quarantined BIGINT NOT NULL,
+  ingested_at TIMESTAMP NOT NULL,
+  present BOOLEAN NOT NULL
+);
+
+-- Lines that could not be used: truncated, malformed, or missing what makes a record usable.
+CREATE TABLE IF NOT EXISTS quarantine (
+  file VARCHAR NOT NULL,
+  line BIGINT NOT NULL,
+  reason VARCHAR NOT NULL,
+  text VARCHAR,
+  ingested_at TIMESTAMP NOT NULL
+);
+
+-- Build facts (schema version, options the derived tables were computed with).
+CREATE TABLE IF NOT EXISTS meta (
+  key VARCHAR PRIMARY KEY,
+  value VARCHAR NOT NULL
+);

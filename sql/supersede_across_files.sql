@@ -1,0 +1,18 @@
+-- supersede_across_files: when a step has live records in two files (a copied or re-compressed log), keeps the newest file's.
+-- kind: statement
+UPDATE records SET superseded = true
+WHERE rowid IN (
+  WITH shared AS (
+    SELECT run_id
+    FROM records
+    WHERE type = 'step' AND NOT superseded
+    GROUP BY run_id
+    HAVING count(DISTINCT file) > 1
+  )
+  SELECT r.rowid
+  FROM records r
+  JOIN shared USING (run_id)
+  LEFT JOIN files f USING (file)
+  WHERE r.type = 'step' AND NOT r.superseded
+  QUALIFY row_number() OVER (PARTITION BY r.run_id, r.item_id, r.replicate ORDER BY f.mtime_ms DESC NULLS LAST, r.file DESC) > 1
+)

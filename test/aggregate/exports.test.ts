@@ -1,0 +1,79 @@
+import { appendFileSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { EXPORTED_TABLES } from '../../analysis/aggregate/export.ts';
+import { aggregate } from '../../analysis/aggregate/build.ts';
+import { withDatabase } from '../../lib/duckdb.ts';
+import { makeBenchSweep, writeRunLog } from '../../bench/synthetic.ts';
+import { makeTempDir } from '../helpers/tmp.ts';
+import { query, stepOf } from './fixtures.ts';
+
+const exports = suite('exportTables');
+
+/** A small sweep: 6 runs of 30 items × 2 replicates. */
+async function writeSweep(runs: string): Promise<void> {
+  const sweep = makeBenchSweep({ files: 6, itemsPerRun: 30, replicates: 2 });
+  for (const [i, run] of sweep.entries()) await writeRunLog(join(runs, run.stage, `${run.runId}.jsonl`), run, i);
+}
+
+/** The steps as DuckDB writes them to CSV in one go, sorted, for comparing with the assembled steps.csv.gz. */
+async function expectedStepsCsv(database: string, dir: string): Promise<string[]> {
+  const path = join(dir, 'expected.csv');
+  await withDatabase(database, { readOnly: true }, (c) => c.run(`COPY (SELECT * FROM steps) TO '${path}' (FORMAT csv, HEADER false)`));
+  return readFileSync(path, 'utf8').trimEnd().split('\n').sort();
+}
+
+exports('every table as Parquet and CSV.gz, the catalog beside the runs, INSIGHTS.md; incremental steps.csv.gz equals a fresh one', async () => {
+  const { dir, cleanup } = makeTempDir();
+  const runs = join(dir, 'runs');
+  const out = join(runs, '_aggregated');
+  await writeSweep(runs);
+  const first = await aggregate({ runsDir: runs, outDir: out });
+  for (const table of EXPORTED_TABLES) {
+    assert.ok(existsSync(join(out, 'exports', `${table}.parquet`)), `${table}.parquet`);
+    assert.ok(existsSync(join(out, 'exports', `${table}.csv.gz`)), `${table}.csv.gz`);
+  }
+  assert.ok(first.exports.includes(join(out, 'plots', 'INSIGHTS.md')));
+  const db = join(out, 'audition.duckdb');
+  const [{ n }] = await query(db, 'SELECT count(*) AS n FROM steps');
+  assert.is(n, 360);
+  const parquetOf = (table: string) => join(out, 'exports', table === 'steps' ? 'steps.parquet/*.parquet' : `${table}.parquet`);
+  assert.is(readdirSync(join(out, 'exports', 'steps.parquet')).length, 6, 'steps.parquet is a dataset folder with one part a log');
+  for (const table of EXPORTED_TABLES) {
+    const [{ rows }] = await query(db, `SELECT count(*) AS rows FROM read_parquet('${parquetOf(table)}')`);
+    const [{ expected }] = await query(db, `SELECT count(*) AS expected FROM ${table}`);
+    assert.is(rows, expected, `${table}.parquet has every row`);
+    const csv = gunzipSync(readFileSync(join(out, 'exports', `${table}.csv.gz`))).toString('utf8').trimEnd().split('\n');
+    assert.is(csv.length - 1, expected, `${table}.csv.gz has a header and every row`);
+  }
+  const header = gunzipSync(readFileSync(join(out, 'exports', 'steps.csv.gz'))).toString('utf8').split('\n')[0];
+  assert.ok(header.startsWith('run_id,item_id,replicate,cluster,'), header);
+  const catalog = readFileSync(join(runs, '_catalog', 'catalog.csv'), 'utf8').trimEnd().split('\n');
+  assert.is(catalog.length, 1 + 6);
+  const created = catalog.slice(1).map((line) => line.split(',')[0]);
+  assert.equal(created, [...created].sort().reverse(), 'the catalog is newest first');
+  const before = gunzipSync(readFileSync(join(out, 'exports', 'steps.csv.gz'))).toString('utf8').trimEnd().split('\n').slice(1).sort();
+  assert.equal(before, await expectedStepsCsv(db, dir));
+
+  // Grow one log: only its part of steps.csv.gz is compressed again, and the result equals a fresh export.
+  const [firstRun] = makeBenchSweep({ files: 1, itemsPerRun: 30, replicates: 2 });
+  appendFileSync(join(runs, firstRun.stage, `${firstRun.runId}.jsonl`), JSON.stringify({ ...stepOf(firstRun.runId, firstRun.lane, 'extra-item', 0, 'right'), cluster: 'x' }) + '\n');
+  const parts = () => new Map(readdirSync(join(out, 'exports', 'steps.parquet')).map((name) => [name, statSync(join(out, 'exports', 'steps.parquet', name)).mtimeMs]));
+  const partsBefore = parts();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const grown = await aggregate({ runsDir: runs, outDir: out });
+  assert.is(grown.ingest.filesRead, 1);
+  const partsAfter = parts();
+  assert.equal([...partsAfter.keys()].sort(), [...partsBefore.keys()].sort());
+  assert.is([...partsAfter].filter(([name, mtime]) => partsBefore.get(name) !== mtime).length, 1, 'only the grown log\'s Parquet part is written again');
+  const [{ parquetRows }] = await query(db, `SELECT count(*) AS parquetRows FROM read_parquet('${parquetOf('steps')}')`);
+  assert.is(parquetRows, 361);
+  const after = gunzipSync(readFileSync(join(out, 'exports', 'steps.csv.gz'))).toString('utf8').trimEnd().split('\n').slice(1).sort();
+  assert.is(after.length, 361);
+  assert.equal(after, await expectedStepsCsv(db, dir));
+  cleanup();
+});
+
+exports.run();

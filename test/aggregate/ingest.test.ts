@@ -1,0 +1,195 @@
+import { appendFileSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { aggregate } from '../../analysis/aggregate/build.ts';
+import { makeBenchSweep, writeRunLog } from '../../bench/synthetic.ts';
+import { runEnd, runStart } from '../helpers/records.ts';
+import { makeTempDir } from '../helpers/tmp.ts';
+import { LANE_A, LANE_B, query, simpleLog, stepOf, writeLog } from './fixtures.ts';
+
+const incremental = suite('aggregate: incremental ingest');
+
+incremental('reads every log once, then skips unchanged ones without rewriting anything', async () => {
+  const { dir, cleanup } = makeTempDir();
+  const runs = join(dir, 'runs');
+  const out = join(runs, '_aggregated');
+  writeLog(runs, 'smoke/r1.jsonl', simpleLog('r1', LANE_A, ['right', 'wrong', 'right']));
+  writeLog(runs, 'smoke/r2.jsonl', simpleLog('r2', LANE_B, ['wrong', 'wrong', 'right']));
+  const first = await aggregate({ runsDir: runs, outDir: out });
+  assert.is(first.ingest.filesRead, 2);
+  assert.is(first.ingest.steps, 6);
+  assert.ok(first.rebuilt, 'a first build goes to a temp file renamed into place');
+  const second = await aggregate({ runsDir: runs, outDir: out });
+  assert.ok(second.upToDate);
+  assert.is(second.ingest.filesRead, 0);
+  assert.is(second.ingest.filesSkipped, 2);
+  assert.equal(second.ranking.map((r) => r.lane), first.ranking.map((r) => r.lane), 'an up-to-date build still reports the ranking');
+  cleanup();
+});
+
+incremental('a grown file is read again (only it); a vanished file keeps its rows; --rebuild starts over', async () => {
+  const { dir, cleanup } = makeTempDir();
+  const runs = join(dir, 'runs');
+  const out = join(runs, '_aggregated');
+  const path = writeLog(runs, 'smoke/r1.jsonl', simpleLog('r1', LANE_A, ['right', 'wrong']).slice(0, -1));
+  writeLog(runs, 'smoke/r2.jsonl', simpleLog('r2', LANE_B, ['wrong', 'right']));
+  await aggregate({ runsDir: runs, outDir: out });
+  const db = join(out, 'audition.duckdb');
+  assert.equal(await query(db, "SELECT status FROM runs_summary WHERE run_id = 'r1'"), [{ status: 'open' }]);
+
+  appendFileSync(path, JSON.stringify(stepOf('r1', LANE_A, 'q3', 0, 'right', 2)) + '\n' + JSON.stringify(runEnd('r1', { ok: 3, abstain: 0, error: 0 })) + '\n');
+  const grown = await aggregate({ runsDir: runs, outDir: out });
+  assert.is(grown.ingest.filesRead, 1, 'only the grown file is read');
+  assert.is(grown.ingest.filesSkipped, 1);
+  assert.equal(await query(db, "SELECT status, steps FROM runs_summary WHERE run_id = 'r1'"), [{ status: 'completed', steps: 3 }]);
+
+  rmSync(join(runs, 'smoke', 'r2.jsonl'));
+  const vanished = await aggregate({ runsDir: runs, outDir: out });
+  assert.is(vanished.ingest.filesVanished, 1);
+  assert.equal(await query(db, "SELECT count(*) AS n FROM steps WHERE run_id = 'r2'"), [{ n: 2 }], 'an archived log keeps its rows');
+  assert.equal(await query(db, "SELECT present FROM files WHERE file = 'smoke/r2.jsonl'"), [{ present: false }]);
+
+  const rebuilt = await aggregate({ runsDir: runs, outDir: out, rebuild: true });
+  assert.ok(rebuilt.rebuilt);
+  assert.is(rebuilt.ingest.filesRead, 1);
+  assert.equal(await query(db, 'SELECT count(*) AS n FROM steps'), [{ n: 3 }], 'a rebuild holds only the logs that exist now');
+  cleanup();
+});
+
+incremental('an incremental build recomputes only the changed suite, and its tables equal a rebuild\'s', async () => {
+  const { dir, cleanup } = makeTempDir();
+  const runs = join(dir, 'runs');
+  const out = join(runs, '_aggregated');
+  const sweep = makeBenchSweep({ files: 8, itemsPerRun: 24, replicates: 2 });
+  for (const [i, run] of sweep.slice(0, 6).entries()) await writeRunLog(join(runs, run.stage, `${run.runId}.jsonl`), run, i);
+  await aggregate({ runsDir: runs, outDir: out });
+  for (const [i, run] of sweep.slice(6).entries()) await writeRunLog(join(runs, run.stage, `${run.runId}.jsonl`), { ...run, suite: sweep[0].suite }, 100 + i);
+  const db = join(out, 'audition.duckdb');
+  const tables = async () => Promise.all(['model_ranking', 'lane_pairs', 'best_settings', 'dial_effects'].map((t) => query(db, `SELECT * FROM ${t} ORDER BY ALL`)));
+  const updated = await aggregate({ runsDir: runs, outDir: out });
+  assert.is(updated.ingest.filesRead, 2);
+  const incrementalTables = await tables();
+  await aggregate({ runsDir: runs, outDir: out, rebuild: true });
+  // Sums over items may run in another order: equal up to the last bits of a double.
+  const round = (value: unknown): unknown => JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v)));
+  assert.equal(round(incrementalTables), round(await tables()));
+  cleanup();
+});
+
+const records = suite('aggregate: records');
+
+records('the latest line wins for a (run_id, item_id, replicate), whatever its status', async () => {
+  const { dir, cleanup } = makeTempDir();
+  const runs = join(dir, 'runs');
+  const out = join(dir, 'out');
+  const start = runStart('r1', LANE_A);
+  // A resumed run: q1 failed then succeeded; q2 succeeded, then (a re-run) was recorded wrong; a run_end between.
+  writeLog(runs, 'exp/r1.jsonl', [
+    start,
+    stepOf('r1', LANE_A, 'q1', 0, 'error', 0),
+    stepOf('r1', LANE_A, 'q2', 0, 'right', 1),
+    runEnd('r1', { ok: 1, abstain: 0, error: 1 }),
+    stepOf('r1', LANE_A, 'q1', 0, 'right', 0),
+    stepOf('r1', LANE_A, 'q2', 0, 'wrong', 1),
+    { ...stepOf('r1', LANE_A, 'q3', 0, 'abstain', 2), evaluation: { correct: true, score: 1, citations_evidence: null } },
+  ]);
+  const result = await aggregate({ runsDir: runs, outDir: out });
+  assert.is(result.ingest.steps, 5);
+  assert.is(result.ingest.superseded, 2);
+  const db = join(out, 'audition.duckdb');
+  assert.equal(await query(db, 'SELECT item_id, status, correct FROM steps ORDER BY item_id'), [
+    { item_id: 'q1', status: 'ok', correct: true },
+    { item_id: 'q2', status: 'ok', correct: false },
+    { item_id: 'q3', status: 'abstain', correct: true },
+  ]);
+  assert.equal(await query(db, 'SELECT value FROM steps ORDER BY item_id'), [{ value: 1 }, { value: 0 }, { value: 0 }], 'an abstention scores 0 whatever its verdict says');
+  cleanup();
+});
+
+records('schema drift between files never fails the build', async () => {
+  const { dir, cleanup } = makeTempDir();
+  const runs = join(dir, 'runs');
+  const out = join(dir, 'out');
+  writeLog(runs, 'a/r1.jsonl', simpleLog('r1', LANE_A, ['right', 'wrong']));
+  const drifted = { ...stepOf('r2', LANE_B, 'q1', 0, 'right'), item_id: 17, replicate: '0', cluster: 5, new_field: { nested: [1, 2] }, tokens: { prompt: '120', completion: 'many' }, timing: { started_at: '2026-11-22T12:00:00+02:00', latency_ms: 'slow' } };
+  writeLog(runs, 'b/r2.jsonl', [{ ...runStart('r2', LANE_B), settings: 'fast', provenance: 42, suite: ['x'] }, drifted, { ...stepOf('r2', LANE_B, 'q2', 0, 'wrong', 1), evaluation: { correct: 'yes', extra: true } }]);
+  const result = await aggregate({ runsDir: runs, outDir: out });
+  assert.is(result.ingest.quarantined, 0);
+  const rows = await query(join(out, 'audition.duckdb'), "SELECT item_id, replicate, cluster, tokens_prompt, tokens_completion, latency_ms, started_at FROM steps WHERE run_id = 'r2' ORDER BY item_id");
+  assert.is(rows[0]['item_id'], '17', 'a number where a string was is read as text');
+  assert.is(rows[0]['replicate'], 0);
+  assert.is(rows[0]['cluster'], '5');
+  assert.is(rows[0]['tokens_prompt'], 120);
+  assert.is(rows[0]['tokens_completion'], null, 'a value of another type becomes NULL, not an error');
+  assert.is(rows[0]['latency_ms'], null);
+  assert.is((rows[0]['started_at'] as Date).toISOString(), '2026-11-22T10:00:00.000Z', 'offsets are converted to UTC');
+  assert.equal(await query(join(out, 'audition.duckdb'), "SELECT lane, suite, settings, replicates FROM runs WHERE run_id = 'r2'"), [{ lane: 'b.t0-2', suite: null, settings: null, replicates: 1 }], 'a string where an object was is NULL');
+  cleanup();
+});
+
+records('malformed and truncated lines go to quarantine with file, line and reason; rows + quarantined = lines', async () => {
+  const { dir, cleanup } = makeTempDir();
+  const runs = join(dir, 'runs');
+  const out = join(dir, 'out');
+  const good = simpleLog('r1', LANE_A, ['right', 'wrong', 'right']);
+  writeLog(runs, 'smoke/r1.jsonl', [
+    good[0],
+    good[1],
+    '',
+    '{"type":"step","run_id":"r1","item_id":"q9","replic',
+    good[2],
+    'not json at all',
+    '[1, 2, 3]',
+    { ...stepOf('r1', LANE_A, 'qx', 0, 'right'), item_id: null },
+    { type: 'heartbeat', run_id: 'r1' },
+    '   ',
+    good[3],
+    good[4],
+  ]);
+  writeLog(runs, 'smoke/r2.jsonl', simpleLog('r2', LANE_B, ['wrong']));
+  const result = await aggregate({ runsDir: runs, outDir: out });
+  const db = join(out, 'audition.duckdb');
+  assert.equal(await query(db, 'SELECT file, line, reason FROM quarantine ORDER BY line'), [
+    { file: 'smoke/r1.jsonl', line: 4, reason: 'not valid JSON (51 characters, cut off mid-line)' },
+    { file: 'smoke/r1.jsonl', line: 6, reason: 'not valid JSON (15 characters)' },
+    { file: 'smoke/r1.jsonl', line: 7, reason: 'not a JSON object (an array)' },
+    { file: 'smoke/r1.jsonl', line: 8, reason: 'step without item_id' },
+    { file: 'smoke/r1.jsonl', line: 9, reason: 'unknown record type "heartbeat" (expected run_start, step or run_end)' },
+  ]);
+  assert.equal(result.ingest, { filesRead: 2, filesSkipped: 0, filesVanished: 0, lines: 13, records: 8, quarantined: 5, steps: 4, superseded: 0 });
+  const files = await query(db, 'SELECT file, lines, records, quarantined FROM files ORDER BY file');
+  for (const f of files) assert.is(f['lines'], Number(f['records']) + Number(f['quarantined']), `${String(f['file'])}: lines = records + quarantined`);
+  assert.equal(await query(db, "SELECT count(*) AS n FROM steps WHERE run_id = 'r1'"), [{ n: 3 }]);
+  cleanup();
+});
+
+records('reads .jsonl.gz logs and skips _-prefixed folders', async () => {
+  const { dir, cleanup } = makeTempDir();
+  const runs = join(dir, 'runs');
+  const out = join(runs, '_aggregated');
+  mkdirSync(join(runs, 'old'), { recursive: true });
+  writeFileSync(join(runs, 'old', 'r1.jsonl.gz'), gzipSync(simpleLog('r1', LANE_A, ['right', 'right']).map((r) => JSON.stringify(r)).join('\n') + '\n'));
+  writeLog(runs, '_archive/r9.jsonl', simpleLog('r9', LANE_B, ['wrong']));
+  const result = await aggregate({ runsDir: runs, outDir: out });
+  assert.is(result.ingest.filesRead, 1);
+  assert.equal(await query(join(out, 'audition.duckdb'), 'SELECT DISTINCT run_id, file FROM steps'), [{ run_id: 'r1', file: 'old/r1.jsonl.gz' }]);
+  cleanup();
+});
+
+records('a step logged in two files keeps the record of the newer file', async () => {
+  const { dir, cleanup } = makeTempDir();
+  const runs = join(dir, 'runs');
+  const out = join(dir, 'out');
+  const older = writeLog(runs, 'a/r1.jsonl', simpleLog('r1', LANE_A, ['wrong', 'wrong']));
+  writeLog(runs, 'b/r1-copy.jsonl', simpleLog('r1', LANE_A, ['right', 'right']));
+  utimesSync(older, new Date('2026-01-01'), new Date('2026-01-01'));
+  const result = await aggregate({ runsDir: runs, outDir: out });
+  assert.is(result.ingest.superseded, 2);
+  assert.equal(await query(join(out, 'audition.duckdb'), 'SELECT DISTINCT file, correct FROM steps'), [{ file: 'b/r1-copy.jsonl', correct: true }]);
+  cleanup();
+});
+
+incremental.run();
+records.run();
