@@ -1,0 +1,48 @@
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { aggregate } from '../../analysis/aggregate/build.ts';
+import { readLaneFile } from '../../pipelines/lanes/laneFile.ts';
+import { openLaneStore } from '../../pipelines/lanes/openStore.ts';
+import { closeProviders } from '../../pipelines/providers/index.ts';
+import { describeSweep, runSweep } from '../../pipelines/runner/sweep.ts';
+import { loadSuite } from '../../pipelines/suites/load.ts';
+import type { Command } from '../command.ts';
+import { rankingTable } from './aggregate.ts';
+import { RUNS_DIR_OPTION, runsDirOf } from './shared.ts';
+
+const DEMO_LANES = fileURLToPath(new URL('../../lanes/demo.yaml', import.meta.url));
+const DEMO_SUITE = fileURLToPath(new URL('../../suites/demo-mcq.jsonl', import.meta.url));
+
+export const demo: Command = {
+  name: 'demo',
+  summary: 'the whole job offline: sim lanes × the bundled suite → logs → DuckDB → ranking and INSIGHTS.md',
+  description: 'Registers the sim lanes of lanes/demo.yaml, sweeps them over suites/demo-mcq.jsonl (stage "demo"; a second run reuses the logs), aggregates, and prints the ranking with 95% intervals. No API key, no network.',
+  options: {
+    replicates: { type: 'string', value: 'N', description: 'attempts per item and lane (default 3)' },
+    ...RUNS_DIR_OPTION,
+  },
+  async run({ options, output, env, signal }) {
+    const runsDir = runsDirOf(options, env);
+    const lanes = await readLaneFile(DEMO_LANES);
+    const store = await openLaneStore(runsDir, { env });
+    try {
+      await store.upsert(lanes);
+    } finally {
+      await store.close();
+    }
+    output.info(`registered ${lanes.length} sim lanes from lanes/demo.yaml`);
+    const suite = await loadSuite(DEMO_SUITE);
+    const runs = await runSweep({
+      lanes: lanes.map((l) => l.slug), suitePath: DEMO_SUITE, runsDir, stage: 'demo', replicates: options.integer('replicates', { min: 1, max: 100 }) ?? 3,
+      taskSettings: {}, parallel: lanes.length, concurrency: 16, output, signal, env,
+    }, suite.sha256).finally(() => closeProviders(env));
+    describeSweep(runs, output);
+    if (runs.some((r) => r.result?.stoppedBy === 'signal')) return 130;
+    const result = await aggregate({ runsDir, outDir: join(runsDir, '_aggregated'), output });
+    output.data(rankingTable(result.ranking));
+    output.info(`database: ${result.databasePath}`);
+    output.info(`insights: ${result.insightsPath}`);
+    output.info(`try: npx audition sql "SELECT lane, round(rate, 3) AS rate, ci_lo, ci_hi, rank FROM model_ranking ORDER BY rank"`);
+    return 0;
+  },
+};

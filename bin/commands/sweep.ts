@@ -1,0 +1,62 @@
+import { CliError } from '../../lib/errors.ts';
+import { renderJsonLines, renderTable } from '../../lib/table.ts';
+import { openLaneStore } from '../../pipelines/lanes/openStore.ts';
+import { closeProviders } from '../../pipelines/providers/index.ts';
+import { describeSweep, runSweep } from '../../pipelines/runner/sweep.ts';
+import { loadSuite } from '../../pipelines/suites/load.ts';
+import type { Command } from '../command.ts';
+import { TASK_OPTIONS, definedEntries, taskSettingsFrom } from './run.ts';
+import { JSON_OPTION, RUNS_DIR_OPTION, runsDirOf } from './shared.ts';
+
+export const sweep: Command = {
+  name: 'sweep',
+  summary: 'run many lanes over one suite; completed runs are skipped, partial ones resumed',
+  description: 'Each (stage, lane, suite, settings) gets a fixed run id, so running the same sweep again after a crash or Ctrl-C resumes exactly what is missing.',
+  options: {
+    lane: { type: 'string', value: 'SLUG', multiple: true, description: 'a lane to run (repeatable); default: every active lane' },
+    suite: { type: 'string', value: 'FILE', description: 'suite file (.jsonl or .csv)' },
+    stage: { type: 'string', value: 'NAME', description: 'folder under runs/ for the logs (e.g. holdout, compare)' },
+    task: { type: 'string', value: 'KIND', description: 'mcq | generate | session (default: from the suite’s items)' },
+    replicates: { type: 'string', value: 'N', description: 'attempts per item (default 1)' },
+    seed: { type: 'string', value: 'N', description: 'run seed (default 1)' },
+    limit: { type: 'string', value: 'N', description: 'only the first N items' },
+    parallel: { type: 'string', value: 'N', description: 'lanes at once (default 4)' },
+    concurrency: { type: 'string', value: 'N', description: 'steps in flight per lane (default 8)' },
+    'max-cost': { type: 'string', value: 'USD', description: 'per-run spending cap; a capped run stops the sweep (exit 3)' },
+    limits: { type: 'string', value: 'FILE', description: 'rate-limits table (default docs/api_limits.md)' },
+    ...TASK_OPTIONS,
+    ...JSON_OPTION,
+    ...RUNS_DIR_OPTION,
+  },
+  examples: ['audition sweep --stage holdout --suite suites/demo-mcq.jsonl --replicates 3 --lane strong.t0-7 --lane weak.t0-7'],
+  async run({ options, output, env, signal }) {
+    const runsDir = runsDirOf(options, env);
+    const suitePath = options.required('suite');
+    const suite = await loadSuite(suitePath);
+    let lanes = options.list('lane');
+    if (lanes.length === 0) {
+      const store = await openLaneStore(runsDir, { readOnly: true, env });
+      try {
+        lanes = (await store.list()).filter((l) => l.active).map((l) => l.slug);
+      } finally {
+        await store.close();
+      }
+      if (lanes.length === 0) throw new CliError('no active lanes to sweep', { hint: "add lanes with 'audition lanes import FILE' or name them with --lane" });
+    }
+    const runs = await runSweep({
+      lanes, suitePath, runsDir, stage: options.required('stage', 'e.g. --stage holdout'), output, signal, env,
+      taskSettings: taskSettingsFrom(options),
+      ...definedEntries({
+        taskKind: options.string('task'), replicates: options.integer('replicates', { min: 1 }), seed: options.integer('seed', { min: 0 }),
+        limit: options.integer('limit', { min: 1 }), parallel: options.integer('parallel', { min: 1, max: 64 }), concurrency: options.integer('concurrency', { min: 1 }),
+        maxCostUsd: options.number('max-cost', { min: 0 }), limitsFile: options.string('limits'),
+      }),
+    }, suite.sha256).finally(() => closeProviders(env));
+    describeSweep(runs, output);
+    const rows = runs.map((r) => ({ lane: r.lane, run_id: r.runId, action: r.action, status: r.result?.status ?? 'completed', ok: r.result?.counts.ok ?? null, errors: r.result?.counts.error ?? null }));
+    output.data(options.flag('json') ? renderJsonLines(rows) : renderTable(rows));
+    if (runs.some((r) => r.result?.stoppedBy === 'max-cost')) return 3;
+    if (runs.some((r) => r.result?.stoppedBy === 'signal')) return 130;
+    return 0;
+  },
+};
