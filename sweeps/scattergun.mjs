@@ -1,0 +1,21 @@
+#!/usr/bin/env -S npx zx
+// The scattergun sweep: breadth (every active lane, a slice of the suite, one attempt), then depth
+// (the lanes named with --finalists, the whole suite, several attempts, self-consistency), then a
+// long stage (the finalists in sessions: steps share a growing context) — and an aggregate.
+// Each stage is an `audition sweep`, so a rerun skips what is captured and resumes what is partial.
+//
+//   npx zx sweeps/scattergun.mjs --suite suites/demo-mcq.jsonl --finalists strong.t0-7,medium.t0-7
+import { $, argv } from 'zx';
+
+const suite = argv.suite ?? 'suites/demo-mcq.jsonl';
+const runsDir = ['--runs-dir', argv['runs-dir'] ?? process.env.AUDITION_RUNS_DIR ?? 'runs'];
+const finalists = argv.finalists === undefined ? [] : String(argv.finalists).split(',').flatMap((slug) => ['--lane', slug]);
+const audition = ['node', new URL('../bin/audition.mjs', import.meta.url).pathname];
+$.verbose = true;
+
+await $`${audition} sweep --stage breadth --suite ${suite} --limit ${argv.breadth ?? 20} --replicates 1 --parallel ${argv.parallel ?? 6} ${runsDir}`;
+if (finalists.length > 0) {
+  await $`${audition} sweep --stage depth --suite ${suite} --replicates ${argv.replicates ?? 5} --sc ${argv.sc ?? 3} ${finalists} ${runsDir}`;
+  await $`${audition} sweep --stage long --task session --suite ${suite} --replicates 2 ${finalists} ${runsDir}`;
+}
+await $`${audition} aggregate ${runsDir}`;
