@@ -5,7 +5,7 @@ import { closeProviders } from '../../pipelines/providers/index.ts';
 import { describeSweep, runSweep } from '../../pipelines/runner/sweep.ts';
 import { loadSuite } from '../../pipelines/suites/load.ts';
 import type { Command } from '../command.ts';
-import { TASK_OPTIONS, definedEntries, taskSettingsFrom } from './run.ts';
+import { RUN_OPTIONS, TASK_OPTIONS, definedEntries, taskSettingsFrom } from './run.ts';
 import { JSON_OPTION, RUNS_DIR_OPTION, runsDirOf } from './shared.ts';
 
 export const sweep: Command = {
@@ -14,16 +14,16 @@ export const sweep: Command = {
   description: 'Each (stage, lane, suite, settings) gets a fixed run id, so running the same sweep again after a crash or Ctrl-C resumes exactly what is missing.',
   options: {
     lane: { type: 'string', value: 'SLUG', multiple: true, description: 'a lane to run (repeatable); default: every active lane' },
-    suite: { type: 'string', value: 'FILE', description: 'suite file (.jsonl or .csv)' },
+    suite: RUN_OPTIONS['suite'],
     stage: { type: 'string', value: 'NAME', description: 'folder under runs/ for the logs (e.g. holdout, compare)' },
-    task: { type: 'string', value: 'KIND', description: 'mcq | generate | session (default: from the suite’s items)' },
-    replicates: { type: 'string', value: 'N', description: 'attempts per item (default 1)' },
-    seed: { type: 'string', value: 'N', description: 'run seed (default 1)' },
-    limit: { type: 'string', value: 'N', description: 'only the first N items' },
+    task: RUN_OPTIONS['task'],
+    replicates: RUN_OPTIONS['replicates'],
+    seed: RUN_OPTIONS['seed'],
+    limit: RUN_OPTIONS['limit'],
     parallel: { type: 'string', value: 'N', description: 'lanes at once (default 4)' },
-    concurrency: { type: 'string', value: 'N', description: 'steps in flight per lane (default 8)' },
+    concurrency: RUN_OPTIONS['concurrency'],
     'max-cost': { type: 'string', value: 'USD', description: 'per-run spending cap; a capped run stops the sweep (exit 3)' },
-    limits: { type: 'string', value: 'FILE', description: 'rate-limits table (default docs/api_limits.md)' },
+    limits: RUN_OPTIONS['limits'],
     ...TASK_OPTIONS,
     ...JSON_OPTION,
     ...RUNS_DIR_OPTION,
