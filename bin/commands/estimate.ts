@@ -17,7 +17,7 @@ export const estimate: Command = {
   summary: 'project the requests, tokens and cost of a run before starting it',
   description: 'Plays every step through the offline simulator to count requests and prompt tokens, takes completion tokens from the lane’s past runs when it has them, and prices them from config/prices.json (no cache discounts: an upper bound).',
   options: {
-    lane: { type: 'string', value: 'SLUG', description: 'the lane (repeatable)', multiple: true },
+    lane: { type: 'string', value: 'SLUG', description: 'a lane to estimate; default: every active lane', multiple: true },
     suite: { type: 'string', value: 'FILE', description: 'suite file (.jsonl or .csv)' },
     task: { type: 'string', value: 'KIND', description: 'mcq | generate | session (default: from the suite’s items)' },
     replicates: { type: 'string', value: 'N', description: 'attempts per item (default 1)' },

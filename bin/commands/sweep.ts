@@ -13,7 +13,7 @@ export const sweep: Command = {
   summary: 'run many lanes over one suite; completed runs are skipped, partial ones resumed',
   description: 'Each (stage, lane, suite, settings) gets a fixed run id, so running the same sweep again after a crash or Ctrl-C resumes exactly what is missing.',
   options: {
-    lane: { type: 'string', value: 'SLUG', multiple: true, description: 'a lane to run (repeatable); default: every active lane' },
+    lane: { type: 'string', value: 'SLUG', multiple: true, description: 'a lane to run; default: every active lane' },
     suite: RUN_OPTIONS['suite'],
     stage: { type: 'string', value: 'NAME', description: 'folder under runs/ for the logs (e.g. holdout, compare)' },
     task: RUN_OPTIONS['task'],
