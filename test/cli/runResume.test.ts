@@ -111,6 +111,38 @@ e2e('--dry-run makes no connection and writes the exact bodies without the key',
   assert.match(dump[0].url, /^http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions$/);
 });
 
+e2e('Ctrl-C stops taking steps, closes the log with run_end interrupted, and exits 130', async () => {
+  const r = startCli(['run', '--lane', '4o.t0-7', '--suite', SUITE, '--replicates', '3', '--concurrency', '2', '--stage', 'sigint', '--run-id', 'sig1', '--runs-dir', runs.dir, '--limits', limits], env());
+  const logPath = join(runs.dir, 'sigint', 'sig1.jsonl');
+  for (let i = 0; i < 400; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    try {
+      if (readFileSync(logPath, 'utf8').split('\n').length > 10) break;
+    } catch {
+      // not created yet
+    }
+  }
+  const sentAt = Date.now();
+  r.kill('SIGINT');
+  assert.is(await r.exited, 130, r.output());
+  assert.ok(Date.now() - sentAt < 5000, 'stopped within a few seconds');
+  const log = await readRunLog(logPath);
+  assert.equal([log.end?.status, log.end?.reason], ['interrupted', 'signal']);
+  assert.ok(log.steps.length < 204);
+  assert.match(r.output(), /resume with: audition run --resume sig1/);
+});
+
+e2e('--max-cost stops the run before it would overspend: exit 3, run_end interrupted', async () => {
+  // gpt-4o at $2.50/M input and $10/M output: a demo step costs about $0.002
+  const r = startCli(['run', '--lane', '4o.t0-7', '--suite', SUITE, '--concurrency', '1', '--stage', 'cost', '--run-id', 'cost1', '--max-cost', '0.02', '--runs-dir', runs.dir, '--limits', limits], env());
+  assert.is(await r.exited, 3, r.output());
+  assert.match(r.output(), /stopped by --max-cost/);
+  const log = await readRunLog(join(runs.dir, 'cost', 'cost1.jsonl'));
+  assert.equal([log.end?.status, log.end?.reason], ['interrupted', 'max-cost']);
+  assert.ok(log.end!.cost_usd <= 0.02, `spent ${log.end!.cost_usd}`);
+  assert.ok(log.steps.length > 0 && log.steps.length < 68);
+});
+
 e2e('no key appears in any output file or in the command output', async () => {
   const r = startCli(['run', '--lane', '4o.t0-7', '--suite', SUITE, '--stage', 'keys', '--limit', '5', '--runs-dir', runs.dir, '--limits', limits], env());
   assert.is(await r.exited, 0);
