@@ -15,6 +15,7 @@ import type { RankingRow } from '../ranking.ts';
 import { analyze } from './analyze.ts';
 import { EXPORTED_TABLES, exportTables } from './export.ts';
 import { ingestPlan, listLogFiles, planIngest, type IngestCounts } from './ingest.ts';
+import { exportSteps } from './stepsExport.ts';
 
 /** Bump when the tables' layout changes: an older database is then rebuilt rather than updated. */
 export const LAYOUT_VERSION = '1';
@@ -144,9 +145,21 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
       lap('ingest');
       for (const name of DERIVED) await createView(connection, name);
       lap('views');
-      const { ranking, pairs, best, dialEffects, statsKey } = await analyze(connection, { baselines, changedFiles: rebuild ? 'all' : plan.read.map((f) => f.file), previousKey: meta.get('stats_key') });
+      // The steps export needs only the views, and the statistics are mostly JavaScript on the main thread: on a
+      // second connection, DuckDB and zlib encode steps while the statistics run.
+      const steps = withConnection(instance, (second) => exportSteps(second, outDir, rebuild ? 'all' : new Set(plan.read.map((f) => f.file))));
+      let analysis: Awaited<ReturnType<typeof analyze>>;
+      try {
+        analysis = await analyze(connection, { baselines, changedFiles: rebuild ? 'all' : plan.read.map((f) => f.file), previousKey: meta.get('stats_key') });
+      } catch (error) {
+        await steps.catch(() => undefined); // never leave the export running on a database about to close
+        throw error;
+      }
+      const { ranking, pairs, best, dialEffects, statsKey } = analysis;
       lap('statistics');
-      const exported = await exportTables(connection, outDir, runsDir, rebuild ? 'all' : new Set(plan.read.map((f) => f.file)));
+      const stepsPaths = (await steps).paths;
+      lap('steps export'); // only what outlasted the statistics
+      const exported = [...stepsPaths, ...(await exportTables(connection, outDir, runsDir))];
       lap('exports');
       const [totals] = await queryNamed(connection, 'aggregate_totals');
       await writeInsights(insightsPath, {
@@ -164,7 +177,7 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
       await runNamed(connection, 'set_meta', { key: 'built_at', value: now.toISOString() });
       await connection.run('CHECKPOINT');
       lap('checkpoint');
-      return { databasePath, insightsPath, catalogPath, exports: [...exported.paths, insightsPath], ingest, upToDate: false, rebuilt: rebuild, ranking, timings };
+      return { databasePath, insightsPath, catalogPath, exports: [...exported, insightsPath], ingest, upToDate: false, rebuilt: rebuild, ranking, timings };
     });
   } catch (error) {
     instance.closeSync();

@@ -40,7 +40,7 @@ exports('every table as Parquet and CSV.gz, the catalog beside the runs, INSIGHT
   const [{ n }] = await query(db, 'SELECT count(*) AS n FROM steps');
   assert.is(n, 360);
   const parquetOf = (table: string) => join(out, 'exports', table === 'steps' ? 'steps.parquet/*.parquet' : `${table}.parquet`);
-  assert.is(readdirSync(join(out, 'exports', 'steps.parquet')).length, 6, 'steps.parquet is a dataset folder with one part a log');
+  assert.is(readdirSync(join(out, 'exports', 'steps.parquet')).length, 1, 'a first build writes steps.parquet as a dataset folder of one part');
   for (const table of EXPORTED_TABLES) {
     const [{ rows }] = await query(db, `SELECT count(*) AS rows FROM read_parquet('${parquetOf(table)}')`);
     const [{ expected }] = await query(db, `SELECT count(*) AS expected FROM ${table}`);
@@ -57,21 +57,31 @@ exports('every table as Parquet and CSV.gz, the catalog beside the runs, INSIGHT
   const before = gunzipSync(readFileSync(join(out, 'exports', 'steps.csv.gz'))).toString('utf8').trimEnd().split('\n').slice(1).sort();
   assert.equal(before, await expectedStepsCsv(db, dir));
 
-  // Grow one log: only its part of steps.csv.gz is compressed again, and the result equals a fresh export.
+  // Grow one log: the first build's part is split into the unchanged logs and the grown one; the result equals a fresh export.
   const [firstRun] = makeBenchSweep({ files: 1, itemsPerRun: 30, replicates: 2 });
-  appendFileSync(join(runs, firstRun.stage, `${firstRun.runId}.jsonl`), JSON.stringify({ ...stepOf(firstRun.runId, firstRun.lane, 'extra-item', 0, 'right'), cluster: 'x' }) + '\n');
+  const growOneLog = (item: string) => appendFileSync(join(runs, firstRun.stage, `${firstRun.runId}.jsonl`), JSON.stringify({ ...stepOf(firstRun.runId, firstRun.lane, item, 0, 'right'), cluster: 'x' }) + '\n');
   const parts = () => new Map(readdirSync(join(out, 'exports', 'steps.parquet')).map((name) => [name, statSync(join(out, 'exports', 'steps.parquet', name)).mtimeMs]));
-  const partsBefore = parts();
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  const partRows = async (name: string) => Number((await query(db, `SELECT count(*) AS n FROM read_parquet('${join(out, 'exports', 'steps.parquet', name)}')`))[0].n);
+  growOneLog('extra-item');
   const grown = await aggregate({ runsDir: runs, outDir: out });
   assert.is(grown.ingest.filesRead, 1);
-  const partsAfter = parts();
-  assert.equal([...partsAfter.keys()].sort(), [...partsBefore.keys()].sort());
-  assert.is([...partsAfter].filter(([name, mtime]) => partsBefore.get(name) !== mtime).length, 1, 'only the grown log\'s Parquet part is written again');
+  const split = parts();
+  assert.equal((await Promise.all([...split.keys()].map(partRows))).sort((a, b) => a - b), [61, 300], 'the grown log has a part of its own');
+
+  // Grow it again: only its own part is encoded again.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  growOneLog('extra-item-2');
+  const again = await aggregate({ runsDir: runs, outDir: out });
+  assert.is(again.ingest.filesRead, 1);
+  const after2 = parts();
+  const kept = [...split].filter(([name, mtime]) => after2.get(name) === mtime);
+  assert.is(kept.length, 1, 'the part of the unchanged logs is kept as it was');
+  assert.is(await partRows(kept[0][0]), 300);
+  assert.is(after2.size, 2);
   const [{ parquetRows }] = await query(db, `SELECT count(*) AS parquetRows FROM read_parquet('${parquetOf('steps')}')`);
-  assert.is(parquetRows, 361);
+  assert.is(parquetRows, 362);
   const after = gunzipSync(readFileSync(join(out, 'exports', 'steps.csv.gz'))).toString('utf8').trimEnd().split('\n').slice(1).sort();
-  assert.is(after.length, 361);
+  assert.is(after.length, 362);
   assert.equal(after, await expectedStepsCsv(db, dir));
   cleanup();
 });
