@@ -91,7 +91,11 @@ export function writeFindings(input: InsightsInput): string[] {
     if (top.length === 1) {
       findings.push(`On ${group}, **${top[0].lane}** leads: ${percent(top[0].rate)} ${interval(top[0].ci_lo, top[0].ci_hi, percent)}, its interval above every other lane's.`);
     } else {
-      findings.push(`On ${group}, ${top.length} lanes are statistically tied for first (overlapping 95% intervals): ${top.map((r) => r.lane).join(', ')}.`);
+      // Overlapping marginal intervals are a weaker test than a paired one on shared items: say which paired tests still separate the leaders.
+      const leaders = new Set(top.map((r) => r.lane));
+      const separated = input.pairs.filter((p) => p.significant && `${p.suite} · ${p.metric}` === group && leaders.has(p.lane_a) && leaders.has(p.lane_b));
+      const split = separated.length === 0 ? '' : ` Paired on shared items, ${separated.map((p) => (p.diff > 0 ? `${p.lane_a} > ${p.lane_b}` : `${p.lane_b} > ${p.lane_a}`)).join(', ')}.`;
+      findings.push(`On ${group}, ${top.length} lanes share rank 1 (their 95% intervals overlap): ${top.map((r) => r.lane).join(', ')}.${split}`);
     }
   }
   const significant = input.pairs.filter((p) => p.significant);

@@ -73,7 +73,15 @@ insights('with nothing significant it says so instead of inventing findings', ()
   const quiet: InsightsInput = { ...FIXTURE, ranking: FIXTURE.ranking.map((r) => ({ ...r, rank: 1 })), pairs: FIXTURE.pairs.map((p) => ({ ...p, significant: false })), best: [FIXTURE.best[1]], dialEffects: [FIXTURE.dialEffects[1]], totals: { ...FIXTURE.totals, quarantined: 0 } };
   const findings = writeFindings(quiet);
   assert.not.ok(findings.some((f) => / beats | leads| raises | lowers /.test(f.replace('reliably beats the baseline', ''))), findings.join('\n'));
-  assert.match(findings.join('\n'), /4 lanes are statistically tied for first/);
+  assert.match(findings.join('\n'), /4 lanes share rank 1 \(their 95% intervals overlap\)/);
+  assert.not.match(findings.join('\n'), /Paired on shared items/);
+});
+
+insights('lanes that share rank 1 but a paired test separates are named as separated', () => {
+  const tied: InsightsInput = { ...FIXTURE, ranking: FIXTURE.ranking.map((r) => ({ ...r, rank: 1 })) };
+  const sentence = writeFindings(tied).find((f) => f.includes('share rank 1')) ?? '';
+  assert.match(sentence, /Paired on shared items, alpha\.t0-7 > beta\.t0-2/);
+  assert.not.match(sentence, /beta\.t1-0 >|> beta\.t1-0/, 'a pair whose interval crosses zero does not separate them');
 });
 
 insights.run();
