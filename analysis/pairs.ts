@@ -115,18 +115,32 @@ export function isSignificant(pAdjusted: number, lo: number, hi: number): boolea
 
 /**
  * Every pair of ranked lanes in each suite and metric, the better-ranked lane as A. p-values are adjusted within
- * the suite and metric: Holm (confirmatory) and Benjamini–Hochberg (a screen over all pairs).
+ * the suite and metric: Holm (confirmatory) and Benjamini–Hochberg (a screen over all pairs). `reuse` may return
+ * a pair's row as computed before (neither lane's items changed since): its statistics are kept, and only the
+ * adjustments, which depend on the whole family, are redone.
  */
-export function compareLanePairs(ranking: readonly RankingRow[], itemsOf: (row: RankingRow) => ItemTotals, binaryOf: (metric: Metric) => boolean): LanePairRow[] {
+export function compareLanePairs(
+  ranking: readonly RankingRow[],
+  itemsOf: (row: RankingRow) => ItemTotals,
+  binaryOf: (metric: Metric) => boolean,
+  reuse: (a: RankingRow, b: RankingRow) => LanePairRow | undefined = () => undefined,
+): LanePairRow[] {
   const rows: LanePairRow[] = [];
   const groups = new Map<string, RankingRow[]>();
   for (const r of ranking) groups.set(`${r.suite}\u0000${r.metric}`, [...(groups.get(`${r.suite}\u0000${r.metric}`) ?? []), r]);
   for (const lanes of groups.values()) {
-    const items = lanes.map((lane) => prepareItems(itemsOf(lane)));
+    // Prepared on first use: with reused pairs, most lanes are never compared again.
+    const prepared: (PreparedItems | undefined)[] = new Array(lanes.length);
+    const items = (i: number) => (prepared[i] ??= prepareItems(itemsOf(lanes[i])));
     const group: LanePairRow[] = [];
     for (let i = 0; i < lanes.length; i++) {
       for (let j = i + 1; j < lanes.length; j++) {
-        const s = compareItems(items[i], items[j], binaryOf(lanes[i].metric));
+        const before = reuse(lanes[i], lanes[j]);
+        if (before !== undefined) {
+          group.push({ ...before, model_a: lanes[i].model, model_b: lanes[j].model });
+          continue;
+        }
+        const s = compareItems(items(i), items(j), binaryOf(lanes[i].metric));
         if (s === null) continue;
         group.push({
           suite: lanes[i].suite, metric: lanes[i].metric, lane_a: lanes[i].lane, lane_b: lanes[j].lane, model_a: lanes[i].model, model_b: lanes[j].model,

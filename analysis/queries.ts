@@ -12,7 +12,8 @@ export const SQL_DIR = fileURLToPath(new URL('../sql/', import.meta.url));
 
 /**
  * view: a SELECT kept as a view; table: a SELECT materialized as a table on every aggregate (small results read
- * often); query: a SELECT run on demand, with parameters; statement: one write; script: several statements.
+ * often), whose parameters (all NULL by default: the whole table) narrow it to the rows an incremental aggregate
+ * refreshes; query: a SELECT run on demand, with parameters; statement: one write; script: several statements.
  */
 export const QUERY_KINDS = ['view', 'table', 'query', 'statement', 'script'] as const;
 export type QueryKind = (typeof QUERY_KINDS)[number];
@@ -153,11 +154,25 @@ export async function runNamed(connection: DuckDBConnection, name: string, param
   await connection.run(query.text, values, types);
 }
 
-/** Creates (or replaces) the view or table a `kind: view|table` file defines, named after the file. */
+/** Creates (or replaces) the view or table a `kind: view|table` file defines, named after the file; a table whole. */
 export async function createView(connection: DuckDBConnection, name: string): Promise<void> {
   const query = loadQuery(name);
   if (query.kind !== 'view' && query.kind !== 'table') throw new Error(`sql/${name}.sql is a ${query.kind}, not a view or table`);
-  await connection.run(`CREATE OR REPLACE ${query.kind === 'view' ? 'VIEW' : 'TABLE'} ${quotedIdentifier(name)} AS\n${query.text}`);
+  if (query.kind === 'view') {
+    if (query.params.length > 0) throw new Error(`sql/${name}.sql: a view cannot take parameters`);
+    await connection.run(`CREATE OR REPLACE VIEW ${quotedIdentifier(name)} AS\n${query.text}`);
+    return;
+  }
+  const { values, types } = bindParams(query, {});
+  await connection.run(`CREATE OR REPLACE TABLE ${quotedIdentifier(name)} AS\n${query.text}`, values, types);
+}
+
+/** Appends to a `kind: table` table the rows its query gives for `params` (the rows being refreshed, forgotten first). */
+export async function appendTableRows(connection: DuckDBConnection, name: string, params: Record<string, DuckDBValue>): Promise<void> {
+  const query = loadQuery(name);
+  if (query.kind !== 'table') throw new Error(`sql/${name}.sql is a ${query.kind}, not a table`);
+  const { values, types } = bindParams(query, params);
+  await connection.run(`INSERT INTO ${quotedIdentifier(name)}\n${query.text}`, values, types);
 }
 
 /** The SELECT text to run for a named query or view, with its bound values. */

@@ -1,5 +1,6 @@
 -- by_model_steps: per provider and model, over every step: counts by status, error share, tokens, cost and latency.
 -- kind: table
+-- param: models VARCHAR[] = NULL  -- only these models' rows (an incremental aggregate refreshes the models of changed runs); NULL: every model
 WITH per_model AS (
   SELECT
     r.provider,
@@ -23,12 +24,13 @@ WITH per_model AS (
     avg(s.attempts) AS attempts_mean
   FROM records s
   JOIN runs r USING (run_id)
-  WHERE s.type = 'step' AND NOT s.superseded
+  WHERE s.type = 'step' AND NOT s.superseded AND ($models IS NULL OR r.model IN (SELECT unnest($models)))
   GROUP BY r.provider, r.model
 ),
 per_run AS (
   SELECT provider, model, count(DISTINCT lane) AS lanes, count(*) AS runs
   FROM runs
+  WHERE $models IS NULL OR model IN (SELECT unnest($models))
   GROUP BY provider, model
 )
 SELECT m.provider, m.model, p.lanes, p.runs, m.* EXCLUDE (provider, model)

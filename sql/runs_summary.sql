@@ -1,10 +1,12 @@
 -- runs_summary: one row a run: lane, suite, settings, progress by status, rate on its metric, tokens, cost, latency, final status.
 -- kind: table
+-- param: runs VARCHAR[] = NULL  -- only these runs' rows (an incremental aggregate refreshes the changed runs); NULL: every run
 --
 -- status is the latest run_end's status, or 'open' when the log has no run_end (a live run, or one that
 -- was killed before it could write one). expected_steps = items planned × replicates.
 WITH per_run AS (
-  -- Straight from records (not the steps view): every aggregate reads this once.
+  -- Straight from records (not the steps view), filtered before the aggregation: a filter on the result would
+  -- aggregate every run first.
   SELECT
     s.run_id,
     any_value(m.metric) AS metric,
@@ -29,7 +31,7 @@ WITH per_run AS (
     max(s.started_at) AS last_step_at
   FROM records s
   LEFT JOIN run_metrics m USING (run_id)
-  WHERE s.type = 'step' AND NOT s.superseded
+  WHERE s.type = 'step' AND NOT s.superseded AND ($runs IS NULL OR s.run_id IN (SELECT unnest($runs)))
   GROUP BY s.run_id
 )
 SELECT
@@ -79,3 +81,4 @@ SELECT
   r.file
 FROM runs r
 LEFT JOIN per_run p USING (run_id)
+WHERE $runs IS NULL OR r.run_id IN (SELECT unnest($runs))

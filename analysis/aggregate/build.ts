@@ -13,9 +13,11 @@ import { writeInsights, type ErrorKindRow, type ModelStepsRow, type QuarantineSu
 import { createView, queryNamed, runNamed } from '../queries.ts';
 import type { RankingRow } from '../ranking.ts';
 import { analyze } from './analyze.ts';
+import { describeChanges, runsInFiles } from './changes.ts';
 import { EXPORTED_TABLES, exportTables } from './export.ts';
 import { ingestPlan, listLogFiles, planIngest, type IngestCounts } from './ingest.ts';
 import { exportSteps } from './stepsExport.ts';
+import { refreshSummaries, SUMMARY_TABLES } from './summaries.ts';
 
 /** Bump when the tables' layout changes: an older database is then rebuilt rather than updated. */
 export const LAYOUT_VERSION = '1';
@@ -31,8 +33,12 @@ export const STORED_TABLES: Record<string, string> = {
   dial_effects: 'per model: each dial changed from its reference level with every other dial held fixed: diff, CI, MDE, Holm p',
 };
 
+/** Views and small tables made whole on every build, before and after the summary tables (summaries.ts). */
+const DERIVED_BEFORE_SUMMARIES = ['runs', 'run_metrics', 'steps', 'item_outcomes'] as const;
+const DERIVED_AFTER_SUMMARIES = ['by_model_runs', 'catalog'] as const;
+
 /** Views and tables defined in sql/, in dependency order. */
-export const DERIVED = ['runs', 'run_metrics', 'steps', 'item_outcomes', 'runs_summary', 'by_model_steps', 'by_model_runs', 'catalog'] as const;
+export const DERIVED = [...DERIVED_BEFORE_SUMMARIES, ...SUMMARY_TABLES, ...DERIVED_AFTER_SUMMARIES] as const;
 
 export interface AggregateOptions {
   runsDir: string;
@@ -133,6 +139,8 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
         return { databasePath, insightsPath, catalogPath, exports: [], ingest, upToDate: true, rebuilt: false, ranking: await readRanking(connection), timings };
       }
 
+      // Runs in the logs about to be read, as the database holds them now: a log read again may have lost a run.
+      const runsBefore = rebuild ? [] : await runsInFiles(connection, plan.read.map((f) => f.file));
       let ingest: IngestCounts;
       try {
         ingest = await ingestPlan(connection, plan, runsDir, now);
@@ -142,15 +150,19 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
         plan = await planIngest(connection, await listLogFiles(runsDir));
         ingest = await ingestPlan(connection, plan, runsDir, now);
       }
+      const runsAfter = rebuild ? [] : await runsInFiles(connection, plan.read.map((f) => f.file));
       lap('ingest');
-      for (const name of DERIVED) await createView(connection, name);
+      for (const name of DERIVED_BEFORE_SUMMARIES) await createView(connection, name);
+      const changed = rebuild ? 'all' : await describeChanges(connection, [...runsBefore, ...runsAfter]);
+      await refreshSummaries(connection, changed);
+      for (const name of DERIVED_AFTER_SUMMARIES) await createView(connection, name);
       lap('views');
       // The steps export needs only the views, and the statistics are mostly JavaScript on the main thread: on a
       // second connection, DuckDB and zlib encode steps while the statistics run.
       const steps = withConnection(instance, (second) => exportSteps(second, outDir, rebuild ? 'all' : new Set(plan.read.map((f) => f.file))));
       let analysis: Awaited<ReturnType<typeof analyze>>;
       try {
-        analysis = await analyze(connection, { baselines, changedFiles: rebuild ? 'all' : plan.read.map((f) => f.file), previousKey: meta.get('stats_key') });
+        analysis = await analyze(connection, { baselines, changed, previousKey: meta.get('stats_key') });
       } catch (error) {
         await steps.catch(() => undefined); // never leave the export running on a database about to close
         throw error;
@@ -166,7 +178,7 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
         generatedAt: now.toISOString(),
         totals: { files: toNumber(totals['files']), runs: toNumber(totals['runs']), steps: toNumber(totals['steps']), quarantined: toNumber(totals['quarantined']) },
         ranking, pairs, best, dialEffects,
-        modelSteps: plainRows<ModelStepsRow>(await queryNamed(connection, 'by_model_steps')),
+        modelSteps: plainRows<ModelStepsRow>(await queryNamed(connection, 'model_steps_rows')),
         errorKinds: plainRows<ErrorKindRow>(await queryNamed(connection, 'error_kinds')),
         quarantine: plainRows<QuarantineSummaryRow>(await queryNamed(connection, 'quarantine_summary')),
       });

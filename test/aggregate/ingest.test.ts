@@ -58,16 +58,18 @@ incremental('a grown file is read again (only it); a vanished file keeps its row
   cleanup();
 });
 
-incremental('an incremental build recomputes only the changed suite, and its tables equal a rebuild\'s', async () => {
+incremental('an incremental build recomputes only the changed suite and summaries, and its tables equal a rebuild\'s', async () => {
   const { dir, cleanup } = makeTempDir();
   const runs = join(dir, 'runs');
   const out = join(runs, '_aggregated');
-  const sweep = makeBenchSweep({ files: 8, itemsPerRun: 24, replicates: 2 });
-  for (const [i, run] of sweep.slice(0, 6).entries()) await writeRunLog(join(runs, run.stage, `${run.runId}.jsonl`), run, i);
+  // Ten lanes of two models, then two more lanes of the second model: pairs of the first ten lanes and the first
+  // model's best settings and dial effects are kept from the first build, the rest computed again.
+  const sweep = makeBenchSweep({ files: 12, itemsPerRun: 24, replicates: 2 });
+  for (const [i, run] of sweep.slice(0, 10).entries()) await writeRunLog(join(runs, run.stage, `${run.runId}.jsonl`), run, i);
   await aggregate({ runsDir: runs, outDir: out });
-  for (const [i, run] of sweep.slice(6).entries()) await writeRunLog(join(runs, run.stage, `${run.runId}.jsonl`), { ...run, suite: sweep[0].suite }, 100 + i);
+  for (const [i, run] of sweep.slice(10).entries()) await writeRunLog(join(runs, run.stage, `${run.runId}.jsonl`), { ...run, suite: sweep[0].suite }, 100 + i);
   const db = join(out, 'audition.duckdb');
-  const tables = async () => Promise.all(['model_ranking', 'lane_pairs', 'best_settings', 'dial_effects'].map((t) => query(db, `SELECT * FROM ${t} ORDER BY ALL`)));
+  const tables = async () => Promise.all(['model_ranking', 'lane_pairs', 'best_settings', 'dial_effects', 'runs_summary', 'by_model_steps'].map((t) => query(db, `SELECT * FROM ${t} ORDER BY ALL`)));
   const updated = await aggregate({ runsDir: runs, outDir: out });
   assert.is(updated.ingest.filesRead, 2);
   const incrementalTables = await tables();

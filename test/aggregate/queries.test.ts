@@ -16,7 +16,8 @@ loader('every sql/ file has a header that names it, says its kind and declares i
   assert.ok(queries.length >= 20);
   for (const q of queries) {
     assert.ok(q.summary.length > 10, `${q.name}: summary`);
-    if (q.kind === 'view' || q.kind === 'table') assert.is(q.params.length, 0, `${q.name}: a view cannot take parameters`);
+    if (q.kind === 'view') assert.is(q.params.length, 0, `${q.name}: a view cannot take parameters`);
+    if (q.kind === 'table') for (const p of q.params) assert.is(p.default, 'NULL', `${q.name}: a table's parameter ${p.name} narrows a refresh, so it must default to NULL (the whole table)`);
     for (const p of q.params) assert.ok(new RegExp(`\\$${p.name}\\b`).test(q.text), `${q.name}: parameter ${p.name} is declared but never used`);
     const used = [...q.text.matchAll(/\$([a-z_]+)/g)].map((m) => m[1]).filter((n) => !['slug', 'task', 'dials', 'replicates', 'limit', 'name', 'path', 'sha256', 'n_items', 'alias', 'provider', 'model', 'backend', 'visible', 'active', 'audition_version', 'git_commit', 'node', 'host'].includes(n) || q.params.some((p) => p.name === n));
     for (const name of used) assert.ok(q.params.some((p) => p.name === name), `${q.name}: $${name} is used but not declared`);
