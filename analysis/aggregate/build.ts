@@ -133,12 +133,16 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
       let plan = await planIngest(connection, files);
       const meta = await readMeta(connection);
       lap('plan');
-      const nothingNew = !rebuild && plan.read.length === 0 && plan.vanished.length === 0 && plan.reappeared.length === 0 && meta.get('options') === optionsKey;
+      // A build that stopped between ingest and its last table left the mark: recompute every table from the rows.
+      const interrupted = meta.get('pending') === '1';
+      if (interrupted) options.output?.info('the previous aggregate stopped before it finished; recomputing every table from the ingested rows');
+      const nothingNew = !rebuild && !interrupted && plan.read.length === 0 && plan.vanished.length === 0 && plan.reappeared.length === 0 && meta.get('options') === optionsKey;
       if (nothingNew && expectedOutputs(outDir, runsDir).every((p) => existsSync(p))) {
         const ingest: IngestCounts = { filesRead: 0, filesSkipped: plan.unchanged.length, filesVanished: 0, lines: 0, records: 0, quarantined: 0, steps: 0, superseded: 0 };
         return { databasePath, insightsPath, catalogPath, exports: [], ingest, upToDate: true, rebuilt: false, ranking: await readRanking(connection), timings };
       }
 
+      await runNamed(connection, 'set_meta', { key: 'pending', value: '1' });
       // Runs in the logs about to be read, as the database holds them now: a log read again may have lost a run.
       const runsBefore = rebuild ? [] : await runsInFiles(connection, plan.read.map((f) => f.file));
       let ingest: IngestCounts;
@@ -153,13 +157,13 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
       const runsAfter = rebuild ? [] : await runsInFiles(connection, plan.read.map((f) => f.file));
       lap('ingest');
       for (const name of DERIVED_BEFORE_SUMMARIES) await createView(connection, name);
-      const changed = rebuild ? 'all' : await describeChanges(connection, [...runsBefore, ...runsAfter]);
+      const changed = rebuild || interrupted ? 'all' : await describeChanges(connection, [...runsBefore, ...runsAfter]);
       await refreshSummaries(connection, changed);
       for (const name of DERIVED_AFTER_SUMMARIES) await createView(connection, name);
       lap('views');
       // The steps export needs only the views, and the statistics are mostly JavaScript on the main thread: on a
       // second connection, DuckDB and zlib encode steps while the statistics run.
-      const steps = withConnection(instance, (second) => exportSteps(second, outDir, rebuild ? 'all' : new Set(plan.read.map((f) => f.file))));
+      const steps = withConnection(instance, (second) => exportSteps(second, outDir, rebuild || interrupted ? 'all' : new Set(plan.read.map((f) => f.file))));
       let analysis: Awaited<ReturnType<typeof analyze>>;
       try {
         analysis = await analyze(connection, { baselines, changed, previousKey: meta.get('stats_key') });
@@ -187,6 +191,7 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
       await runNamed(connection, 'set_meta', { key: 'options', value: optionsKey });
       await runNamed(connection, 'set_meta', { key: 'stats_key', value: statsKey });
       await runNamed(connection, 'set_meta', { key: 'built_at', value: now.toISOString() });
+      await runNamed(connection, 'set_meta', { key: 'pending', value: '0' });
       await connection.run('CHECKPOINT');
       lap('checkpoint');
       return { databasePath, insightsPath, catalogPath, exports: [...exported, insightsPath], ingest, upToDate: false, rebuilt: rebuild, ranking, timings };

@@ -29,6 +29,27 @@ incremental('reads every log once, then skips unchanged ones without rewriting a
   cleanup();
 });
 
+incremental('a build that stopped between ingest and its last table is completed by the next one', async () => {
+  const { dir, cleanup } = makeTempDir();
+  const runs = join(dir, 'runs');
+  const out = join(runs, '_aggregated');
+  writeLog(runs, 'smoke/r1.jsonl', simpleLog('r1', LANE_A, ['right', 'wrong', 'right']));
+  writeLog(runs, 'smoke/r2.jsonl', simpleLog('r2', LANE_B, ['wrong', 'wrong', 'right']));
+  await aggregate({ runsDir: runs, outDir: out });
+  // What a crash after ingest leaves: the mark set, the derived tables not yet rewritten.
+  const { withDatabase } = await import('../../lib/duckdb.ts');
+  await withDatabase(join(out, 'audition.duckdb'), {}, async (c) => {
+    await c.run("UPDATE meta SET value = '1' WHERE key = 'pending'");
+    await c.run('DELETE FROM model_ranking');
+  });
+  const next = await aggregate({ runsDir: runs, outDir: out });
+  assert.not.ok(next.upToDate, 'nothing new in the logs, but the last build did not finish');
+  assert.equal(next.ranking.map((r) => r.lane).sort(), ['a.t0-2', 'b.t0-2']);
+  const [pending] = await query(join(out, 'audition.duckdb'), "SELECT value FROM meta WHERE key = 'pending'");
+  assert.is(pending['value'], '0');
+  cleanup();
+});
+
 incremental('a grown file is read again (only it); a vanished file keeps its rows; --rebuild starts over', async () => {
   const { dir, cleanup } = makeTempDir();
   const runs = join(dir, 'runs');
