@@ -82,7 +82,8 @@ export function summarizeProgress(log: RunLog, now: Date): RunProgress {
     cost_usd: steps.reduce((sum, s) => sum + (s.cost_usd ?? 0), 0),
     started_at: new Date(startedAt).toISOString(),
     last_step_at: lastStep === null ? null : new Date(lastStep).toISOString(),
-    elapsed_s: Math.max(0, Math.round((now.getTime() - startedAt) / 1000)),
+    // a finished run's elapsed time is its own duration, not the time since it started
+    elapsed_s: Math.max(0, Math.round(((ended && log.end !== null ? Date.parse(log.end.ended_at) : now.getTime()) - startedAt) / 1000)),
     steps_per_min: pace === null ? null : Math.round(pace * 10) / 10,
     eta_s: pace === null || ended ? null : Math.round((pending / pace) * 60),
     superseded: log.superseded,
