@@ -83,13 +83,17 @@ export async function loadRuns(connection: DuckDBConnection): Promise<RunInfo[]>
 
 /** Reads per-item outcomes of the given runs (all runs when omitted). */
 export async function loadItemOutcomes(connection: DuckDBConnection, only?: readonly string[]): Promise<ItemOutcome[]> {
-  const query = only === undefined ? selectOf('item_outcomes') : selectOf('item_outcomes_for_runs', { runs: listValue([...only]) });
-  // Column-wise: item_outcomes has one row per (run, item), 100k for a 1M-step sweep.
+  const query = selectOf('item_outcomes_of_runs', only === undefined ? {} : { runs: listValue([...only]) });
+  // Column-wise, one row a run: item_outcomes has one row per (run, item), 100k for a 1M-step sweep.
   const columns = (await connection.runAndReadAll(query.sql, query.values, query.types)).getColumnsObjectJS();
-  const { run_id: runIds, item_id: items, cluster: clusters, attempts, total: totals } = columns;
-  const outcomes: ItemOutcome[] = new Array(runIds.length);
-  for (let i = 0; i < runIds.length; i++) {
-    outcomes[i] = { runId: String(runIds[i]), item: String(items[i]), cluster: clusters[i] === null ? null : String(clusters[i]), attempts: Number(attempts[i]), total: Number(totals[i] ?? 0) };
+  const { run_id: runIds, items, clusters, attempts, totals } = columns as Record<string, unknown[]> & Record<'items' | 'clusters' | 'attempts' | 'totals', unknown[][]>;
+  const outcomes: ItemOutcome[] = [];
+  for (let r = 0; r < runIds.length; r++) {
+    const runId = String(runIds[r]);
+    const [runItems, runClusters, runAttempts, runTotals] = [items[r], clusters[r], attempts[r], totals[r]];
+    for (let i = 0; i < runItems.length; i++) {
+      outcomes.push({ runId, item: String(runItems[i]), cluster: runClusters[i] === null ? null : String(runClusters[i]), attempts: Number(runAttempts[i]), total: Number(runTotals[i] ?? 0) });
+    }
   }
   return outcomes;
 }

@@ -1,5 +1,6 @@
 -- run_metrics: the outcome each run is scored on: credited when its steps carry it, else correct, else score.
 -- kind: table
+-- param: runs VARCHAR[] = NULL  -- only these runs' rows (an incremental aggregate refreshes the changed runs); NULL: every run
 SELECT
   run_id,
   CASE
@@ -8,5 +9,5 @@ SELECT
     WHEN count(score) > 0 THEN 'score'
   END AS metric
 FROM records
-WHERE type = 'step' AND NOT superseded
+WHERE type = 'step' AND NOT superseded AND ($runs IS NULL OR run_id IN (SELECT unnest($runs)))
 GROUP BY run_id

@@ -1,18 +1,19 @@
 -- runs: one row a run, from its run_start (lane, suite, settings, provenance) and its latest run_end.
 -- kind: table
+-- param: runs VARCHAR[] = NULL  -- only these runs' rows (an incremental aggregate refreshes the changed runs); NULL: every run
 --
 -- Variable-key objects (dials, settings) stay JSON text (VARCHAR): DuckDB's JSON functions read it, and
 -- Parquet readers see a string column.
 WITH starts AS (
   SELECT * REPLACE (json_or_null(lane) AS lane, json_or_null(suite) AS suite, json_or_null(settings) AS settings, json_or_null(provenance) AS provenance)
   FROM records
-  WHERE type = 'run_start'
+  WHERE type = 'run_start' AND ($runs IS NULL OR run_id IN (SELECT unnest($runs)))
   QUALIFY row_number() OVER (PARTITION BY run_id ORDER BY created_at, file) = 1
 ),
 ends AS (
   SELECT run_id, ended_at, status AS end_status, end_reason
   FROM records
-  WHERE type = 'run_end'
+  WHERE type = 'run_end' AND ($runs IS NULL OR run_id IN (SELECT unnest($runs)))
   QUALIFY row_number() OVER (PARTITION BY run_id ORDER BY ended_at DESC NULLS LAST, file DESC) = 1
 )
 SELECT

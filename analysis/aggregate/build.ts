@@ -17,10 +17,10 @@ import { describeChanges, runsInFiles } from './changes.ts';
 import { EXPORTED_TABLES, exportTables } from './export.ts';
 import { ingestPlan, listLogFiles, planIngest, type IngestCounts } from './ingest.ts';
 import { exportSteps } from './stepsExport.ts';
-import { refreshSummaries, SUMMARY_TABLES } from './summaries.ts';
+import { refreshRunTables, refreshSummaries, RUN_TABLES, SUMMARY_TABLES } from './summaries.ts';
 
 /** Bump when the tables' layout changes: an older database is then rebuilt rather than updated. */
-export const LAYOUT_VERSION = '1';
+export const LAYOUT_VERSION = '2';
 
 /** Tables aggregate stores that no sql/ file defines as a query: for `audition sql --list`. */
 export const STORED_TABLES: Record<string, string> = {
@@ -33,12 +33,12 @@ export const STORED_TABLES: Record<string, string> = {
   dial_effects: 'per model: each dial changed from its reference level with every other dial held fixed: diff, CI, MDE, Holm p',
 };
 
-/** Views and small tables made whole on every build, before and after the summary tables (summaries.ts). */
-const DERIVED_BEFORE_SUMMARIES = ['runs', 'run_metrics', 'steps', 'item_outcomes'] as const;
+/** Views and small tables made whole on every build, between and after the tables kept per run (summaries.ts). */
+const DERIVED_BEFORE_SUMMARIES = ['steps'] as const;
 const DERIVED_AFTER_SUMMARIES = ['by_model_runs', 'catalog'] as const;
 
 /** Views and tables defined in sql/, in dependency order. */
-export const DERIVED = [...DERIVED_BEFORE_SUMMARIES, ...SUMMARY_TABLES, ...DERIVED_AFTER_SUMMARIES] as const;
+export const DERIVED = [...RUN_TABLES, ...DERIVED_BEFORE_SUMMARIES, ...SUMMARY_TABLES, ...DERIVED_AFTER_SUMMARIES] as const;
 
 export interface AggregateOptions {
   runsDir: string;
@@ -156,14 +156,17 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
       }
       const runsAfter = rebuild ? [] : await runsInFiles(connection, plan.read.map((f) => f.file));
       lap('ingest');
+      const everything = rebuild || interrupted;
+      const changedRuns = [...new Set([...runsBefore, ...runsAfter])].sort();
+      await refreshRunTables(connection, everything ? 'all' : changedRuns);
       for (const name of DERIVED_BEFORE_SUMMARIES) await createView(connection, name);
-      const changed = rebuild || interrupted ? 'all' : await describeChanges(connection, [...runsBefore, ...runsAfter]);
+      const changed = everything ? 'all' : await describeChanges(connection, changedRuns);
       await refreshSummaries(connection, changed);
       for (const name of DERIVED_AFTER_SUMMARIES) await createView(connection, name);
       lap('views');
       // The steps export needs only the views, and the statistics are mostly JavaScript on the main thread: on a
       // second connection, DuckDB and zlib encode steps while the statistics run.
-      const steps = withConnection(instance, (second) => exportSteps(second, outDir, rebuild || interrupted ? 'all' : new Set(plan.read.map((f) => f.file))));
+      const steps = withConnection(instance, (second) => exportSteps(second, outDir, everything ? 'all' : new Set(plan.read.map((f) => f.file))));
       let analysis: Awaited<ReturnType<typeof analyze>>;
       try {
         analysis = await analyze(connection, { baselines, changed, previousKey: meta.get('stats_key') });

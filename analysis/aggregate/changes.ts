@@ -23,7 +23,7 @@ export async function runsInFiles(connection: DuckDBConnection, files: readonly 
   return (await queryNamed(connection, 'runs_in_files', { files: listValue([...files]) })).map((r) => String(r['run_id']));
 }
 
-/** Describes the changed runs; call after `runs` is rebuilt and before runs_summary is refreshed (it holds the old facts). */
+/** Describes the changed runs; call after `runs` is refreshed and before runs_summary is refreshed (it holds the old facts). */
 export async function describeChanges(connection: DuckDBConnection, runIds: Iterable<string>): Promise<ChangedRuns> {
   const runs = [...new Set(runIds)].sort();
   const rows = runs.length === 0 ? [] : await queryNamed(connection, 'touched_by_runs', { runs: listValue(runs) });

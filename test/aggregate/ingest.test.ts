@@ -41,10 +41,14 @@ incremental('a build that stopped between ingest and its last table is completed
   await withDatabase(join(out, 'audition.duckdb'), {}, async (c) => {
     await c.run("UPDATE meta SET value = '1' WHERE key = 'pending'");
     await c.run('DELETE FROM model_ranking');
+    // Tables kept per run, too: the next build must compute them whole, not only for the runs it reads.
+    await c.run('DELETE FROM item_outcomes');
+    await c.run('DELETE FROM runs');
   });
   const next = await aggregate({ runsDir: runs, outDir: out });
   assert.not.ok(next.upToDate, 'nothing new in the logs, but the last build did not finish');
   assert.equal(next.ranking.map((r) => r.lane).sort(), ['a.t0-2', 'b.t0-2']);
+  assert.equal(await query(join(out, 'audition.duckdb'), 'SELECT count(*) AS n FROM item_outcomes'), [{ n: 6 }]);
   const [pending] = await query(join(out, 'audition.duckdb'), "SELECT value FROM meta WHERE key = 'pending'");
   assert.is(pending['value'], '0');
   cleanup();
@@ -90,7 +94,7 @@ incremental('an incremental build recomputes only the changed suite and summarie
   await aggregate({ runsDir: runs, outDir: out });
   for (const [i, run] of sweep.slice(10).entries()) await writeRunLog(join(runs, run.stage, `${run.runId}.jsonl`), { ...run, suite: sweep[0].suite }, 100 + i);
   const db = join(out, 'audition.duckdb');
-  const tables = async () => Promise.all(['model_ranking', 'lane_pairs', 'best_settings', 'dial_effects', 'runs_summary', 'by_model_steps'].map((t) => query(db, `SELECT * FROM ${t} ORDER BY ALL`)));
+  const tables = async () => Promise.all(['model_ranking', 'lane_pairs', 'best_settings', 'dial_effects', 'runs', 'run_metrics', 'runs_summary', 'item_outcomes', 'by_model_steps'].map((t) => query(db, `SELECT * FROM ${t} ORDER BY ALL`)));
   const updated = await aggregate({ runsDir: runs, outDir: out });
   assert.is(updated.ingest.filesRead, 2);
   const incrementalTables = await tables();
@@ -98,6 +102,26 @@ incremental('an incremental build recomputes only the changed suite and summarie
   // Sums over items may run in another order: equal up to the last bits of a double.
   const round = (value: unknown): unknown => JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v)));
   assert.equal(round(incrementalTables), round(await tables()));
+  cleanup();
+});
+
+incremental('a log rewritten with other outcomes and another run updates the per-run tables as a rebuild would', async () => {
+  const { dir, cleanup } = makeTempDir();
+  const runs = join(dir, 'runs');
+  const out = join(runs, '_aggregated');
+  writeLog(runs, 'smoke/r1.jsonl', simpleLog('r1', LANE_A, ['right', 'wrong', 'right']));
+  writeLog(runs, 'smoke/r2.jsonl', simpleLog('r2', LANE_B, ['wrong', 'wrong', 'right']));
+  await aggregate({ runsDir: runs, outDir: out });
+  // r1's log now holds other verdicts and a second run on another lane: r1's rows change, r3's appear.
+  writeLog(runs, 'smoke/r1.jsonl', [...simpleLog('r1', LANE_A, ['wrong', 'wrong', 'wrong']), ...simpleLog('r3', LANE_B, ['right', 'right', 'right'])]);
+  const db = join(out, 'audition.duckdb');
+  const tables = async () => Promise.all(['runs', 'run_metrics', 'runs_summary', 'item_outcomes', 'by_model_steps', 'model_ranking', 'lane_pairs'].map((t) => query(db, `SELECT * FROM ${t} ORDER BY ALL`)));
+  const updated = await aggregate({ runsDir: runs, outDir: out });
+  assert.is(updated.ingest.filesRead, 1);
+  const incrementalTables = await tables();
+  await aggregate({ runsDir: runs, outDir: out, rebuild: true });
+  assert.equal(incrementalTables, await tables());
+  assert.equal(await query(db, "SELECT sum(total) AS correct FROM item_outcomes WHERE run_id = 'r1'"), [{ correct: 0 }]);
   cleanup();
 });
 
