@@ -45,6 +45,30 @@ export interface InsightsInput {
   modelSteps: readonly ModelStepsRow[];
   errorKinds: readonly ErrorKindRow[];
   quarantine: readonly QuarantineSummaryRow[];
+  /** Lanes whose ranking row pools runs made with different task settings (each variant as JSON text). */
+  pooledSettings?: readonly PooledSettingsRow[];
+}
+
+export interface PooledSettingsRow {
+  suite: string;
+  lane: string;
+  variants: readonly string[];
+}
+
+/**
+ * The task settings that differ between a lane's variants, as `kind mcq / session; sc 1 / 3`:
+ * the task kind, and the keys every variant sets (a key only one kind has is implied by the kind).
+ */
+export function describeSettingDifferences(variants: readonly string[]): string {
+  const parsed = variants.map((v) => JSON.parse(v) as Record<string, unknown>);
+  const keys = [...new Set(parsed.flatMap((p) => Object.keys(p)))].filter((k) => k === 'kind' || parsed.every((p) => p[k] !== undefined && p[k] !== null));
+  const show = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+  return keys
+    .sort((a, b) => (a === 'kind' ? -1 : b === 'kind' ? 1 : a.localeCompare(b)))
+    .map((key) => [key, [...new Set(parsed.map((p) => show(p[key] ?? null)))]] as const)
+    .filter(([, values]) => values.length > 1)
+    .map(([key, values]) => `${key} ${values.join(' / ')}`)
+    .join('; ');
 }
 
 /** How many rows of long tables the report shows; the full tables are in the database and exports. */
@@ -97,6 +121,9 @@ export function writeFindings(input: InsightsInput): string[] {
       const split = separated.length === 0 ? '' : ` Paired on shared items, ${separated.map((p) => (p.diff > 0 ? `${p.lane_a} > ${p.lane_b}` : `${p.lane_b} > ${p.lane_a}`)).join(', ')}.`;
       findings.push(`On ${group}, ${top.length} lanes share rank 1 (their 95% intervals overlap): ${top.map((r) => r.lane).join(', ')}.${split}`);
     }
+  }
+  for (const p of input.pooledSettings ?? []) {
+    findings.push(`On ${p.suite}, the ranking row of ${p.lane} pools runs made with ${p.variants.length} different task settings (${describeSettingDifferences(p.variants)}); compare them in Best settings, not in the ranking.`);
   }
   const significant = input.pairs.filter((p) => p.significant);
   for (const p of [...significant].sort((a, b) => Math.abs(b.diff) - Math.abs(a.diff)).slice(0, REPORT_LIMITS.pairs)) {

@@ -188,6 +188,7 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
         modelSteps: plainRows<ModelStepsRow>(await queryNamed(connection, 'model_steps_rows')),
         errorKinds: plainRows<ErrorKindRow>(await queryNamed(connection, 'error_kinds')),
         quarantine: plainRows<QuarantineSummaryRow>(await queryNamed(connection, 'quarantine_summary')),
+        pooledSettings: (await queryNamed(connection, 'pooled_task_settings')).map((r) => ({ suite: String(r['suite']), lane: String(r['lane']), variants: (r['variants'] as unknown[]).map(String) })),
       });
       lap('insights');
       await runNamed(connection, 'set_meta', { key: 'layout', value: LAYOUT_VERSION });

@@ -84,4 +84,11 @@ insights('lanes that share rank 1 but a paired test separates are named as separ
   assert.not.match(sentence, /beta\.t1-0 >|> beta\.t1-0/, 'a pair whose interval crosses zero does not separate them');
 });
 
+insights('says when a lane’s ranking row pools runs made with different task settings', () => {
+  const pooled: InsightsInput = { ...FIXTURE, pooledSettings: [{ suite: 'mcq', lane: 'alpha.t0-7', variants: ['{"kind":"mcq","sc":1,"tau":0.5}', '{"kind":"mcq","sc":3,"tau":0.5}', '{"kind":"session","sc":1,"tau":0.5,"context_limit":16000}'] }] };
+  const sentence = writeFindings(pooled).find((f) => f.includes('pools runs')) ?? '';
+  assert.is(sentence, 'On mcq, the ranking row of alpha.t0-7 pools runs made with 3 different task settings (kind mcq / session; sc 1 / 3); compare them in Best settings, not in the ranking.');
+  assert.not.ok(writeFindings(FIXTURE).some((f) => f.includes('pools runs')), 'nothing said when every run of a lane used the same settings');
+});
+
 insights.run();
