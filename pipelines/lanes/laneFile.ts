@@ -1,29 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument, stringify } from 'yaml';
-import { CliError, InputError } from '../../lib/errors.ts';
+import { stringify } from 'yaml';
+import { InputError } from '../../lib/errors.ts';
+import { readYamlFile } from '../../lib/yamlFile.ts';
 import type { Lane } from './lane.ts';
 import { parseLane } from './parse.ts';
 
-/** Turns `lanes[3].dials.temperature` into the YAML path ['lanes', 3, 'dials', 'temperature']. */
-function toPath(field: string): (string | number)[] {
-  return [...field.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]));
-}
-
 /** Reads a roster of lanes from YAML or JSON (`{lanes: [...]}` or a bare list); errors name file, line and field. */
 export async function readLaneFile(path: string): Promise<Lane[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new CliError(`cannot read lane file ${path}: ${(error as Error).message}`, { hint: 'check the path' });
-  }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    throw new InputError({ file: path, line: e.linePos?.[0].line }, `not valid YAML/JSON: ${e.message.split('\n')[0]}`);
-  }
-  const value: unknown = doc.toJS();
+  const file = await readYamlFile(path, 'lane file');
+  const value = file.value;
   const listed = Array.isArray(value) ? { list: value, prefix: '' } : value !== null && typeof value === 'object' && Array.isArray((value as { lanes?: unknown }).lanes) ? { list: (value as { lanes: unknown[] }).lanes, prefix: 'lanes' } : null;
   if (listed === null) throw new InputError({ file: path, line: 1 }, 'expected a list of lanes or an object with a "lanes" list');
   const lanes: Lane[] = [];
@@ -37,12 +21,7 @@ export async function readLaneFile(path: string): Promise<Lane[]> {
       seen.set(lane.slug, i);
       lanes.push(lane);
     } catch (error) {
-      if (error instanceof InputError && error.where.field !== undefined) {
-        const node = doc.getIn(toPath(error.where.field), true) ?? doc.getIn(toPath(field), true);
-        const range = (node as { range?: [number, number, number] } | undefined)?.range;
-        if (range !== undefined) throw new InputError({ ...error.where, line: lineCounter.linePos(range[0]).line }, error.problem, error.hint);
-      }
-      throw error;
+      throw error instanceof InputError ? file.locate(error) : error;
     }
   });
   return lanes;

@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { LineCounter, parseDocument, type Document } from 'yaml';
-import { CliError, InputError } from '../../../lib/errors.ts';
+import { InputError } from '../../../lib/errors.ts';
+import { readYamlFile } from '../../../lib/yamlFile.ts';
 import { Fields } from '../../../lib/fields.ts';
 import type { PromptItem, Suite } from '../../suites/types.ts';
 import { checkEligibility, type Eligibility } from './eligibility.ts';
@@ -33,10 +32,6 @@ export interface Experiment {
 
 const KEYS = ['name', 'suite', 'stage', 'lanes', 'generators', 'graders', 'cases', 'note_replications', 'grade_replications', 'seed', 'max_attempts', 'notes'] as const;
 const NAME = /^[a-z0-9][a-z0-9_-]*$/i;
-
-function toPath(field: string): (string | number)[] {
-  return [...field.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]));
-}
 
 function slugList(fields: Fields, key: string): string[] {
   const list = fields.array(key);
@@ -94,31 +89,13 @@ function parseExperiment(value: unknown, file: string): Experiment {
   return experiment;
 }
 
-function withLine(error: InputError, doc: Document, lineCounter: LineCounter): InputError {
-  if (error.where.field === undefined) return error;
-  const node = doc.getIn(toPath(error.where.field), true) ?? doc.getIn(toPath(error.where.field.replace(/(\.[^.[\]]+|\[\d+\])$/, '')), true);
-  const range = (node as { range?: [number, number, number] } | undefined)?.range;
-  return range === undefined ? error : new InputError({ ...error.where, line: lineCounter.linePos(range[0]).line }, error.problem, error.hint);
-}
-
 /** Reads an experiment file (YAML or JSON); errors name file, line and field. */
 export async function readExperimentFile(path: string): Promise<Experiment> {
-  let text: string;
+  const file = await readYamlFile(path, 'experiment file');
   try {
-    text = await readFile(path, 'utf8');
+    return parseExperiment(file.value, path);
   } catch (error) {
-    throw new CliError(`cannot read experiment file ${path}: ${(error as Error).message}`, { hint: 'check the path' });
-  }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0];
-    throw new InputError({ file: path, line: first.linePos?.[0].line ?? lineCounter.linePos(first.pos[0]).line }, `not valid YAML/JSON: ${first.message.split('\n')[0]}`);
-  }
-  try {
-    return parseExperiment(doc.toJS(), path);
-  } catch (error) {
-    throw error instanceof InputError ? withLine(error, doc, lineCounter) : error;
+    throw error instanceof InputError ? file.locate(error) : error;
   }
 }
 
