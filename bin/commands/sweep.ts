@@ -53,8 +53,9 @@ export const sweep: Command = {
       }),
     }, suite.sha256).finally(() => closeProviders(env));
     describeSweep(runs, output);
-    const rows = runs.map((r) => ({ lane: r.lane, run_id: r.runId, action: r.action, status: r.result?.status ?? 'completed', ok: r.result?.counts.ok ?? null, errors: r.result?.counts.error ?? null }));
+    const rows = runs.map((r) => ({ lane: r.lane, run_id: r.runId, action: r.action, status: r.error !== undefined ? 'failed' : r.result?.status ?? 'completed', ok: r.result?.counts.ok ?? null, errors: r.result?.counts.error ?? null }));
     output.data(options.flag('json') ? renderJsonLines(rows) : renderTable(rows));
+    if (runs.some((r) => r.error !== undefined)) return 2;
     if (runs.some((r) => r.result?.stoppedBy === 'max-cost')) return 3;
     if (runs.some((r) => r.result?.stoppedBy === 'signal')) return 130;
     return 0;

@@ -189,6 +189,10 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
     if (outcome.context !== undefined) record.context = outcome.context;
     if (outcome.task !== undefined) record.task = outcome.task;
     writer.write(record);
+    if (record.error?.kind === 'auth' && auth.failure === null) {
+      auth.failure = record.error;
+      gate.stop('auth');
+    }
     const key = stepKey(record);
     if (priorErrors.delete(key)) counts.error--;
     counts[record.status]++;
@@ -202,6 +206,8 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
 
   const progressState = { done: doneBefore, total: planned.length, errors: 0, costUsd: budget.spentUsd };
   let verifyFailure: StepRecord['error'] = null;
+  // set inside runStep; an object so TypeScript does not narrow it to its initial null
+  const auth: { failure: StepRecord['error'] } = { failure: null };
   try {
     let queueSteps = todo;
     if (options.verifyFirst === true && todo.length > 0) {
@@ -233,7 +239,7 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
     options.signal?.removeEventListener('abort', onAbort);
     progress.finish(progressState);
     const stopping = gate.stopped;
-    const status: RunEndStatus = verifyFailure !== null ? 'failed' : stopping !== null ? 'interrupted' : 'completed';
+    const status: RunEndStatus = verifyFailure !== null || stopping === 'auth' ? 'failed' : stopping !== null ? 'interrupted' : 'completed';
     writer.write({
       type: 'run_end', run_id: runId, ended_at: new Date().toISOString(), status, counts: { ...counts }, tokens: totals, cost_usd: budget.spentUsd,
       ...(stopping !== null ? { reason: stopping } : verifyFailure !== null ? { reason: 'verify-first' } : {}),
@@ -248,7 +254,12 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
       hint: failure.kind === 'auth' ? 'check the API key environment variable for this provider' : `the run log is ${path}`,
     });
   }
-  const stopping = gate.stopped;
+  if (auth.failure !== null) {
+    throw new CliError(`lane ${lane.slug}: ${auth.failure.message}; the run stopped at its first authentication failure, since every request would fail alike`, {
+      hint: `set the key, then resume: audition run --resume ${runId} --suite ${suite.path}`,
+    });
+  }
+  const stopping = gate.stopped === 'auth' ? null : gate.stopped;
   const result: RunResult = { runId, path, status: stopping !== null ? 'interrupted' : 'completed', counts, costUsd: budget.spentUsd, tokens: totals };
   if (stopping !== null) result.stoppedBy = stopping;
   return result;

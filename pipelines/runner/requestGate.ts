@@ -15,7 +15,8 @@ const MAX_RETRY_AFTER_MS = 5 * 60_000;
 /** Thrown inside a step when the run is stopping; the step is abandoned, not logged, and runs again on resume. */
 export class StepAbandoned extends Error {}
 
-export type StopReason = 'max-cost' | 'signal';
+/** Why a run stops taking steps: its budget, Ctrl-C, or credentials the provider refused (every step would fail alike). */
+export type StopReason = 'max-cost' | 'signal' | 'auth';
 
 /** What one step spent across all its requests (self-consistency and best-of send several). */
 export class StepUsage {

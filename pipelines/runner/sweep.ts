@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { CliError } from '../../lib/errors.ts';
 import type { Output } from '../../lib/output.ts';
 import { listRunLogFiles } from '../runlog/discover.ts';
 import { readRunLog } from '../runlog/reader.ts';
@@ -19,6 +20,8 @@ export interface SweepRun {
   /** `skipped`: already completed; `resumed`: a partial run continued; `started`: new. */
   action: 'skipped' | 'resumed' | 'started';
   result: RunResult | null;
+  /** Why the run could not go on (e.g. a missing API key); the other lanes still run. */
+  error?: string;
 }
 
 /**
@@ -53,8 +56,17 @@ export async function runSweep(options: SweepOptions, suiteSha: string): Promise
         done.push({ lane, runId, action: 'skipped', result: null });
         continue;
       }
-      const result = await launchRun({ ...options, laneSlug: lane, ...(state === 'partial' ? { resumeRunId: runId } : { runId }) } as LaunchOptions);
-      done.push({ lane, runId, action: state === 'partial' ? 'resumed' : 'started', result });
+      const action = state === 'partial' ? 'resumed' : 'started';
+      let result: RunResult;
+      try {
+        result = await launchRun({ ...options, laneSlug: lane, ...(state === 'partial' ? { resumeRunId: runId } : { runId }) } as LaunchOptions);
+      } catch (error) {
+        if (!(error instanceof CliError)) throw error;
+        output.warn(`${lane}: ${error.message}`);
+        done.push({ lane, runId, action, result: null, error: error.message });
+        continue;
+      }
+      done.push({ lane, runId, action, result });
       if (result.stoppedBy !== undefined) return;
     }
   };
@@ -65,5 +77,6 @@ export async function runSweep(options: SweepOptions, suiteSha: string): Promise
 /** A one-line summary of a sweep for stderr. */
 export function describeSweep(runs: readonly SweepRun[], output: Output): void {
   const count = (a: SweepRun['action']): number => runs.filter((r) => r.action === a).length;
-  output.info(`sweep: ${count('started')} started, ${count('resumed')} resumed, ${count('skipped')} already complete`);
+  const failed = runs.filter((r) => r.error !== undefined).length;
+  output.info(`sweep: ${count('started')} started, ${count('resumed')} resumed, ${count('skipped')} already complete${failed > 0 ? `, ${failed} failed` : ''}`);
 }

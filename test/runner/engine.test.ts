@@ -94,7 +94,7 @@ engine('--resume skips ok steps, retries error rows, and counts the whole run', 
   const { dir, cleanup } = makeTempDir();
   let failing = true;
   const adapter = new ScriptedAdapter((request) => {
-    if (failing && request.messages[1].content.startsWith('question 2 ')) throw new ProviderError('auth', 'bad key', { httpStatus: 401 });
+    if (failing && request.messages[1].content.startsWith('question 2 ')) throw new ProviderError('invalid_request', 'context too long', { httpStatus: 400 });
     return reply('A');
   });
   const first = await runLane(options(dir, adapter));
@@ -174,6 +174,26 @@ engine('--verify-first stops after one failed request with a clear error', async
     assert.is((error as CliError).exitCode, 2);
   }
   assert.is(adapter.calls.length, 1);
+  cleanup();
+});
+
+engine('the first authentication failure stops the run: every request would fail alike', async () => {
+  const { dir, cleanup } = makeTempDir();
+  const adapter = new ScriptedAdapter(() => {
+    throw new ProviderError('auth', 'OPENAI_API_KEY is not set: the openai lane needs an API key in it (nothing was sent)', { httpStatus: null });
+  });
+  try {
+    await runLane(options(dir, adapter, { suite: makeSuite(50, 50), settings: { ...SETTINGS, concurrency: 4 } }));
+    assert.unreachable();
+  } catch (error) {
+    assert.instance(error, CliError);
+    assert.match((error as Error).message, /OPENAI_API_KEY is not set.*stopped at its first authentication failure/);
+    assert.match((error as CliError).hint ?? '', /resume: audition run --resume /);
+  }
+  assert.ok(adapter.calls.length <= 4, `${adapter.calls.length} requests: at most the ones already in flight`);
+  const [path] = (await import('node:fs')).readdirSync(`${dir}/smoke`).filter((f) => f.endsWith('.jsonl')).map((f) => `${dir}/smoke/${f}`);
+  const log = await readRunLog(path);
+  assert.equal([log.end?.status, log.end?.reason], ['failed', 'auth']);
   cleanup();
 });
 
