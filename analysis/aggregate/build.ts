@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { openDuckDB, withConnection } from '../../lib/duckdb.ts';
 import { tempPathBeside } from '../../lib/files.ts';
+import { currentProvenance } from '../../pipelines/runner/provenance.ts';
 import type { Output } from '../../lib/output.ts';
 import { writeInsights, type ErrorKindRow, type ModelStepsRow, type QuarantineSummaryRow } from '../../reports/insights.ts';
 import { createView, queryNamed, runNamed } from '../queries.ts';
@@ -100,7 +101,8 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
   const databasePath = join(outDir, 'audition.duckdb');
   const insightsPath = join(outDir, 'plots', 'INSIGHTS.md');
   const catalogPath = join(runsDir, '_catalog', 'catalog.csv');
-  const optionsKey = JSON.stringify({ baselines });
+  // a new audition version may compute or word things differently: its first build recomputes every table
+  const optionsKey = JSON.stringify({ baselines, audition: currentProvenance().audition_version });
   const timings: Record<string, number> = {};
   let clock = performance.now();
   const lap = (phase: string) => {
@@ -135,6 +137,8 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
       lap('plan');
       // A build that stopped between ingest and its last table left the mark: recompute every table from the rows.
       const interrupted = meta.get('pending') === '1';
+      // other options (baselines) or another audition version: every table is recomputed from the rows
+      const recompute = interrupted || (meta.get('options') !== undefined && meta.get('options') !== optionsKey);
       if (interrupted) options.output?.info('the previous aggregate stopped before it finished; recomputing every table from the ingested rows');
       const nothingNew = !rebuild && !interrupted && plan.read.length === 0 && plan.vanished.length === 0 && plan.reappeared.length === 0 && meta.get('options') === optionsKey;
       if (nothingNew && expectedOutputs(outDir, runsDir).every((p) => existsSync(p))) {
@@ -156,7 +160,7 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
       }
       const runsAfter = rebuild ? [] : await runsInFiles(connection, plan.read.map((f) => f.file));
       lap('ingest');
-      const everything = rebuild || interrupted;
+      const everything = rebuild || recompute;
       const changedRuns = [...new Set([...runsBefore, ...runsAfter])].sort();
       await refreshRunTables(connection, everything ? 'all' : changedRuns);
       for (const name of DERIVED_BEFORE_SUMMARIES) await createView(connection, name);

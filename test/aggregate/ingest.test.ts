@@ -54,6 +54,24 @@ incremental('a build that stopped between ingest and its last table is completed
   cleanup();
 });
 
+incremental('a database built by another audition version (or with other options) is recomputed, not reported up to date', async () => {
+  const { dir, cleanup } = makeTempDir();
+  const runs = join(dir, 'runs');
+  const out = join(runs, '_aggregated');
+  writeLog(runs, 'smoke/r1.jsonl', simpleLog('r1', LANE_A, ['right', 'wrong', 'right']));
+  writeLog(runs, 'smoke/r2.jsonl', simpleLog('r2', LANE_B, ['wrong', 'wrong', 'right']));
+  await aggregate({ runsDir: runs, outDir: out });
+  const { withDatabase } = await import('../../lib/duckdb.ts');
+  await withDatabase(join(out, 'audition.duckdb'), {}, async (c) => {
+    await c.run(`UPDATE meta SET value = '{"baselines":[],"audition":"0.0.1"}' WHERE key = 'options'`);
+    await c.run('DELETE FROM model_ranking');
+  });
+  const next = await aggregate({ runsDir: runs, outDir: out });
+  assert.not.ok(next.upToDate);
+  assert.equal(next.ranking.map((r) => r.lane).sort(), ['a.t0-2', 'b.t0-2']);
+  cleanup();
+});
+
 incremental('a grown file is read again (only it); a vanished file keeps its rows; --rebuild starts over', async () => {
   const { dir, cleanup } = makeTempDir();
   const runs = join(dir, 'runs');
