@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createMemoryOutput } from '../../lib/output.ts';
