@@ -96,6 +96,7 @@ export const run: Command = {
     }).finally(() => closeProviders(env));
     const summary = { run_id: result.runId, path: result.path, status: result.status, ...result.counts, cost_usd: Number(result.costUsd.toFixed(6)) };
     output.data(options.flag('json') ? renderJsonLines([summary]) : result.runId);
+    if (options.flag('dry-run')) return ExitCode.ok;
     output.info(`${result.status}: ${result.counts.ok} ok, ${result.counts.abstain} abstain, ${result.counts.error} error · $${result.costUsd.toFixed(4)} · ${result.path}`);
     if (result.stoppedBy === 'max-cost') throw new StoppedError(`stopped by --max-cost after $${result.costUsd.toFixed(4)}`, `resume with 'audition run --resume ${result.runId} --suite …' and a higher --max-cost`);
     if (result.stoppedBy === 'signal') {
