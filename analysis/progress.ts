@@ -1,7 +1,6 @@
 // A live run's progress from its log alone (no database): planned, done, errors, pending, cache hits, cost,
 // the rate so far and an ETA from the recent pace. `audition status RUN_ID` prints it.
 
-import { listRunLogFiles } from '../pipelines/runlog/discover.ts';
 import type { RunLog } from '../pipelines/runlog/reader.ts';
 import type { StepRecord } from '../pipelines/runlog/types.ts';
 
@@ -89,10 +88,4 @@ export function summarizeProgress(log: RunLog, now: Date): RunProgress {
     superseded: log.superseded,
     problem_lines: log.problems.length,
   };
-}
-
-/** Finds the log of a run under runsDir by its id (RUN_ID.jsonl or .jsonl.gz, any stage folder). */
-export async function findRunLog(runsDir: string, runId: string): Promise<string[]> {
-  const names = new Set([`${runId}.jsonl`, `${runId}.jsonl.gz`]);
-  return (await listRunLogFiles(runsDir)).filter((path) => names.has(path.split(/[\\/]/).pop() ?? ''));
 }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { findRunLog, summarizeProgress } from '../../analysis/progress.ts';
+import { summarizeProgress } from '../../analysis/progress.ts';
+import { findRunLogs } from '../../pipelines/runlog/discover.ts';
 import { CliError } from '../../lib/errors.ts';
 import { renderJsonLines, renderTable } from '../../lib/table.ts';
 import { readRunLog } from '../../pipelines/runlog/reader.ts';
@@ -24,7 +25,7 @@ export const statusCommand: Command = {
   async run({ options, positionals, output, env }) {
     const id = positionals[0];
     const runsDir = runsDirOf(options, env);
-    const paths = /\.jsonl(\.gz)?$/.test(id) && existsSync(id) ? [id] : await findRunLog(runsDir, id);
+    const paths = /\.jsonl(\.gz)?$/.test(id) && existsSync(id) ? [id] : await findRunLogs(runsDir, id);
     if (paths.length === 0) throw new CliError(`no log for run ${JSON.stringify(id)} under ${runsDir}`, { hint: "check the id (see 'audition sql catalog') or pass --runs-dir" });
     if (paths.length > 1) throw new CliError(`run ${id} has ${paths.length} logs: ${paths.join(', ')}`, { hint: 'pass the path of the one you mean' });
     const p = summarizeProgress(await readRunLog(paths[0]), new Date());

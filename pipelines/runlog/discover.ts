@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { CliError } from '../../lib/errors.ts';
 import { openLogLines } from './reader.ts';
 
 /** Every run log (`*.jsonl`, `*.jsonl.gz`) under `runsDir`, skipping `_`- and `.`-prefixed folders, sorted. */
@@ -22,6 +23,19 @@ export async function listRunLogFiles(runsDir: string): Promise<string[]> {
   };
   await walk(runsDir);
   return found.sort();
+}
+
+/** The logs of one run id under `runsDir` (`<id>.jsonl`, or `<id>.jsonl.gz` once archived). */
+export async function findRunLogs(runsDir: string, runId: string): Promise<string[]> {
+  const names = new Set([`${runId}.jsonl`, `${runId}.jsonl.gz`]);
+  return (await listRunLogFiles(runsDir)).filter((path) => names.has(basename(path)));
+}
+
+/** The appendable log (`<id>.jsonl`) of a run, for resuming it; a CliError when there is none. */
+export async function requireRunLog(runsDir: string, runId: string): Promise<string> {
+  const match = (await findRunLogs(runsDir, runId)).find((path) => path.endsWith('.jsonl'));
+  if (match === undefined) throw new CliError(`no run log for run ${runId} under ${runsDir}`, { hint: "check the run id and --runs-dir (see 'audition sql catalog')" });
+  return match;
 }
 
 export interface RunHeader {

@@ -87,6 +87,19 @@ export async function readRunLog(path: string): Promise<RunLog> {
   return log;
 }
 
+/** The validated run_start on a log's first line, read without reading the rest; null when it is not one. */
+export async function readRunStart(path: string): Promise<RunStartRecord | null> {
+  for await (const line of openLogLines(path)) {
+    try {
+      const record = parseRunLogRecord(JSON.parse(line), { file: path, line: 1 });
+      return record.type === 'run_start' ? record : null;
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
 /** Keys of steps already done (latest record ok or abstain): a resumed run skips exactly these. */
 export function completedStepKeys(log: RunLog): Set<string> {
   return new Set(log.steps.filter((s) => s.status === 'ok' || s.status === 'abstain').map(stepKey));

@@ -1,12 +1,12 @@
 import { setMaxListeners } from 'node:events';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { CliError, ExitCode } from '../../lib/errors.ts';
 import type { Output } from '../../lib/output.ts';
 import type { Lane } from '../lanes/lane.ts';
 import { flattenDials } from '../lanes/lane.ts';
 import { assertLaneFollowsRules } from '../lanes/parse.ts';
 import { ProviderError, type ProviderAdapter } from '../providers/provider.ts';
-import { listRunLogFiles } from '../runlog/discover.ts';
+import { requireRunLog } from '../runlog/discover.ts';
 import { completedStepKeys, readRunLog } from '../runlog/reader.ts';
 import { RUN_LOG_SCHEMA, emptyTokens, stepKey, type RunEndStatus, type StepRecord, type StepStatus, type TokenCounts } from '../runlog/types.ts';
 import { RunLogWriter } from '../runlog/writer.ts';
@@ -84,12 +84,6 @@ function addTokens(into: TokenCounts, add: TokenCounts): void {
   into.reasoning += add.reasoning;
 }
 
-async function findRunLog(runsDir: string, runId: string): Promise<string> {
-  const match = (await listRunLogFiles(runsDir)).find((p) => basename(p) === `${runId}.jsonl`);
-  if (match === undefined) throw new CliError(`no run log for run ${runId} under ${runsDir}`, { hint: "list runs with 'audition sql catalog' or look under runs/<stage>/" });
-  return match;
-}
-
 /** The limiter for a lane's (provider, model) row, or null when the row sets no limit. */
 function limiterOf(limits: readonly LimitRow[] | undefined, lane: Lane) {
   const row = limits === undefined ? null : findLimit(limits, lane);
@@ -119,7 +113,7 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
   let writer: RunLogWriter;
   const priorErrors = new Set<string>();
   if (options.resume === true) {
-    path = await findRunLog(options.runsDir, runId);
+    path = await requireRunLog(options.runsDir, runId);
     const log = await readRunLog(path);
     if (log.start === null) throw new CliError(`run log ${path} has no readable run_start; it cannot be resumed`);
     if (log.start.lane.slug !== lane.slug) throw new CliError(`run ${runId} belongs to lane ${log.start.lane.slug}, not ${lane.slug}`);

@@ -4,8 +4,8 @@ import type { Lane } from '../lanes/lane.ts';
 import { requireLane } from '../lanes/manage.ts';
 import { openLaneStore } from '../lanes/openStore.ts';
 import { createProvider } from '../providers/index.ts';
-import { listRunLogFiles } from '../runlog/discover.ts';
-import { readRunLog } from '../runlog/reader.ts';
+import { requireRunLog } from '../runlog/discover.ts';
+import { readRunStart } from '../runlog/reader.ts';
 import { loadSuite } from '../suites/load.ts';
 import { createTask } from '../tasks/index.ts';
 import { parseTaskSettings } from '../tasks/settings.ts';
@@ -61,15 +61,15 @@ export async function launchRun(options: LaunchOptions): Promise<RunResult> {
   let lane: Lane;
   let settings: RunSettings;
   if (options.resumeRunId !== undefined) {
-    const path = (await listRunLogFiles(options.runsDir)).find((p) => p.endsWith(`/${options.resumeRunId}.jsonl`));
-    if (path === undefined) throw new CliError(`no run log for run ${options.resumeRunId} under ${options.runsDir}`, { hint: 'check the run id and --runs-dir' });
-    const log = await readRunLog(path);
-    if (log.start === null) throw new CliError(`run log ${path} has no readable run_start; it cannot be resumed`);
-    lane = log.start.lane;
+    // only the first line: the engine reads the whole log once, to skip what is done
+    const path = await requireRunLog(options.runsDir, options.resumeRunId);
+    const start = await readRunStart(path);
+    if (start === null) throw new CliError(`run log ${path} has no readable run_start; it cannot be resumed`);
+    lane = start.lane;
     if (options.laneSlug !== undefined && options.laneSlug !== lane.slug) throw new CliError(`run ${options.resumeRunId} belongs to lane ${lane.slug}, not ${options.laneSlug}`);
-    const s = log.start.settings as { replicates: number; seed: number; limit: number | null; task: Record<string, unknown> };
+    const s = start.settings as { replicates: number; seed: number; limit: number | null; task: Record<string, unknown> };
     settings = {
-      replicates: s.replicates, seed: s.seed, stage: log.start.stage, task: s.task,
+      replicates: s.replicates, seed: s.seed, stage: start.stage, task: s.task,
       concurrency: options.concurrency ?? RUN_DEFAULTS.concurrency, maxRetries: options.maxRetries ?? RUN_DEFAULTS.maxRetries, timeoutMs: options.timeoutMs ?? RUN_DEFAULTS.timeoutMs,
     };
     if (s.limit !== null && s.limit !== undefined) settings.limit = s.limit;

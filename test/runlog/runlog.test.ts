@@ -5,7 +5,8 @@ import { gzipSync } from 'node:zlib';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CliError } from '../../lib/errors.ts';
-import { completedStepKeys, readRunLog } from '../../pipelines/runlog/reader.ts';
+import { completedStepKeys, readRunLog, readRunStart } from '../../pipelines/runlog/reader.ts';
+import { findRunLogs, requireRunLog } from '../../pipelines/runlog/discover.ts';
 import { RunLogWriter } from '../../pipelines/runlog/writer.ts';
 import { stepKey } from '../../pipelines/runlog/types.ts';
 import { makeTempDir } from '../helpers/tmp.ts';
@@ -138,6 +139,30 @@ writer('keeps environment secrets out of the log', () => {
   const text = readFileSync(path, 'utf8');
   assert.not.match(text, /sk-test-secret/);
   assert.not.match(text, /abcdefghijkl/);
+  cleanup();
+});
+
+reader('readRunStart reads the first line only; findRunLogs/requireRunLog find a run by id in any stage', async () => {
+  const { dir, cleanup } = makeTempDir();
+  const path = join(dir, 'holdout', 'r10.jsonl');
+  writeFileSync(join(dir, 'x.txt'), '');
+  const w = RunLogWriter.create(path);
+  w.write(runStart('r10'));
+  w.close();
+  appendFileSync(path, '{not json\n');
+  assert.is((await readRunStart(path))?.run_id, 'r10', 'a bad later line does not matter');
+  writeFileSync(join(dir, 'holdout', 'r11.jsonl'), '{"type":"step"}\n');
+  assert.is(await readRunStart(join(dir, 'holdout', 'r11.jsonl')), null);
+  writeFileSync(join(dir, 'holdout', 'r10.jsonl.gz'), gzipSync(''));
+  assert.equal((await findRunLogs(dir, 'r10')).sort(), [path, `${path}.gz`].sort());
+  assert.is(await requireRunLog(dir, 'r10'), path, 'resume appends to the plain log, never the archived one');
+  try {
+    await requireRunLog(dir, 'r99');
+    assert.unreachable();
+  } catch (error) {
+    assert.instance(error, CliError);
+    assert.match((error as Error).message, /no run log for run r99 under /);
+  }
   cleanup();
 });
 
