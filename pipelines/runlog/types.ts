@@ -114,6 +114,15 @@ export function stepKey(step: Pick<StepRecord, 'item_id' | 'replicate'>): string
   return `${step.item_id}\u0000${step.replicate}`;
 }
 
+/** Adds `add` into `into`, field by field. */
+export function addTokens(into: TokenCounts, add: TokenCounts): void {
+  into.prompt += add.prompt;
+  into.completion += add.completion;
+  into.cached_read += add.cached_read;
+  into.cache_write += add.cache_write;
+  into.reasoning += add.reasoning;
+}
+
 export function emptyTokens(): TokenCounts {
   return { prompt: 0, completion: 0, cached_read: 0, cache_write: 0, reasoning: 0 };
 }

@@ -8,7 +8,7 @@ import { assertLaneFollowsRules } from '../lanes/parse.ts';
 import { ProviderError, type ProviderAdapter } from '../providers/provider.ts';
 import { requireRunLog } from '../runlog/discover.ts';
 import { completedStepKeys, readRunLog } from '../runlog/reader.ts';
-import { RUN_LOG_SCHEMA, emptyTokens, stepKey, type RunEndStatus, type StepRecord, type StepStatus, type TokenCounts } from '../runlog/types.ts';
+import { RUN_LOG_SCHEMA, addTokens, emptyTokens, stepKey, type RunEndStatus, type StepRecord, type StepStatus, type TokenCounts } from '../runlog/types.ts';
 import { RunLogWriter } from '../runlog/writer.ts';
 import type { Suite, SuiteItem } from '../suites/types.ts';
 import type { StepOutcome, Task, TaskContext } from '../tasks/task.ts';
@@ -74,14 +74,6 @@ export interface RunResult {
   tokens: TokenCounts;
   /** Why the run stopped early, if it did. */
   stoppedBy?: 'max-cost' | 'signal';
-}
-
-function addTokens(into: TokenCounts, add: TokenCounts): void {
-  into.prompt += add.prompt;
-  into.completion += add.completion;
-  into.cached_read += add.cached_read;
-  into.cache_write += add.cache_write;
-  into.reasoning += add.reasoning;
 }
 
 /** The limiter for a lane's (provider, model) row, or null when the row sets no limit. */

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Output } from '../../lib/output.ts';
 import type { Lane } from '../lanes/lane.ts';
 import { ProviderError, type ChatRequest, type ChatResponse, type ProviderAdapter } from '../providers/provider.ts';
-import { emptyTokens, type TokenCounts } from '../runlog/types.ts';
+import { addTokens, emptyTokens, type TokenCounts } from '../runlog/types.ts';
 import { backoffDelayMs } from './backoff.ts';
 import type { CostBudget } from './budget.ts';
 import { costOf, type ModelPrice } from './pricing.ts';
@@ -143,12 +143,7 @@ export class RequestGate {
   }
 
   private record(usage: StepUsage, response: ChatResponse, spentUsd: number): void {
-    const t = usage.tokens;
-    t.prompt += response.tokens.prompt;
-    t.completion += response.tokens.completion;
-    t.cached_read += response.tokens.cached_read;
-    t.cache_write += response.tokens.cache_write;
-    t.reasoning += response.tokens.reasoning;
+    addTokens(usage.tokens, response.tokens);
     if (usage.costUsd !== null) usage.costUsd += spentUsd;
     if (usage.ttftMs === null && response.ttftMs !== null) usage.ttftMs = response.ttftMs;
     usage.finishReason = response.finishReason;
