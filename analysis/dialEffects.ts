@@ -2,9 +2,8 @@
 // only when they differ in that one dial, on the items both measured. Each level is compared with the reference
 // level (unset, else the lowest); p-values are Holm- and BH-adjusted across the model's dial effects.
 
-import { adjustBenjaminiHochberg, adjustHolm } from './stats/index.ts';
 import { isBinaryMetric, type ItemOutcome, type Metric, type RunInfo, type Scalar } from './outcomes.ts';
-import { compareItems, isSignificant } from './pairs.ts';
+import { adjustFamily, compareItems } from './pairs.ts';
 import { collectSettings, type SettingItems } from './bestSettings.ts';
 import { compareDialValues, dialsKey, formatDialValue } from './settings.ts';
 
@@ -77,13 +76,7 @@ export function estimateDialEffects(runs: readonly RunInfo[], index: ReadonlyMap
         }
       }
     }
-    const holm = adjustHolm(family.map((r) => r.p_value));
-    const bh = adjustBenjaminiHochberg(family.map((r) => r.p_value));
-    family.forEach((r, i) => {
-      r.p_holm = holm[i];
-      r.q_bh = bh[i];
-      r.significant = isSignificant(holm[i], r.ci_lo, r.ci_hi);
-    });
+    adjustFamily(family);
     rows.push(...family);
   }
   return rows;

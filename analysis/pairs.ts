@@ -3,22 +3,13 @@
 // also get the exact McNemar test; otherwise the p-value is the paired (item-clustered) t-test's.
 
 import { adjustBenjaminiHochberg, adjustHolm, pairedDifference, tCdf } from './stats/index.ts';
+import type { PairedDifference } from './stats/index.ts';
 import type { ItemTotals, Metric } from './outcomes.ts';
 import type { RankingRow } from './ranking.ts';
 
-/** The comparison A − B over the items both measured. */
-export interface PairStats {
-  n: number;
+/** The comparison A − B over the items both measured: the paired difference, plus its test and clusters. */
+export interface PairStats extends Omit<PairedDifference, 'mcnemar'> {
   clusters: number;
-  meanA: number;
-  meanB: number;
-  diff: number;
-  se: number;
-  lo: number;
-  hi: number;
-  df: number;
-  correlation: number;
-  mde: number;
   test: 'mcnemar-exact' | 'paired-t';
   /** McNemar discordant counts: A right and B wrong, A wrong and B right. */
   discordantA: number | null;
@@ -97,10 +88,10 @@ export function compareItems(a: ItemTotals | PreparedItems, b: ItemTotals | Prep
   if (shared < 2) return null;
   // McNemar needs one 0/1 attempt an item on both sides; a lane with replicates anywhere gets the t-test.
   const d = pairedDifference(pa.means, pb.means, { clusters: pa.clusters, binary: binary && pa.single && pb.single });
-  const mcnemar = d.mcnemar;
+  const { mcnemar, ...difference } = d;
   return {
-    n: d.n, clusters: clusterSet.size, meanA: d.meanA, meanB: d.meanB, diff: d.diff, se: d.se, lo: d.lo, hi: d.hi, df: d.df,
-    correlation: d.correlation, mde: d.mde,
+    ...difference,
+    clusters: clusterSet.size,
     test: mcnemar === undefined ? 'paired-t' : 'mcnemar-exact',
     discordantA: mcnemar?.b ?? null,
     discordantB: mcnemar?.c ?? null,
@@ -111,6 +102,17 @@ export function compareItems(a: ItemTotals | PreparedItems, b: ItemTotals | Prep
 /** True when an adjusted p-value passes .05 and the interval excludes zero: the only results findings may state. */
 export function isSignificant(pAdjusted: number, lo: number, hi: number): boolean {
   return pAdjusted < 0.05 && (lo > 0 || hi < 0);
+}
+
+/** Adjusts one family of comparisons in place: Holm (confirmatory), Benjamini–Hochberg (a screen), and the significance flag. */
+export function adjustFamily(family: readonly { p_value: number; p_holm: number; q_bh: number; ci_lo: number; ci_hi: number; significant: boolean }[]): void {
+  const holm = adjustHolm(family.map((r) => r.p_value));
+  const bh = adjustBenjaminiHochberg(family.map((r) => r.p_value));
+  family.forEach((r, i) => {
+    r.p_holm = holm[i];
+    r.q_bh = bh[i];
+    r.significant = isSignificant(holm[i], r.ci_lo, r.ci_hi);
+  });
 }
 
 /**
@@ -150,13 +152,7 @@ export function compareLanePairs(
         });
       }
     }
-    const holm = adjustHolm(group.map((g) => g.p_value));
-    const bh = adjustBenjaminiHochberg(group.map((g) => g.p_value));
-    group.forEach((g, k) => {
-      g.p_holm = holm[k];
-      g.q_bh = bh[k];
-      g.significant = isSignificant(holm[k], g.ci_lo, g.ci_hi);
-    });
+    adjustFamily(group);
     rows.push(...group);
   }
   return rows;
