@@ -9,14 +9,19 @@ import { runEnd, runStart } from '../helpers/records.ts';
 import { makeTempDir } from '../helpers/tmp.ts';
 import { LANE_A, LANE_B, query, simpleLog, stepOf, writeLog } from './fixtures.ts';
 
+/** Two small logs (lanes a and b) in a temp runs folder, with the aggregate's out folder inside it. */
+function twoLaneRuns(): { runs: string; out: string; cleanup: () => void } {
+  const { dir, cleanup } = makeTempDir();
+  const runs = join(dir, 'runs');
+  writeLog(runs, 'smoke/r1.jsonl', simpleLog('r1', LANE_A, ['right', 'wrong', 'right']));
+  writeLog(runs, 'smoke/r2.jsonl', simpleLog('r2', LANE_B, ['wrong', 'wrong', 'right']));
+  return { runs, out: join(runs, '_aggregated'), cleanup };
+}
+
 const incremental = suite('aggregate: incremental ingest');
 
 incremental('reads every log once, then skips unchanged ones without rewriting anything', async () => {
-  const { dir, cleanup } = makeTempDir();
-  const runs = join(dir, 'runs');
-  const out = join(runs, '_aggregated');
-  writeLog(runs, 'smoke/r1.jsonl', simpleLog('r1', LANE_A, ['right', 'wrong', 'right']));
-  writeLog(runs, 'smoke/r2.jsonl', simpleLog('r2', LANE_B, ['wrong', 'wrong', 'right']));
+  const { runs, out, cleanup } = twoLaneRuns();
   const first = await aggregate({ runsDir: runs, outDir: out });
   assert.is(first.ingest.filesRead, 2);
   assert.is(first.ingest.steps, 6);
@@ -30,11 +35,7 @@ incremental('reads every log once, then skips unchanged ones without rewriting a
 });
 
 incremental('a build that stopped between ingest and its last table is completed by the next one', async () => {
-  const { dir, cleanup } = makeTempDir();
-  const runs = join(dir, 'runs');
-  const out = join(runs, '_aggregated');
-  writeLog(runs, 'smoke/r1.jsonl', simpleLog('r1', LANE_A, ['right', 'wrong', 'right']));
-  writeLog(runs, 'smoke/r2.jsonl', simpleLog('r2', LANE_B, ['wrong', 'wrong', 'right']));
+  const { runs, out, cleanup } = twoLaneRuns();
   await aggregate({ runsDir: runs, outDir: out });
   // What a crash after ingest leaves: the mark set, the derived tables not yet rewritten.
   const { withDatabase } = await import('../../lib/duckdb.ts');
@@ -55,11 +56,7 @@ incremental('a build that stopped between ingest and its last table is completed
 });
 
 incremental('a database built by another audition version (or with other options) is recomputed, not reported up to date', async () => {
-  const { dir, cleanup } = makeTempDir();
-  const runs = join(dir, 'runs');
-  const out = join(runs, '_aggregated');
-  writeLog(runs, 'smoke/r1.jsonl', simpleLog('r1', LANE_A, ['right', 'wrong', 'right']));
-  writeLog(runs, 'smoke/r2.jsonl', simpleLog('r2', LANE_B, ['wrong', 'wrong', 'right']));
+  const { runs, out, cleanup } = twoLaneRuns();
   await aggregate({ runsDir: runs, outDir: out });
   const { withDatabase } = await import('../../lib/duckdb.ts');
   await withDatabase(join(out, 'audition.duckdb'), {}, async (c) => {
@@ -124,11 +121,7 @@ incremental('an incremental build recomputes only the changed suite and summarie
 });
 
 incremental('a log rewritten with other outcomes and another run updates the per-run tables as a rebuild would', async () => {
-  const { dir, cleanup } = makeTempDir();
-  const runs = join(dir, 'runs');
-  const out = join(runs, '_aggregated');
-  writeLog(runs, 'smoke/r1.jsonl', simpleLog('r1', LANE_A, ['right', 'wrong', 'right']));
-  writeLog(runs, 'smoke/r2.jsonl', simpleLog('r2', LANE_B, ['wrong', 'wrong', 'right']));
+  const { runs, out, cleanup } = twoLaneRuns();
   await aggregate({ runsDir: runs, outDir: out });
   // r1's log now holds other verdicts and a second run on another lane: r1's rows change, r3's appear.
   writeLog(runs, 'smoke/r1.jsonl', [...simpleLog('r1', LANE_A, ['wrong', 'wrong', 'wrong']), ...simpleLog('r3', LANE_B, ['right', 'right', 'right'])]);
