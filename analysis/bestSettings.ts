@@ -4,7 +4,7 @@
 
 import { adjustHolm, rankWithTies } from './stats/index.ts';
 import { groupRuns, isBinaryMetric, poolRuns, type ItemOutcome, type ItemTotals, type Metric, type RunInfo } from './outcomes.ts';
-import { compareItems, isSignificant } from './pairs.ts';
+import { compareItems, createItemIds, isSignificant, prepareItems } from './pairs.ts';
 import { summarizeItems } from './ranking.ts';
 import { chooseBaselineLane, labelSettings, settingOf, type Setting } from './settings.ts';
 
@@ -86,8 +86,10 @@ export function findBestSettings(runs: readonly RunInfo[], index: ReadonlyMap<st
       settings: settings.length, best_setting: null, best_lane: null, best_rate: null, diff: null, ci_lo: null, ci_hi: null, p_holm: null, n_items: null,
       verdict: settings.length === 1 ? VERDICTS.alone : VERDICTS.none, tied_settings: tied.join('; '),
     };
+    const ids = createItemIds();
+    const baselineItems = prepareItems(baseline.items, ids);
     const others = settings.filter((s) => s !== baseline);
-    const comparisons = others.map((s) => ({ s, stats: compareItems(s.items, baseline.items, binary) }));
+    const comparisons = others.map((s) => ({ s, stats: compareItems(prepareItems(s.items, ids), baselineItems, binary) }));
     const holm = adjustHolm(comparisons.map((c) => c.stats?.p ?? Number.NaN));
     const winners = comparisons
       .map((c, i) => ({ ...c, pHolm: holm[i] }))

@@ -3,7 +3,7 @@
 // level (unset, else the lowest); p-values are Holm- and BH-adjusted across the model's dial effects.
 
 import { isBinaryMetric, type ItemOutcome, type Metric, type RunInfo, type Scalar } from './outcomes.ts';
-import { adjustFamily, compareItems } from './pairs.ts';
+import { adjustFamily, compareItems, createItemIds, prepareItems, type PreparedItems } from './pairs.ts';
 import { collectSettings, type SettingItems } from './bestSettings.ts';
 import { compareDialValues, dialsKey, formatDialValue } from './settings.ts';
 
@@ -46,6 +46,10 @@ export function estimateDialEffects(runs: readonly RunInfo[], index: ReadonlyMap
   const rows: DialEffectRow[] = [];
   for (const { suite, metric, model, settings } of collectSettings(runs, index, visible)) {
     const binary = isBinaryMetric(metric);
+    // Each setting is prepared once, on ids shared by the model's settings, however many levels it is compared with.
+    const ids = createItemIds();
+    const prepared = new Map(settings.map((s) => [s, prepareItems(s.items, ids)]));
+    const itemsOf = (s: SettingItems) => prepared.get(s) as PreparedItems;
     const family: DialEffectRow[] = [];
     const dials = [...new Set(settings.flatMap((s) => Object.keys(s.setting.dials)))].sort();
     const varying = new Set(dials.filter((d) => new Set(settings.map((s) => JSON.stringify(s.setting.dials[d] ?? null))).size > 1));
@@ -64,7 +68,7 @@ export function estimateDialEffects(runs: readonly RunInfo[], index: ReadonlyMap
         const ordered = [...levels.values()].sort((a, b) => compareDialValues(a.setting.dials[dial], b.setting.dials[dial]));
         const reference = ordered[0];
         for (const level of ordered.slice(1)) {
-          const s = compareItems(level.items, reference.items, binary);
+          const s = compareItems(itemsOf(level), itemsOf(reference), binary);
           if (s === null) continue;
           family.push({
             suite, metric, model, dial,

@@ -101,10 +101,13 @@ export async function loadItemOutcomes(connection: DuckDBConnection, only?: read
 /** Groups outcomes by run id once, so pooling many lanes does not rescan every outcome. */
 export function indexOutcomes(outcomes: readonly ItemOutcome[]): Map<string, ItemOutcome[]> {
   const byRun = new Map<string, ItemOutcome[]>();
-  for (const o of outcomes) {
-    const list = byRun.get(o.runId);
-    if (list === undefined) byRun.set(o.runId, [o]);
-    else list.push(o);
+  // Outcomes usually come a run at a time: copy each stretch of one run at once rather than push row by row.
+  for (let start = 0, end = 0; start < outcomes.length; start = end) {
+    const runId = outcomes[start].runId;
+    while (end < outcomes.length && outcomes[end].runId === runId) end++;
+    const list = byRun.get(runId);
+    if (list === undefined) byRun.set(runId, outcomes.slice(start, end));
+    else for (let i = start; i < end; i++) list.push(outcomes[i]);
   }
   return byRun;
 }

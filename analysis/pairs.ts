@@ -2,8 +2,8 @@
 // error is far smaller than that of two separate means. Binary outcomes with one attempt an item on both sides
 // also get the exact McNemar test; otherwise the p-value is the paired (item-clustered) t-test's.
 
-import { adjustBenjaminiHochberg, adjustHolm, pairedDifference, tCdf } from './stats/index.ts';
-import type { PairedDifference } from './stats/index.ts';
+import { adjustBenjaminiHochberg, adjustHolm, pairedDifferenceOf, tCdf } from './stats/index.ts';
+import type { AlignedValues, PairedDifference } from './stats/index.ts';
 import type { ItemTotals, Metric } from './outcomes.ts';
 import type { RankingRow } from './ranking.ts';
 
@@ -53,49 +53,110 @@ export function pairedTPValue(diff: number, se: number, df: number): number {
   return Math.min(1, 2 * tCdf(-Math.abs(diff / se), df));
 }
 
-/** Item means of one lane or setting, prepared once for many comparisons. */
+/** Integer ids for the items and clusters of lanes compared together, so that a comparison needs no string lookups. */
+export interface ItemIds {
+  items: Map<string, number>;
+  names: string[];
+  clusters: Map<string, number>;
+}
+
+/** Returns an empty numbering of items and clusters, to share among the lanes one compares. */
+export function createItemIds(): ItemIds {
+  return { items: new Map(), names: [], clusters: new Map() };
+}
+
+/** Item means of one lane or setting, prepared once for many comparisons with lanes numbered by the same ids. */
 export interface PreparedItems {
-  means: Map<string, number>;
-  clusters: Map<string, string>;
+  ids: ItemIds;
+  /** Item ids, means over replicates and cluster ids, in the lane's item order. */
+  order: Int32Array;
+  means: Float64Array;
+  clusters: Int32Array;
+  /** Item id → its position in the lane's order; −1, or past the end, for an item the lane lacks. */
+  positionOf: Int32Array;
   /** Every item has exactly one attempt. */
   single: boolean;
 }
 
 /** Per-item means over replicates, with clusters: compute once per lane, compare with many. */
-export function prepareItems(items: ItemTotals): PreparedItems {
-  const means = new Map<string, number>();
-  const clusters = new Map<string, string>();
+export function prepareItems(items: ItemTotals, ids: ItemIds = createItemIds()): PreparedItems {
+  const order = new Int32Array(items.size);
+  const means = new Float64Array(items.size);
+  const clusters = new Int32Array(items.size);
   let single = true;
-  for (const [item, t] of items) {
-    means.set(item, t.total / t.attempts);
-    clusters.set(item, t.cluster);
+  let k = 0;
+  items.forEach((t, item) => {
+    order[k] = numberName(ids.items, item, ids.names);
+    means[k] = t.total / t.attempts;
+    clusters[k] = numberName(ids.clusters, t.cluster);
     if (t.attempts !== 1) single = false;
+    k++;
+  });
+  const positionOf = new Int32Array(ids.items.size).fill(-1);
+  for (let p = 0; p < order.length; p++) positionOf[order[p]] = p;
+  return { ids, order, means, clusters, positionOf, single };
+}
+
+/** Returns the id of a name, numbering it (and recording it in `names`) when new. */
+function numberName(numbering: Map<string, number>, name: string, names?: string[]): number {
+  let id = numbering.get(name);
+  if (id === undefined) {
+    numbering.set(name, (id = numbering.size));
+    names?.push(name);
   }
-  return { means, clusters, single };
+  return id;
+}
+
+/** Buffers alignItems reuses: a fresh set of typed arrays per comparison would cost more than the comparison. */
+let alignment = { items: new Int32Array(0), valuesA: new Float64Array(0), valuesB: new Float64Array(0), clusterIds: new Int32Array(0) };
+
+/** Returns alignment with room for `capacity` items, grown when needed. */
+function reserveAlignment(capacity: number): typeof alignment {
+  if (alignment.items.length < capacity) {
+    const size = Math.max(capacity, 2 * alignment.items.length);
+    alignment = { items: new Int32Array(size), valuesA: new Float64Array(size), valuesB: new Float64Array(size), clusterIds: new Int32Array(size) };
+  }
+  return alignment;
+}
+
+/** Aligns A's and B's means on their shared items, in A's order, each item in A's cluster; valid until the next call. */
+function alignItems(a: PreparedItems, b: PreparedItems): AlignedValues {
+  const { items, valuesA, valuesB, clusterIds } = reserveAlignment(Math.min(a.order.length, b.order.length));
+  const { order, means: meansA, clusters } = a;
+  const { positionOf, means: meansB } = b;
+  let n = 0;
+  for (let k = 0; k < order.length; k++) {
+    const id = order[k];
+    const position = id < positionOf.length ? positionOf[id] : -1;
+    if (position < 0) continue;
+    items[n] = id;
+    valuesA[n] = meansA[k];
+    valuesB[n] = meansB[position];
+    clusterIds[n] = clusters[k];
+    n++;
+  }
+  const names = a.ids.names;
+  return { n, a: valuesA, b: valuesB, clustering: { ids: clusterIds, count: a.ids.clusters.size }, itemAt: (i) => names[items[i]] };
 }
 
 /** Compares A and B on their shared items (item means over replicates); null with fewer than two shared items. */
 export function compareItems(a: ItemTotals | PreparedItems, b: ItemTotals | PreparedItems, binary: boolean): PairStats | null {
-  const pa = a instanceof Map ? prepareItems(a) : a;
-  const pb = b instanceof Map ? prepareItems(b) : b;
-  let shared = 0;
-  const clusterSet = new Set<string>();
-  for (const item of pa.means.keys()) {
-    if (!pb.means.has(item)) continue;
-    shared++;
-    clusterSet.add(pa.clusters.get(item) as string);
-  }
-  if (shared < 2) return null;
+  const ids = a instanceof Map ? (b instanceof Map ? createItemIds() : b.ids) : a.ids;
+  const pa = a instanceof Map ? prepareItems(a, ids) : a;
+  const pb = b instanceof Map ? prepareItems(b, ids) : b;
+  if (pa.ids !== pb.ids) throw new Error('compareItems needs both sides prepared with the same ItemIds');
+  const aligned = alignItems(pa, pb);
+  if (aligned.n < 2) return null;
   // McNemar needs one 0/1 attempt an item on both sides; a lane with replicates anywhere gets the t-test.
-  const d = pairedDifference(pa.means, pb.means, { clusters: pa.clusters, binary: binary && pa.single && pb.single });
-  const { mcnemar, ...difference } = d;
+  const { difference, clusters } = pairedDifferenceOf(aligned, { binary: binary && pa.single && pb.single });
+  const { n, meanA, meanB, diff, se, lo, hi, df, correlation, mde, mcnemar } = difference;
   return {
-    ...difference,
-    clusters: clusterSet.size,
+    n, meanA, meanB, diff, se, lo, hi, df, correlation, mde,
+    clusters,
     test: mcnemar === undefined ? 'paired-t' : 'mcnemar-exact',
     discordantA: mcnemar?.b ?? null,
     discordantB: mcnemar?.c ?? null,
-    p: mcnemar?.p ?? pairedTPValue(d.diff, d.se, d.df),
+    p: mcnemar?.p ?? pairedTPValue(diff, se, df),
   };
 }
 
@@ -132,8 +193,9 @@ export function compareLanePairs(
   for (const r of ranking) groups.set(`${r.suite}\u0000${r.metric}`, [...(groups.get(`${r.suite}\u0000${r.metric}`) ?? []), r]);
   for (const lanes of groups.values()) {
     // Prepared on first use: with reused pairs, most lanes are never compared again.
+    const ids = createItemIds();
     const prepared: (PreparedItems | undefined)[] = new Array(lanes.length);
-    const items = (i: number) => (prepared[i] ??= prepareItems(itemsOf(lanes[i])));
+    const items = (i: number) => (prepared[i] ??= prepareItems(itemsOf(lanes[i]), ids));
     const group: LanePairRow[] = [];
     for (let i = 0; i < lanes.length; i++) {
       for (let j = i + 1; j < lanes.length; j++) {

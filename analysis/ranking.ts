@@ -2,7 +2,7 @@
 // item of a 0/1 outcome gets a Wilson interval, anything else a t-interval with item-clustered standard errors.
 // Lanes whose intervals overlap tie: rank = 1 + the number of lanes whose lower bound is above this upper bound.
 
-import { clusteredMeanInterval, rankWithTies, wilsonInterval } from './stats/index.ts';
+import { clusteredMeanIntervalOf, rankWithTies, wilsonInterval } from './stats/index.ts';
 import { groupRuns, isBinaryMetric, poolRuns, type ItemOutcome, type ItemTotals, type Metric, type RunInfo } from './outcomes.ts';
 
 /** The interval of one lane's (or setting's) rate over its items. */
@@ -39,16 +39,29 @@ export interface RankingRow {
 
 /** Summarises pooled item totals: per-item means first, then Wilson (binary, one attempt an item) or a clustered t-interval. */
 export function summarizeItems(items: ItemTotals, binary: boolean): RateSummary {
-  const values = [...items.values()];
-  const n = values.length;
-  const attempts = values.reduce((sum, v) => sum + v.attempts, 0);
-  const clusters = new Set(values.map((v) => v.cluster)).size;
-  if (binary && n > 0 && values.every((v) => v.attempts === 1)) {
-    const successes = Math.round(values.reduce((sum, v) => sum + v.total, 0));
-    const w = wilsonInterval(successes, n);
+  const n = items.size;
+  const means = new Float64Array(n);
+  const clusterIds = new Int32Array(n);
+  const clusterNumbers = new Map<string, number>();
+  let attempts = 0;
+  let total = 0;
+  let single = true;
+  let i = 0;
+  items.forEach((t) => {
+    attempts += t.attempts;
+    total += t.total;
+    if (t.attempts !== 1) single = false;
+    means[i] = t.total / t.attempts;
+    let id = clusterNumbers.get(t.cluster);
+    if (id === undefined) clusterNumbers.set(t.cluster, (id = clusterNumbers.size));
+    clusterIds[i++] = id;
+  });
+  const clusters = clusterNumbers.size;
+  if (binary && n > 0 && single) {
+    const w = wilsonInterval(Math.round(total), n);
     return { n, clusters, attempts, rate: w.rate, se: Math.sqrt((w.rate * (1 - w.rate)) / n), lo: w.lo, hi: w.hi, method: 'wilson' };
   }
-  const c = clusteredMeanInterval(values.map((v) => ({ value: v.total / v.attempts, cluster: v.cluster })));
+  const c = clusteredMeanIntervalOf(means, clusterIds, n, clusters);
   const clamp = (x: number) => (binary ? Math.min(1, Math.max(0, x)) : x);
   return { n, clusters, attempts, rate: c.mean, se: c.se, lo: clamp(c.lo), hi: clamp(c.hi), method: 'clustered-t' };
 }

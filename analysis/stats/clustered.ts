@@ -16,15 +16,63 @@ export function clusteredMeanInterval(
   items: readonly { value: number; cluster: string }[],
   confidence = 0.95,
 ): ClusteredMeanInterval {
-  assertConfidence(confidence);
   const n = items.length;
-  const mean = n === 0 ? Number.NaN : items.reduce((sum, item) => sum + item.value, 0) / n;
-  const residualSums = new Map<string, number>();
-  for (const item of items) residualSums.set(item.cluster, (residualSums.get(item.cluster) ?? 0) + (item.value - mean));
-  const clusters = residualSums.size;
+  const values = new Float64Array(n);
+  const clusterIds = new Int32Array(n);
+  const ids = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const { value, cluster } = items[i];
+    let id = ids.get(cluster);
+    if (id === undefined) ids.set(cluster, (id = ids.size));
+    values[i] = value;
+    clusterIds[i] = id;
+  }
+  return clusteredMeanIntervalOf(values, clusterIds, n, ids.size, confidence);
+}
+
+/** Buffers clusteredMeanIntervalOf reuses, indexed by cluster id and by slot: allocating them per call costs more than the sums. */
+let sums = { slotOf: new Int32Array(0), residualSums: new Float64Array(0) };
+
+/** Returns sums with room for `clusterCount` clusters, grown when needed. */
+function reserveSums(clusterCount: number): typeof sums {
+  if (sums.slotOf.length < clusterCount) {
+    const size = Math.max(clusterCount, 2 * sums.slotOf.length);
+    sums = { slotOf: new Int32Array(size), residualSums: new Float64Array(size) };
+  }
+  return sums;
+}
+
+/**
+ * clusteredMeanInterval over the first n values, whose clusters are given as integer ids in [0, clusterCount):
+ * the allocation-light form for callers that number their clusters once and compute many intervals.
+ */
+export function clusteredMeanIntervalOf(
+  values: ArrayLike<number>,
+  clusterIds: ArrayLike<number>,
+  n: number,
+  clusterCount: number,
+  confidence = 0.95,
+): ClusteredMeanInterval {
+  assertConfidence(confidence);
+  let total = 0;
+  for (let i = 0; i < n; i++) total += values[i];
+  const mean = n === 0 ? Number.NaN : total / n;
+  // Residual sums are kept, and squared below, in the order clusters first appear: the same sums, rounded alike.
+  const { slotOf, residualSums } = reserveSums(clusterCount);
+  slotOf.fill(-1, 0, clusterCount);
+  let clusters = 0;
+  for (let i = 0; i < n; i++) {
+    let slot = slotOf[clusterIds[i]];
+    if (slot < 0) {
+      slotOf[clusterIds[i]] = slot = clusters++;
+      residualSums[slot] = 0;
+    }
+    residualSums[slot] += values[i] - mean;
+  }
   let squares = 0;
-  for (const sum of residualSums.values()) squares += sum * sum;
+  for (let slot = 0; slot < clusters; slot++) squares += residualSums[slot] * residualSums[slot];
   const se = clusters < 2 ? Number.NaN : Math.sqrt(((clusters / (clusters - 1)) * squares) / (n * n));
   const df = Math.max(clusters - 1, 0);
-  return { mean, se, ...computeTBounds(mean, se, df, confidence), df, n, clusters };
+  const { lo, hi } = computeTBounds(mean, se, df, confidence);
+  return { mean, se, lo, hi, df, n, clusters };
 }

@@ -6,8 +6,8 @@ export { binomialCdf, binomialPmf, logBinomialCdf, logBinomialPmf } from './bino
 export { logBeta, logGamma, regularizedIncompleteBeta } from './special.ts';
 export { meanInterval, wilsonInterval, type MeanInterval, type RateInterval } from './intervals.ts';
 export { itemMeans, type ItemMean, type ItemValue } from './item-means.ts';
-export { clusteredMeanInterval, type ClusteredMeanInterval } from './clustered.ts';
-export { MDE_MULTIPLIER, pairedDifference, type McNemarResult, type PairedDifference, type PairedOptions } from './paired.ts';
+export { clusteredMeanInterval, clusteredMeanIntervalOf, type ClusteredMeanInterval } from './clustered.ts';
+export { MDE_MULTIPLIER, pairedDifference, pairedDifferenceOf, type AlignedValues, type McNemarResult, type PairedDifference, type PairedOptions } from './paired.ts';
 export { mcnemarExact } from './mcnemar.ts';
 export { adjustBenjaminiHochberg, adjustHolm } from './adjust.ts';
 export { rankWithTies } from './rank.ts';

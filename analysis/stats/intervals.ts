@@ -29,10 +29,26 @@ export function assertConfidence(confidence: number): void {
   if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be between 0 and 1 (exclusive), got ${confidence}`);
 }
 
+/** Critical values by confidence, then df: tQuantile is an iterative solve, and many intervals share a df. */
+const criticalValues = new Map<number, Map<number, number>>();
+const MAX_CACHED_DFS = 4096;
+
+/** Returns −t((1 − confidence) / 2, df), the multiple of se in a two-sided t-interval. */
+function computeCriticalValue(confidence: number, df: number): number {
+  let byDf = criticalValues.get(confidence);
+  if (byDf === undefined) criticalValues.set(confidence, (byDf = new Map()));
+  let value = byDf.get(df);
+  if (value === undefined) {
+    if (byDf.size >= MAX_CACHED_DFS) byDf.clear();
+    byDf.set(df, (value = -tQuantile((1 - confidence) / 2, df)));
+  }
+  return value;
+}
+
 /** Returns mean ± t(df) · se as {lo, hi}; (−Infinity, Infinity) when df is not positive (see module note). */
 export function computeTBounds(mean: number, se: number, df: number, confidence: number): { lo: number; hi: number } {
   if (!(df > 0)) return { lo: Number.NEGATIVE_INFINITY, hi: Number.POSITIVE_INFINITY };
-  const half = -tQuantile((1 - confidence) / 2, df) * se;
+  const half = computeCriticalValue(confidence, df) * se;
   return { lo: mean - half, hi: mean + half };
 }
 
@@ -59,13 +75,16 @@ export function wilsonInterval(successes: number, n: number, confidence = 0.95):
 }
 
 /** Returns the mean of values with its standard error and Student t interval on n − 1 degrees of freedom. */
-export function meanInterval(values: readonly number[], confidence = 0.95): MeanInterval {
+export function meanInterval(values: ArrayLike<number>, confidence = 0.95): MeanInterval {
   assertConfidence(confidence);
   const n = values.length;
-  const mean = n === 0 ? Number.NaN : values.reduce((sum, v) => sum + v, 0) / n;
+  let total = 0;
+  for (let i = 0; i < n; i++) total += values[i];
+  const mean = n === 0 ? Number.NaN : total / n;
   let squares = 0;
-  for (const v of values) squares += (v - mean) * (v - mean);
+  for (let i = 0; i < n; i++) squares += (values[i] - mean) * (values[i] - mean);
   const se = n < 2 ? Number.NaN : Math.sqrt(squares / (n - 1) / n);
   const df = Math.max(n - 1, 0);
-  return { mean, se, ...computeTBounds(mean, se, df, confidence), df, n };
+  const { lo, hi } = computeTBounds(mean, se, df, confidence);
+  return { mean, se, lo, hi, df, n };
 }

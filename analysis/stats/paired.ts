@@ -1,7 +1,7 @@
 // Paired comparison of two lanes on the items both ran: the per-item difference removes item difficulty, so its
 // standard error is usually far smaller than that of two independent means.
 
-import { clusteredMeanInterval } from './clustered.ts';
+import { clusteredMeanIntervalOf } from './clustered.ts';
 import { meanInterval } from './intervals.ts';
 import { mcnemarExact } from './mcnemar.ts';
 import { normalQuantile } from './normal.ts';
@@ -47,52 +47,94 @@ export interface PairedDifference {
   mcnemar?: McNemarResult;
 }
 
+/** The values of the n items both sides measured, aligned: a[i] and b[i] are item i's. */
+export interface AlignedValues {
+  n: number;
+  a: ArrayLike<number>;
+  b: ArrayLike<number>;
+  /** Item i's cluster is ids[i], in [0, count); without clustering the interval is the ordinary t-interval. */
+  clustering?: { ids: ArrayLike<number>; count: number };
+  /** Names item i, for error messages. */
+  itemAt: (i: number) => string;
+}
+
 /** Returns the paired difference a − b over the items in both maps (in a's order), with a t-interval. */
 export function pairedDifference(
   a: ReadonlyMap<string, number>,
   b: ReadonlyMap<string, number>,
   options: PairedOptions = {},
 ): PairedDifference {
-  const confidence = options.confidence ?? 0.95;
   const items = [...a.keys()].filter((item) => b.has(item));
-  const valuesA = items.map((item) => a.get(item) as number);
-  const valuesB = items.map((item) => b.get(item) as number);
-  const diffs = valuesA.map((v, i) => v - valuesB[i]);
-  const clusters = options.clusters;
-  const interval =
-    clusters === undefined
-      ? meanInterval(diffs, confidence)
-      : clusteredMeanInterval(diffs.map((value, i) => ({ value, cluster: clusters.get(items[i]) ?? items[i] })), confidence);
-  const result: PairedDifference = {
-    n: items.length,
-    meanA: computeMean(valuesA),
-    meanB: computeMean(valuesB),
+  const n = items.length;
+  const valuesA = new Float64Array(n);
+  const valuesB = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    valuesA[i] = a.get(items[i]) as number;
+    valuesB[i] = b.get(items[i]) as number;
+  }
+  const clustering = options.clusters === undefined ? undefined : numberClusters(items, options.clusters);
+  return pairedDifferenceOf({ n, a: valuesA, b: valuesB, clustering, itemAt: (i) => items[i] }, options).difference;
+}
+
+/** Numbers the items' clusters in order of first appearance; an item missing from the map is its own cluster. */
+function numberClusters(items: readonly string[], clusters: ReadonlyMap<string, string>): { ids: Int32Array; count: number } {
+  const idOf = new Map<string, number>();
+  const ids = new Int32Array(items.length);
+  items.forEach((item, i) => {
+    const cluster = clusters.get(item) ?? item;
+    let id = idOf.get(cluster);
+    if (id === undefined) idOf.set(cluster, (id = idOf.size));
+    ids[i] = id;
+  });
+  return { ids, count: idOf.size };
+}
+
+/** The differences pairedDifferenceOf reuses (grown when needed): allocating them per pair costs more than the pair. */
+let diffs = new Float64Array(0);
+
+/**
+ * pairedDifference over values already aligned by item, with G, the number of distinct clusters among them (n
+ * without cluster ids): the allocation-light form for callers that compare many pairs.
+ */
+export function pairedDifferenceOf(values: AlignedValues, options: Omit<PairedOptions, 'clusters'> = {}): { difference: PairedDifference; clusters: number } {
+  const confidence = options.confidence ?? 0.95;
+  const { n, a, b, clustering } = values;
+  if (diffs.length < n) diffs = new Float64Array(Math.max(n, 2 * diffs.length));
+  for (let i = 0; i < n; i++) diffs[i] = a[i] - b[i];
+  const clustered = clustering === undefined ? undefined : clusteredMeanIntervalOf(diffs, clustering.ids, n, clustering.count, confidence);
+  const interval = clustered ?? meanInterval(diffs.subarray(0, n), confidence);
+  const meanA = computeMean(a, n);
+  const meanB = computeMean(b, n);
+  const difference: PairedDifference = {
+    n,
+    meanA,
+    meanB,
     diff: interval.mean,
     se: interval.se,
     lo: interval.lo,
     hi: interval.hi,
     df: interval.df,
-    correlation: computeCorrelation(valuesA, valuesB),
+    correlation: computeCorrelation(a, b, n, meanA, meanB),
     mde: MDE_MULTIPLIER * interval.se,
   };
-  if (options.binary === true) result.mcnemar = countDiscordantPairs(items, valuesA, valuesB);
-  return result;
+  if (options.binary === true) difference.mcnemar = countDiscordantPairs(values);
+  return { difference, clusters: clustered?.clusters ?? n };
 }
 
-/** Returns the arithmetic mean, NaN for no values. */
-function computeMean(values: readonly number[]): number {
-  return values.length === 0 ? Number.NaN : values.reduce((sum, v) => sum + v, 0) / values.length;
+/** Returns the arithmetic mean of the first n values, NaN for none. */
+function computeMean(values: ArrayLike<number>, n: number): number {
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += values[i];
+  return n === 0 ? Number.NaN : sum / n;
 }
 
-/** Returns the Pearson correlation of x and y, NaN when fewer than two pairs or either side is constant. */
-function computeCorrelation(x: readonly number[], y: readonly number[]): number {
-  if (x.length < 2) return Number.NaN;
-  const meanX = computeMean(x);
-  const meanY = computeMean(y);
+/** Returns the Pearson correlation of x and y (first n pairs, given means), NaN when n < 2 or either side is constant. */
+function computeCorrelation(x: ArrayLike<number>, y: ArrayLike<number>, n: number, meanX: number, meanY: number): number {
+  if (n < 2) return Number.NaN;
   let sxx = 0;
   let syy = 0;
   let sxy = 0;
-  for (let i = 0; i < x.length; i++) {
+  for (let i = 0; i < n; i++) {
     const dx = x[i] - meanX;
     const dy = y[i] - meanY;
     sxx += dx * dx;
@@ -104,16 +146,17 @@ function computeCorrelation(x: readonly number[], y: readonly number[]): number 
 }
 
 /** Counts discordant pairs of 0/1 outcomes and runs the exact McNemar test; throws on a value other than 0 or 1. */
-function countDiscordantPairs(items: readonly string[], valuesA: readonly number[], valuesB: readonly number[]): McNemarResult {
-  let b = 0;
-  let c = 0;
-  for (let i = 0; i < items.length; i++) {
-    const [x, y] = [valuesA[i], valuesB[i]];
+function countDiscordantPairs({ n, a, b, itemAt }: AlignedValues): McNemarResult {
+  let discordantA = 0;
+  let discordantB = 0;
+  for (let i = 0; i < n; i++) {
+    const x = a[i];
+    const y = b[i];
     if ((x !== 0 && x !== 1) || (y !== 0 && y !== 1)) {
-      throw new RangeError(`binary comparison needs 0/1 values, item "${items[i]}" has ${x} and ${y}`);
+      throw new RangeError(`binary comparison needs 0/1 values, item "${itemAt(i)}" has ${x} and ${y}`);
     }
-    if (x === 1 && y === 0) b += 1;
-    else if (x === 0 && y === 1) c += 1;
+    if (x === 1 && y === 0) discordantA += 1;
+    else if (x === 0 && y === 1) discordantB += 1;
   }
-  return { b, c, p: mcnemarExact(b, c) };
+  return { b: discordantA, c: discordantB, p: mcnemarExact(discordantA, discordantB) };
 }
