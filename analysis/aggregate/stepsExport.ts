@@ -16,6 +16,7 @@ import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { quotedString } from '../../lib/duckdb.ts';
 import { tempPathBeside } from '../../lib/files.ts';
 import { queryNamed, selectOf } from '../queries.ts';
+import { PARQUET_OPTIONS } from './export.ts';
 import { GZIP_LEVEL, gzipFile } from './gzipFile.ts';
 
 interface PartManifest {
@@ -53,7 +54,7 @@ async function writePart(connection: DuckDBConnection, logs: readonly string[] |
   const temp = tempPathBeside(parquet);
   const csv = join(cacheDir, `.${name}.${process.pid}.csv`);
   try {
-    await connection.run(`COPY (${sql}) TO ${quotedString(temp)} (FORMAT parquet)`, values, types);
+    await connection.run(`COPY (${sql}) TO ${quotedString(temp)} (${PARQUET_OPTIONS})`, values, types);
     await connection.run(`COPY (SELECT * FROM read_parquet(${quotedString(temp)})) TO ${quotedString(csv)} (FORMAT csv, HEADER false)`);
     await gzipFile(csv, join(cacheDir, `${name}.csv.gz`));
     await rename(temp, parquet);
