@@ -1,6 +1,7 @@
 // Named SQL: one query a file in sql/, with a header that names it, says what kind it is and declares its
 // parameters. Values are always bound ($name), never spliced into the text.
 
+import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BIGINT, BOOLEAN, DOUBLE, INTEGER, LIST, VARCHAR, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
@@ -86,6 +87,13 @@ export function loadQuery(name: string): NamedQuery {
   const query = parseNamedQuery(name, source);
   cache.set(name, query);
   return query;
+}
+
+/** A digest of the named queries' texts: it changes whenever one of their definitions does. */
+export function digestQueries(names: readonly string[]): string {
+  const hash = createHash('sha256');
+  for (const name of names) hash.update(name).update('\u0000').update(loadQuery(name).text).update('\u0000');
+  return hash.digest('hex').slice(0, 16);
 }
 
 /** Every named query in sql/, sorted by name. */

@@ -1,6 +1,8 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { CliError } from './errors.ts';
 
+import { quotedIdentifier } from '@duckdb/node-api';
+
 export { quotedIdentifier, quotedString } from '@duckdb/node-api';
 
 /** Settings every audition database opens with: nothing may reach for the network. */
@@ -39,6 +41,23 @@ export async function withConnection<T>(instance: DuckDBInstance, fn: (connectio
   }
 }
 
+/**
+ * Runs `fn` inside one transaction on `connection`: committed when it resolves, rolled back when it throws. On a
+ * database file every autocommitted write costs a WAL sync, so many small writes are far cheaper together.
+ */
+export async function inTransaction<T>(connection: DuckDBConnection, fn: () => Promise<T>): Promise<T> {
+  await connection.run('BEGIN TRANSACTION');
+  let result: T;
+  try {
+    result = await fn();
+  } catch (error) {
+    await connection.run('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+  await connection.run('COMMIT');
+  return result;
+}
+
 /** Opens a database, runs `fn` on one connection, and closes both. */
 export async function withDatabase<T>(path: string, options: { readOnly?: boolean; settings?: Record<string, string> }, fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
   const instance = await openDuckDB(path, options);
@@ -47,6 +66,13 @@ export async function withDatabase<T>(path: string, options: { readOnly?: boolea
   } finally {
     instance.closeSync();
   }
+}
+
+/** The columns of a table or view, with their types, read from an empty result rather than the catalog views. */
+export async function readColumns(connection: DuckDBConnection, table: string): Promise<{ name: string; type: string }[]> {
+  const result = await connection.run(`SELECT * FROM ${quotedIdentifier(table)} LIMIT 0`);
+  const types = result.columnTypes();
+  return result.columnNames().map((name, i) => ({ name, type: String(types[i]) }));
 }
 
 /** Runs a query with bound parameters and returns plain JS row objects (BIGINT as bigint, dates as Date-like values). */

@@ -36,64 +36,81 @@ const PAIR_NUMBERS = ['rate_a', 'rate_b', 'diff', 'se', 'ci_lo', 'ci_hi', 'df', 
 
 const pairKey = (suite: string, metric: string, laneA: string, laneB: string) => [suite, metric, laneA, laneB].join('\u0000');
 
-/** The stored pairs of the given suites, keyed by suite, metric and lanes in order, NULLs back to NaN. */
-async function readPreviousPairs(connection: DuckDBConnection, suites: ReadonlySet<string>): Promise<Map<string, LanePairRow>> {
-  const rows = (await readRows<LanePairRow>(connection, 'lane_pairs')).filter((r) => suites.has(r.suite));
-  for (const row of rows) for (const column of PAIR_NUMBERS) row[column] ??= Number.NaN;
-  return new Map(rows.map((r) => [pairKey(r.suite, r.metric, r.lane_a, r.lane_b), r]));
-}
-
 /** Orders per-model rows as a full computation does (suite and metric, then model), keeping each model's rows in order. */
 function byGroupAndModel<T extends { suite: string; metric: string; model: string }>(rows: T[]): T[] {
   return rows.sort((a, b) => `${a.suite}\u0000${a.metric}`.localeCompare(`${b.suite}\u0000${b.metric}`) || a.model.localeCompare(b.model));
 }
 
-/** Computes the statistics (all suites, or only what `changed` touched) and returns every result row. */
+/** Rows as the tables hold them: a number that is not finite is stored (and read back) as NULL. */
+function asStored<T extends object>(rows: T[]): T[] {
+  return rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'number' && !Number.isFinite(v) ? null : v])) as T);
+}
+
+/** Orders rows by suite and metric, keeping the order of rows within one (a stable sort). */
+function bySuiteAndMetric<T extends { suite: string; metric: string }>(rows: T[]): T[] {
+  return rows.sort((a, b) => `${a.suite}\u0000${a.metric}`.localeCompare(`${b.suite}\u0000${b.metric}`));
+}
+
+/** Orders ranking rows as reports show them: by suite and metric, then rank, rate and lane. */
+function byRank(rows: RankingRow[]): RankingRow[] {
+  return rows.sort((a, b) => a.suite.localeCompare(b.suite) || a.metric.localeCompare(b.metric) || a.rank - b.rank || b.rate - a.rate || a.lane.localeCompare(b.lane));
+}
+
+/**
+ * Computes the statistics (all suites, or only what `changed` touched, keeping the stored rows of the rest) and
+ * rewrites the four result tables whole: replacing a small table costs a commit far less than deleting and
+ * appending some of its rows.
+ */
 export async function analyze(connection: DuckDBConnection, options: AnalyzeOptions): Promise<StatisticsTables & { statsKey: string; recomputedSuites: number }> {
   const runs = await loadRuns(connection);
   const visible = visibleLanes(runs);
   const statsKey = JSON.stringify({ baselines: [...options.baselines].sort(), visible: [...visible].sort() });
-  const tablesExist = (await Promise.all(RESULT_TABLES.map((t) => queryNamed(connection, 'table_columns', { table: t })))).every((c) => c.length > 0);
+  const tablesExist = (await queryNamed(connection, 'existing_tables', { names: listValue([...RESULT_TABLES]) })).length === RESULT_TABLES.length;
   const changed = options.changed === 'all' || options.previousKey !== statsKey || !tablesExist ? 'all' : options.changed;
   const suites = changed === 'all' ? new Set(runs.map((r) => r.suite)) : changed.suites;
+  const previous: StatisticsTables = changed === 'all'
+    ? { ranking: [], pairs: [], best: [], dialEffects: [] }
+    : {
+      ranking: await readRows<RankingRow>(connection, 'model_ranking'),
+      pairs: await readRows<LanePairRow>(connection, 'lane_pairs'),
+      best: await readRows<BestSettingRow>(connection, 'best_settings'),
+      dialEffects: await readRows<DialEffectRow>(connection, 'dial_effects'),
+    };
+  const otherSuites = <T extends { suite: string }>(rows: T[]) => rows.filter((r) => !suites.has(r.suite));
+  const tables: StatisticsTables = { ranking: otherSuites(previous.ranking), pairs: otherSuites(previous.pairs), best: otherSuites(previous.best), dialEffects: otherSuites(previous.dialEffects) };
   if (suites.size > 0) {
     const scope = runs.filter((r) => suites.has(r.suite));
     const index = indexOutcomes(await loadItemOutcomes(connection, changed === 'all' ? undefined : scope.map((r) => r.runId)));
     const ranking = rankLanes(scope, index, visible);
     const runsOf = (row: RankingRow) => scope.filter((r) => r.lane === row.lane && r.suite === row.suite && r.metric === row.metric).map((r) => r.runId);
-    let pairs: LanePairRow[];
-    let best: BestSettingRow[];
-    let dialEffects: DialEffectRow[];
+    const itemsOf = (row: RankingRow) => poolRuns(index, runsOf(row));
+    tables.ranking.push(...ranking);
     if (changed === 'all') {
-      pairs = compareLanePairs(ranking, (row) => poolRuns(index, runsOf(row)), isBinaryMetric);
-      best = findBestSettings(scope, index, visible, options.baselines);
-      dialEffects = estimateDialEffects(scope, index, visible);
+      tables.pairs.push(...compareLanePairs(ranking, itemsOf, isBinaryMetric));
+      tables.best.push(...findBestSettings(scope, index, visible, options.baselines));
+      tables.dialEffects.push(...estimateDialEffects(scope, index, visible));
     } else {
-      const previous = await readPreviousPairs(connection, suites);
+      const before = new Map(previous.pairs.map((r) => [pairKey(r.suite, r.metric, r.lane_a, r.lane_b), r]));
+      for (const row of previous.pairs) for (const column of PAIR_NUMBERS) row[column] ??= Number.NaN;
       const unchanged = (row: RankingRow) => !changed.lanes.has(laneKey(row.suite, row.lane));
-      pairs = compareLanePairs(ranking, (row) => poolRuns(index, runsOf(row)), isBinaryMetric, (a, b) => (unchanged(a) && unchanged(b) ? previous.get(pairKey(a.suite, a.metric, a.lane, b.lane)) : undefined));
+      tables.pairs.push(...compareLanePairs(ranking, itemsOf, isBinaryMetric, (a, b) => (unchanged(a) && unchanged(b) ? before.get(pairKey(a.suite, a.metric, a.lane, b.lane)) : undefined)));
       // A model's best setting and dial effects depend on its own runs only: recompute the models that changed.
       const kept = <T extends { suite: string; model: string }>(rows: T[]) => rows.filter((r) => suites.has(r.suite) && !changed.models.has(r.model));
       const modelScope = scope.filter((r) => changed.models.has(r.model));
-      best = byGroupAndModel([...kept(await readRows<BestSettingRow>(connection, 'best_settings')), ...findBestSettings(modelScope, index, visible, options.baselines)]);
-      dialEffects = byGroupAndModel([...kept(await readRows<DialEffectRow>(connection, 'dial_effects')), ...estimateDialEffects(modelScope, index, visible)]);
+      tables.best.push(...kept(previous.best), ...findBestSettings(modelScope, index, visible, options.baselines));
+      tables.dialEffects.push(...kept(previous.dialEffects), ...estimateDialEffects(modelScope, index, visible));
     }
-    if (changed === 'all') await runNamed(connection, 'result_tables');
-    else {
-      await runNamed(connection, 'set_recomputed_suites', { suites: listValue([...suites]) });
-      await runNamed(connection, 'forget_results');
-    }
-    await writeRows(connection, 'model_ranking', ranking);
-    await writeRows(connection, 'lane_pairs', pairs);
-    await writeRows(connection, 'best_settings', best);
-    await writeRows(connection, 'dial_effects', dialEffects);
   }
-  return {
-    statsKey,
-    recomputedSuites: suites.size,
-    ranking: await readRows<RankingRow>(connection, 'model_ranking').then((rows) => rows.sort((a, b) => a.suite.localeCompare(b.suite) || a.metric.localeCompare(b.metric) || a.rank - b.rank || b.rate - a.rate || a.lane.localeCompare(b.lane))),
-    pairs: await readRows<LanePairRow>(connection, 'lane_pairs'),
-    best: await readRows<BestSettingRow>(connection, 'best_settings'),
-    dialEffects: await readRows<DialEffectRow>(connection, 'dial_effects'),
+  const result: StatisticsTables = {
+    ranking: byRank(tables.ranking),
+    pairs: bySuiteAndMetric(tables.pairs),
+    best: byGroupAndModel(tables.best),
+    dialEffects: byGroupAndModel(tables.dialEffects),
   };
+  await runNamed(connection, 'result_tables');
+  await writeRows(connection, 'model_ranking', result.ranking);
+  await writeRows(connection, 'lane_pairs', result.pairs);
+  await writeRows(connection, 'best_settings', result.best);
+  await writeRows(connection, 'dial_effects', result.dialEffects);
+  return { ranking: asStored(result.ranking), pairs: asStored(result.pairs), best: asStored(result.best), dialEffects: asStored(result.dialEffects), statsKey, recomputedSuites: suites.size };
 }

@@ -5,13 +5,13 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { openDuckDB, withConnection } from '../../lib/duckdb.ts';
+import { listValue, type DuckDBConnection, type DuckDBInstance } from '@duckdb/node-api';
+import { inTransaction, openDuckDB, withConnection } from '../../lib/duckdb.ts';
 import { tempPathBeside } from '../../lib/files.ts';
 import { currentProvenance } from '../../pipelines/runner/provenance.ts';
 import type { Output } from '../../lib/output.ts';
 import { writeInsights, type ErrorKindRow, type ModelStepsRow, type QuarantineSummaryRow } from '../../reports/insights.ts';
-import { createView, queryNamed, runNamed } from '../queries.ts';
+import { createView, digestQueries, queryNamed, runNamed } from '../queries.ts';
 import type { RankingRow } from '../ranking.ts';
 import { analyze } from './analyze.ts';
 import { describeChanges, runsInFiles } from './changes.ts';
@@ -37,6 +37,9 @@ export const STORED_TABLES: Record<string, string> = {
 /** Views and small tables made whole on every build, between and after the tables kept per run (summaries.ts). */
 const DERIVED_BEFORE_SUMMARIES = ['steps'] as const;
 const DERIVED_AFTER_SUMMARIES = ['by_model_runs', 'catalog'] as const;
+
+/** The SQL whose definitions a database keeps: the schema, the macros and the views. */
+const DEFINITIONS = ['schema', 'macros', ...DERIVED_BEFORE_SUMMARIES, ...DERIVED_AFTER_SUMMARIES] as const;
 
 /** Views and tables defined in sql/, in dependency order. */
 export const DERIVED = [...RUN_TABLES, ...DERIVED_BEFORE_SUMMARIES, ...SUMMARY_TABLES, ...DERIVED_AFTER_SUMMARIES] as const;
@@ -130,84 +133,28 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
   if (rebuild) await rm(join(outDir, '.cache'), { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
   const instance = existing ?? (await openDuckDB(target, { settings: BUILD_SETTINGS }));
+  const context: BuildContext = { runsDir, outDir, databasePath, insightsPath, catalogPath, baselines, optionsKey, rebuild, now, timings, lap };
   let result: AggregateResult;
   try {
     result = await withConnection(instance, async (connection) => {
       await connection.run("SET TimeZone = 'UTC'");
-      await runNamed(connection, 'schema');
-      await runNamed(connection, 'macros');
-      const files = await listLogFiles(runsDir);
-      let plan = await planIngest(connection, files);
-      const meta = await readMeta(connection);
-      lap('plan');
-      // A build that stopped between ingest and its last table left the mark: recompute every table from the rows.
-      const interrupted = meta.get('pending') === '1';
-      // other options (baselines) or another audition version: every table is recomputed from the rows
-      const recompute = interrupted || (meta.get('options') !== undefined && meta.get('options') !== optionsKey);
-      if (interrupted) options.output?.info('the previous aggregate stopped before it finished; recomputing every table from the ingested rows');
-      const nothingNew = !rebuild && !interrupted && plan.read.length === 0 && plan.vanished.length === 0 && plan.reappeared.length === 0 && meta.get('options') === optionsKey;
-      if (nothingNew && expectedOutputs(outDir, runsDir).every((p) => existsSync(p))) {
-        const ingest: IngestCounts = { filesRead: 0, filesSkipped: plan.unchanged.length, filesVanished: 0, lines: 0, records: 0, quarantined: 0, steps: 0, superseded: 0 };
-        return { databasePath, insightsPath, catalogPath, exports: [], ingest, upToDate: true, rebuilt: false, ranking: await readRanking(connection), timings };
-      }
-
-      await runNamed(connection, 'set_meta', { key: 'pending', value: '1' });
-      // Runs in the logs about to be read, as the database holds them now: a log read again may have lost a run.
-      const runsBefore = rebuild ? [] : await runsInFiles(connection, plan.read.map((f) => f.file));
-      let ingest: IngestCounts;
+      // An update is one transaction: each autocommitted write to a database file syncs the WAL, and an update cut
+      // short leaves the previous build whole. A rebuild autocommits (reading a large uncommitted insert is several
+      // times slower); it writes a temp file that is renamed into place only once complete.
+      const attempt = () => (rebuild ? buildTables(connection, instance, context) : inTransaction(connection, () => buildTables(connection, instance, context)));
+      let built: AggregateResult;
       try {
-        ingest = await ingestPlan(connection, plan, runsDir, now);
+        built = await attempt();
       } catch (error) {
-        // A log can vanish between listing and reading (archived mid-build): list again and retry once.
+        // A log can vanish between listing and reading (archived mid-build): list again and start over, once.
         if (!/No files found|No such file|Cannot open file/i.test(String((error as Error).message))) throw error;
-        plan = await planIngest(connection, await listLogFiles(runsDir));
-        ingest = await ingestPlan(connection, plan, runsDir, now);
+        built = await attempt();
       }
-      const runsAfter = rebuild ? [] : await runsInFiles(connection, plan.read.map((f) => f.file));
-      lap('ingest');
-      const everything = rebuild || recompute;
-      const changedRuns = [...new Set([...runsBefore, ...runsAfter])].sort();
-      await refreshRunTables(connection, everything ? 'all' : changedRuns);
-      for (const name of DERIVED_BEFORE_SUMMARIES) await createView(connection, name);
-      const changed = everything ? 'all' : await describeChanges(connection, changedRuns);
-      await refreshSummaries(connection, changed);
-      for (const name of DERIVED_AFTER_SUMMARIES) await createView(connection, name);
-      lap('views');
-      // The steps export needs only the views, and the statistics are mostly JavaScript on the main thread: on a
-      // second connection, DuckDB and zlib encode steps while the statistics run.
-      const steps = withConnection(instance, (second) => exportSteps(second, outDir, everything ? 'all' : new Set(plan.read.map((f) => f.file))));
-      let analysis: Awaited<ReturnType<typeof analyze>>;
-      try {
-        analysis = await analyze(connection, { baselines, changed, previousKey: meta.get('stats_key') });
-      } catch (error) {
-        await steps.catch(() => undefined); // never leave the export running on a database about to close
-        throw error;
+      if (!built.upToDate) {
+        await connection.run('CHECKPOINT');
+        context.lap('checkpoint');
       }
-      const { ranking, pairs, best, dialEffects, statsKey } = analysis;
-      lap('statistics');
-      const stepsPaths = (await steps).paths;
-      lap('steps export'); // only what outlasted the statistics
-      const exported = [...stepsPaths, ...(await exportTables(connection, outDir, runsDir))];
-      lap('exports');
-      const [totals] = await queryNamed(connection, 'aggregate_totals');
-      await writeInsights(insightsPath, {
-        generatedAt: now.toISOString(),
-        totals: { files: toNumber(totals['files']), runs: toNumber(totals['runs']), steps: toNumber(totals['steps']), quarantined: toNumber(totals['quarantined']) },
-        ranking, pairs, best, dialEffects,
-        modelSteps: plainRows<ModelStepsRow>(await queryNamed(connection, 'model_steps_rows')),
-        errorKinds: plainRows<ErrorKindRow>(await queryNamed(connection, 'error_kinds')),
-        quarantine: plainRows<QuarantineSummaryRow>(await queryNamed(connection, 'quarantine_summary')),
-        pooledSettings: (await queryNamed(connection, 'pooled_task_settings')).map((r) => ({ suite: String(r['suite']), lane: String(r['lane']), variants: (r['variants'] as unknown[]).map(String) })),
-      });
-      lap('insights');
-      await runNamed(connection, 'set_meta', { key: 'layout', value: LAYOUT_VERSION });
-      await runNamed(connection, 'set_meta', { key: 'options', value: optionsKey });
-      await runNamed(connection, 'set_meta', { key: 'stats_key', value: statsKey });
-      await runNamed(connection, 'set_meta', { key: 'built_at', value: now.toISOString() });
-      await runNamed(connection, 'set_meta', { key: 'pending', value: '0' });
-      await connection.run('CHECKPOINT');
-      lap('checkpoint');
-      return { databasePath, insightsPath, catalogPath, exports: [...exported, insightsPath], ingest, upToDate: false, rebuilt: rebuild, ranking, timings };
+      return built;
     });
   } catch (error) {
     instance.closeSync();
@@ -225,7 +172,93 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
 
 /** The layout version of an existing database, or null when it has none. */
 async function readLayout(connection: DuckDBConnection): Promise<string | null> {
-  const tables = await queryNamed(connection, 'table_columns', { table: 'meta' });
-  if (tables.length === 0) return null;
+  if ((await queryNamed(connection, 'existing_tables', { names: listValue(['meta']) })).length === 0) return null;
   return (await readMeta(connection)).get('layout') ?? null;
+}
+
+/** What one build knows before it starts: paths, options and its timer. */
+interface BuildContext {
+  runsDir: string;
+  outDir: string;
+  databasePath: string;
+  insightsPath: string;
+  catalogPath: string;
+  baselines: string[];
+  optionsKey: string;
+  rebuild: boolean;
+  now: Date;
+  timings: Record<string, number>;
+  lap: (phase: string) => void;
+}
+
+/** Ingests what changed and brings every table, export and INSIGHTS.md up to date (the caller commits and checkpoints). */
+async function buildTables(connection: DuckDBConnection, instance: DuckDBInstance, context: BuildContext): Promise<AggregateResult> {
+  const { runsDir, outDir, databasePath, insightsPath, catalogPath, baselines, optionsKey, rebuild, now, timings, lap } = context;
+  // Tables, macros and views are (re)defined only when their SQL changed: an update that redefines nothing commits
+  // no catalog changes, which cost more than the rows of a typical update.
+  const meta = rebuild ? new Map<string, string>() : await readMeta(connection);
+  const definitions = digestQueries(DEFINITIONS);
+  const redefine = meta.get('definitions') !== definitions;
+  if (redefine) {
+    await runNamed(connection, 'schema');
+    await runNamed(connection, 'macros');
+  }
+  const plan = await planIngest(connection, await listLogFiles(runsDir));
+  lap('plan');
+  // other options (baselines) or another audition version: every table is recomputed from the rows
+  const recompute = meta.get('options') !== undefined && meta.get('options') !== optionsKey;
+  const nothingNew = !rebuild && plan.read.length === 0 && plan.vanished.length === 0 && plan.reappeared.length === 0 && meta.get('options') === optionsKey;
+  if (nothingNew && expectedOutputs(outDir, runsDir).every((p) => existsSync(p))) {
+    const ingest: IngestCounts = { filesRead: 0, filesSkipped: plan.unchanged.length, filesVanished: 0, lines: 0, records: 0, quarantined: 0, steps: 0, superseded: 0 };
+    return { databasePath, insightsPath, catalogPath, exports: [], ingest, upToDate: true, rebuilt: false, ranking: await readRanking(connection), timings };
+  }
+
+  // Runs in the logs about to be read, as the database holds them now: a log read again may have lost a run.
+  const runsBefore = rebuild ? [] : await runsInFiles(connection, plan.read.map((f) => f.file));
+  const ingest = await ingestPlan(connection, plan, runsDir, now);
+  const runsAfter = rebuild ? [] : await runsInFiles(connection, plan.read.map((f) => f.file));
+  lap('ingest');
+  const everything = rebuild || recompute;
+  const changedRuns = [...new Set([...runsBefore, ...runsAfter])].sort();
+  await refreshRunTables(connection, everything ? 'all' : changedRuns);
+  if (redefine) for (const name of DERIVED_BEFORE_SUMMARIES) await createView(connection, name);
+  const changed = everything ? 'all' : await describeChanges(connection, changedRuns);
+  await refreshSummaries(connection, changed);
+  if (redefine) for (const name of DERIVED_AFTER_SUMMARIES) await createView(connection, name);
+  lap('views');
+  // The steps export needs only the views, and the statistics are mostly JavaScript on the main thread: a rebuild
+  // encodes steps on a second connection while the statistics run. An update's second connection would not see
+  // its uncommitted rows, and its few steps are encoded in a fraction of the time, so it exports them in turn.
+  const stepsLogs = everything ? 'all' : new Set(plan.read.map((f) => f.file));
+  const steps = rebuild ? withConnection(instance, (second) => exportSteps(second, outDir, stepsLogs)) : exportSteps(connection, outDir, stepsLogs);
+  let analysis: Awaited<ReturnType<typeof analyze>>;
+  try {
+    analysis = await analyze(connection, { baselines, changed, previousKey: meta.get('stats_key') });
+  } catch (error) {
+    await steps.catch(() => undefined); // never leave the export running on a database about to close
+    throw error;
+  }
+  const { ranking, pairs, best, dialEffects, statsKey } = analysis;
+  lap('statistics');
+  const stepsPaths = (await steps).paths;
+  lap('steps export'); // only what outlasted the statistics
+  const exported = [...stepsPaths, ...(await exportTables(connection, outDir, runsDir))];
+  lap('exports');
+  const [totals] = await queryNamed(connection, 'aggregate_totals');
+  await writeInsights(insightsPath, {
+    generatedAt: now.toISOString(),
+    totals: { files: toNumber(totals['files']), runs: toNumber(totals['runs']), steps: toNumber(totals['steps']), quarantined: toNumber(totals['quarantined']) },
+    ranking, pairs, best, dialEffects,
+    modelSteps: plainRows<ModelStepsRow>(await queryNamed(connection, 'model_steps_rows')),
+    errorKinds: plainRows<ErrorKindRow>(await queryNamed(connection, 'error_kinds')),
+    quarantine: plainRows<QuarantineSummaryRow>(await queryNamed(connection, 'quarantine_summary')),
+    pooledSettings: (await queryNamed(connection, 'pooled_task_settings')).map((r) => ({ suite: String(r['suite']), lane: String(r['lane']), variants: (r['variants'] as unknown[]).map(String) })),
+  });
+  lap('insights');
+  await runNamed(connection, 'set_meta', { key: 'layout', value: LAYOUT_VERSION });
+  await runNamed(connection, 'set_meta', { key: 'options', value: optionsKey });
+  await runNamed(connection, 'set_meta', { key: 'stats_key', value: statsKey });
+  await runNamed(connection, 'set_meta', { key: 'built_at', value: now.toISOString() });
+  if (redefine) await runNamed(connection, 'set_meta', { key: 'definitions', value: definitions });
+  return { databasePath, insightsPath, catalogPath, exports: [...exported, insightsPath], ingest, upToDate: false, rebuilt: rebuild, ranking, timings };
 }

@@ -85,10 +85,10 @@ export async function planIngest(connection: DuckDBConnection, files: readonly L
 const list = (items: readonly string[]) => listValue([...items]);
 
 /**
- * Carries out a plan; returns what was read. There is no enclosing transaction (reads of a large uncommitted
- * insert are several times slower): instead a file's row in `files` is written only once its records are
- * complete, and every file to be read first has its old rows removed, so an interrupted ingest is simply
- * redone by the next one. (A rebuild goes to a temp database that is renamed into place.)
+ * Carries out a plan; returns what was read. An update runs it inside the build's one transaction; a rebuild runs
+ * it without one (reads of a large uncommitted insert are several times slower) in a temp database. Either way a
+ * file's row in `files` is written only once its records are complete, and every file to be read first has its
+ * old rows removed, so an ingest cut short is simply redone by the next one.
  */
 export async function ingestPlan(connection: DuckDBConnection, plan: IngestPlan, runsDir: string, now = new Date()): Promise<IngestCounts> {
   const counts: IngestCounts = { filesRead: 0, filesSkipped: plan.unchanged.length, filesVanished: plan.vanished.length, lines: 0, records: 0, quarantined: 0, steps: 0, superseded: 0 };

@@ -13,7 +13,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
-import { quotedString } from '../../lib/duckdb.ts';
+import { quotedString, readColumns } from '../../lib/duckdb.ts';
 import { tempPathBeside } from '../../lib/files.ts';
 import { queryNamed, selectOf } from '../queries.ts';
 import { PARQUET_OPTIONS } from './export.ts';
@@ -70,7 +70,7 @@ async function writePart(connection: DuckDBConnection, logs: readonly string[] |
  * rebuild) or whose live step count changed (a step superseded from another file).
  */
 export async function exportSteps(connection: DuckDBConnection, outDir: string, changed: ReadonlySet<string> | 'all'): Promise<StepsExport> {
-  const columns = (await queryNamed(connection, 'table_columns', { table: 'steps' })).map((c) => String(c['column_name']));
+  const columns = (await readColumns(connection, 'steps')).map((c) => c.name);
   const signature = createHash('md5').update(columns.join(',')).digest('hex').slice(0, 12);
   const cacheDir = join(outDir, '.cache', 'steps-csv');
   const parquetDir = join(outDir, 'exports', 'steps.parquet');

@@ -2,8 +2,7 @@
 // them (sql/result_tables.sql), so a row type and its table cannot silently drift apart.
 
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
-import { quotedIdentifier } from '../../lib/duckdb.ts';
-import { queryNamed } from '../queries.ts';
+import { quotedIdentifier, readColumns } from '../../lib/duckdb.ts';
 
 type Value = string | number | boolean | bigint | null | undefined;
 
@@ -32,8 +31,7 @@ function appendCell(appender: DuckDBAppender, type: string, value: Value, where:
 
 /** Appends `rows` (objects keyed by column name) to `table`, freshly made by result_tables.sql; NaN and ±Infinity become NULL. */
 export async function writeRows(connection: DuckDBConnection, table: string, rows: readonly object[]): Promise<void> {
-  const columns = (await queryNamed(connection, 'table_columns', { table })).map((c) => ({ name: String(c['column_name']), type: String(c['data_type']) }));
-  if (columns.length === 0) throw new Error(`table ${table} does not exist`);
+  const columns = await readColumns(connection, table);
   if (rows.length > 0) {
     const missing = columns.filter((c) => !(c.name in rows[0]));
     if (missing.length > 0) throw new Error(`rows for ${table} lack ${missing.map((c) => c.name).join(', ')}`);

@@ -34,24 +34,24 @@ incremental('reads every log once, then skips unchanged ones without rewriting a
   cleanup();
 });
 
-incremental('a build that stopped between ingest and its last table is completed by the next one', async () => {
+incremental('an update cut short leaves the previous build whole, and the next build completes it', async () => {
   const { runs, out, cleanup } = twoLaneRuns();
   await aggregate({ runsDir: runs, outDir: out });
-  // What a crash after ingest leaves: the mark set, the derived tables not yet rewritten.
-  const { withDatabase } = await import('../../lib/duckdb.ts');
-  await withDatabase(join(out, 'audition.duckdb'), {}, async (c) => {
-    await c.run("UPDATE meta SET value = '1' WHERE key = 'pending'");
-    await c.run('DELETE FROM model_ranking');
-    // Tables kept per run, too: the next build must compute them whole, not only for the runs it reads.
-    await c.run('DELETE FROM item_outcomes');
-    await c.run('DELETE FROM runs');
-  });
+  writeLog(runs, 'smoke/r3.jsonl', simpleLog('r3', { ...LANE_B, slug: 'c.t0-2', alias: 'c' }, ['right', 'right', 'right']));
+  // INSIGHTS.md is written last: a file where its folder should be makes the update fail after every table changed.
+  rmSync(join(out, 'plots'), { recursive: true, force: true });
+  writeFileSync(join(out, 'plots'), 'not a folder');
+  const failure = await aggregate({ runsDir: runs, outDir: out }).then(() => null, (error: unknown) => error);
+  assert.instance(failure, Error, 'the update fails');
+  const db = join(out, 'audition.duckdb');
+  assert.equal(await query(db, 'SELECT count(*) AS n FROM files'), [{ n: 2 }], 'the new log is not recorded as read');
+  assert.equal(await query(db, 'SELECT count(*) AS n FROM item_outcomes'), [{ n: 6 }], 'no table holds the new run');
+  assert.equal((await query(db, 'SELECT lane FROM model_ranking ORDER BY lane')).map((r) => r['lane']), ['a.t0-2', 'b.t0-2']);
+  rmSync(join(out, 'plots'), { force: true });
   const next = await aggregate({ runsDir: runs, outDir: out });
-  assert.not.ok(next.upToDate, 'nothing new in the logs, but the last build did not finish');
-  assert.equal(next.ranking.map((r) => r.lane).sort(), ['a.t0-2', 'b.t0-2']);
-  assert.equal(await query(join(out, 'audition.duckdb'), 'SELECT count(*) AS n FROM item_outcomes'), [{ n: 6 }]);
-  const [pending] = await query(join(out, 'audition.duckdb'), "SELECT value FROM meta WHERE key = 'pending'");
-  assert.is(pending['value'], '0');
+  assert.is(next.ingest.filesRead, 1);
+  assert.equal(next.ranking.map((r) => r.lane).sort(), ['a.t0-2', 'b.t0-2', 'c.t0-2']);
+  assert.equal(await query(db, 'SELECT count(*) AS n FROM item_outcomes'), [{ n: 9 }]);
   cleanup();
 });
 
