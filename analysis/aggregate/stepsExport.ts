@@ -9,7 +9,8 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
@@ -24,6 +25,8 @@ interface PartManifest {
   columns: string;
   /** Part name → the logs it holds → their live step rows when it was written, in CSV order. */
   parts: Record<string, Record<string, number>>;
+  /** What steps.csv.gz held when this manifest was written: its parts in order, and its size. */
+  csv?: { parts: string[]; bytes: number };
 }
 
 export interface StepsExport {
@@ -41,6 +44,9 @@ async function readManifest(path: string): Promise<PartManifest | null> {
 }
 
 const exists = (path: string) => stat(path).then(() => true, () => false);
+
+/** Read size when concatenating parts: few, large reads keep the copy off the event loop's critical path. */
+const COPY_CHUNK_BYTES = 8 * 1024 * 1024;
 
 function csvField(text: string): string {
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
@@ -63,6 +69,30 @@ async function writePart(connection: DuckDBConnection, logs: readonly string[] |
     await rm(csv, { force: true });
   }
   return name;
+}
+
+/**
+ * Writes steps.csv.gz (through a temp file renamed into place): the header's gzip member, then each part's members.
+ * When the file on disk holds exactly the parts `before` describes and they lead `parts`, it is copied (in the
+ * kernel) and only the new parts are appended: an update rewrites the file without passing it through JavaScript.
+ */
+async function writeStepsCsv(target: string, header: Buffer, cacheDir: string, parts: readonly string[], before: PartManifest['csv']): Promise<NonNullable<PartManifest['csv']>> {
+  const temp = tempPathBeside(target);
+  try {
+    const onDisk = (await stat(target).catch(() => null))?.size;
+    const appendOnly = before !== undefined && onDisk === before.bytes && before.parts.length <= parts.length && before.parts.every((part, i) => parts[i] === part);
+    if (appendOnly) await copyFile(target, temp);
+    else await writeFile(temp, header);
+    for (const part of parts.slice(appendOnly ? before.parts.length : 0)) {
+      await pipeline(createReadStream(join(cacheDir, `${part}.csv.gz`), { highWaterMark: COPY_CHUNK_BYTES }), createWriteStream(temp, { flags: 'a' }));
+    }
+    const bytes = (await stat(temp)).size;
+    await rename(temp, target);
+    return { parts: [...parts], bytes };
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
 }
 
 /**
@@ -112,23 +142,10 @@ export async function exportSteps(connection: DuckDBConnection, outDir: string, 
   const names = new Set(Object.keys(manifest.parts));
   for (const file of await readdir(cacheDir)) if (file.endsWith('.csv.gz') && !names.has(file.slice(0, -'.csv.gz'.length))) await rm(join(cacheDir, file), { force: true });
   for (const file of await readdir(parquetDir)) if (!names.has(file.replace(/\.parquet$/, ''))) await rm(join(parquetDir, file), { force: true });
-  await writeFile(manifestPath, JSON.stringify(manifest));
-
   const target = join(outDir, 'exports', 'steps.csv.gz');
-  const temp = tempPathBeside(target);
-  const out = createWriteStream(temp);
-  try {
-    out.write(gzipSync(Buffer.from(columns.map(csvField).join(',') + '\n'), { level: GZIP_LEVEL }));
-    for (const name of names) {
-      for await (const chunk of createReadStream(join(cacheDir, `${name}.csv.gz`))) if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-    }
-    out.end();
-    await new Promise<void>((resolve, reject) => out.once('finish', resolve).once('error', reject));
-    await rename(temp, target);
-  } catch (error) {
-    out.destroy();
-    await rm(temp, { force: true });
-    throw error;
-  }
+  const header = gzipSync(Buffer.from(columns.map(csvField).join(',') + '\n'), { level: GZIP_LEVEL });
+  manifest.csv = await writeStepsCsv(target, header, cacheDir, [...names], previous?.columns === signature ? previous.csv : undefined);
+  // Written last: a manifest never describes a steps.csv.gz that was not completely written.
+  await writeFile(manifestPath, JSON.stringify(manifest));
   return { paths: [parquetDir, target], partsWritten: written };
 }

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { suite } from 'uvu';
@@ -83,6 +83,36 @@ exports('every table as Parquet and CSV.gz, the catalog beside the runs, INSIGHT
   const after = gunzipSync(readFileSync(join(out, 'exports', 'steps.csv.gz'))).toString('utf8').trimEnd().split('\n').slice(1).sort();
   assert.is(after.length, 362);
   assert.equal(after, await expectedStepsCsv(db, dir));
+  cleanup();
+});
+
+exports('a new log appends its part to steps.csv.gz; a file that does not match the manifest is assembled again', async () => {
+  const { dir, cleanup } = makeTempDir();
+  const runs = join(dir, 'runs');
+  const out = join(runs, '_aggregated');
+  const db = join(out, 'audition.duckdb');
+  const csvPath = join(out, 'exports', 'steps.csv.gz');
+  const sweep = makeBenchSweep({ files: 4, itemsPerRun: 20, replicates: 2 });
+  const writeRun = (i: number) => writeRunLog(join(runs, sweep[i].stage, `${sweep[i].runId}.jsonl`), sweep[i], i);
+  await writeRun(0);
+  await writeRun(1);
+  await aggregate({ runsDir: runs, outDir: out });
+  const first = readFileSync(csvPath);
+
+  await writeRun(2);
+  await aggregate({ runsDir: runs, outDir: out });
+  const second = readFileSync(csvPath);
+  assert.ok(second.length > first.length && second.subarray(0, first.length).equals(first), 'the earlier file is a byte prefix of the new one');
+  const rows = (bytes: Buffer) => gunzipSync(bytes).toString('utf8').trimEnd().split('\n').slice(1).sort();
+  assert.equal(rows(second), await expectedStepsCsv(db, dir));
+
+  // What a crash between writing steps.csv.gz and its manifest could leave: a file the manifest does not describe.
+  writeFileSync(csvPath, first);
+  await writeRun(3);
+  await aggregate({ runsDir: runs, outDir: out });
+  const third = rows(readFileSync(csvPath));
+  assert.is(third.length, 4 * 20 * 2);
+  assert.equal(third, await expectedStepsCsv(db, dir));
   cleanup();
 });
 
