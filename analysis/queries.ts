@@ -183,6 +183,19 @@ export async function appendTableRows(connection: DuckDBConnection, name: string
   await connection.run(`INSERT INTO ${quotedIdentifier(name)}\n${query.text}`, values, types);
 }
 
+/**
+ * Replaces a `kind: table` table by its rows whose `key` is not in the list parameter `param`, plus the rows its
+ * query gives for that list. For a small table this costs a commit far less than deleting and appending rows.
+ */
+export async function replaceTableRows(connection: DuckDBConnection, name: string, key: string, param: string, list: DuckDBValue): Promise<void> {
+  const query = loadQuery(name);
+  if (query.kind !== 'table') throw new Error(`sql/${name}.sql is a ${query.kind}, not a table`);
+  const { values, types } = bindParams(query, { [param]: list });
+  const table = quotedIdentifier(name);
+  const kept = `SELECT * FROM ${table} WHERE NOT coalesce(${quotedIdentifier(key)} IN (SELECT unnest($${param})), false)`;
+  await connection.run(`CREATE OR REPLACE TABLE ${table} AS\n${kept}\nUNION ALL BY NAME (\n${query.text}\n)`, values, types);
+}
+
 /** The SELECT text to run for a named query or view, with its bound values. */
 export function selectOf(name: string, params: Record<string, DuckDBValue | string> = {}): { sql: string; values: Record<string, DuckDBValue>; types: Record<string, DuckDBType> } {
   const query = loadQuery(name);
