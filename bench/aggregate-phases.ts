@@ -3,10 +3,12 @@
 // Prints one JSON line: {"phase", "seconds", "rssMb", "steps", …}.
 
 import { createInterface } from 'node:readline';
-import { createReadStream } from 'node:fs';
+import { createReadStream, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { listValue } from '@duckdb/node-api';
 import { aggregate } from '../analysis/aggregate/build.ts';
-import { openDuckDB, withConnection } from '../lib/duckdb.ts';
+import { openDuckDB, quotedString, withConnection } from '../lib/duckdb.ts';
+import { loadQuery, runNamed } from '../analysis/queries.ts';
 import { listRunLogFiles } from '../pipelines/runlog/discover.ts';
 import { peakRssMb } from './report.ts';
 
@@ -93,6 +95,25 @@ async function main(): Promise<void> {
         facts['steps'] = rows.reduce((sum, r) => sum + Number(r['steps']), 0);
       } finally {
         instance.closeSync();
+      }
+      break;
+    }
+    case 'steps-parquet': {
+      // The floor of any build that keeps the steps: every line parsed into the step table's columns once (the
+      // ingest's own SELECT) and written once, as Parquet, with nothing else: no table, no statistics, no CSV.
+      const instance = await openDuckDB(':memory:', { settings: { preserve_insertion_order: 'false' } });
+      const target = join(outDir, '.floor');
+      try {
+        await withConnection(instance, async (c) => {
+          await c.run("SET TimeZone = 'UTC'");
+          await runNamed(c, 'macros');
+          const select = loadQuery('ingest_records').text.replace(/^[\s\S]*?INSERT INTO records BY NAME\s*/, '');
+          await c.run(`COPY (${select}) TO ${quotedString(target)} (FORMAT parquet, COMPRESSION zstd, PER_THREAD_OUTPUT true, OVERWRITE true)`, { files: listValue(files), root: `${runsDir}/` });
+          facts['steps'] = Number((await c.runAndReadAll(`SELECT count(*) FILTER (WHERE type = 'step') FROM read_parquet(${quotedString(join(target, '*.parquet'))})`)).getRows()[0][0]);
+        });
+      } finally {
+        instance.closeSync();
+        rmSync(target, { recursive: true, force: true });
       }
       break;
     }
