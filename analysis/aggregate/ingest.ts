@@ -132,8 +132,8 @@ async function readFiles(connection: DuckDBConnection, files: readonly LogFile[]
   const quarantinedPerFile = new Map<string, number>();
   for (const q of quarantined) quarantinedPerFile.set(q.file, (quarantinedPerFile.get(q.file) ?? 0) + 1);
   await appendFileRows(connection, files, perFile, quarantinedPerFile, now);
-  await runNamed(connection, 'supersede_across_files');
-  await runNamed(connection, 'refresh_file_counts');
+  await runNamed(connection, 'supersede_across_files', { files: list(names) });
+  await runNamed(connection, 'refresh_file_counts', { files: list(names) });
 
   const [totals] = await queryNamed(connection, 'ingest_totals', { files: list(names) });
   return {
