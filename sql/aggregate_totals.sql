@@ -3,5 +3,5 @@
 SELECT
   (SELECT count(*) FROM files) AS files,
   (SELECT count(*) FROM runs) AS runs,
-  (SELECT count(*) FROM records WHERE type = 'step' AND NOT superseded) AS steps,
+  (SELECT coalesce(sum(steps - superseded), 0) FROM files) AS steps,
   (SELECT count(*) FROM quarantine) AS quarantined

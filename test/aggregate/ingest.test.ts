@@ -249,5 +249,24 @@ records('a step logged in two files keeps the record of the newer file', async (
   cleanup();
 });
 
+records('a copy read by a later build supersedes the older file too; per-file live counts match the records', async () => {
+  const { dir, cleanup } = makeTempDir();
+  const runs = join(dir, 'runs');
+  const out = join(dir, 'out');
+  const db = join(out, 'audition.duckdb');
+  const older = writeLog(runs, 'a/r1.jsonl', simpleLog('r1', LANE_A, ['wrong', 'wrong']));
+  writeLog(runs, 'a/r2.jsonl', simpleLog('r2', LANE_B, ['right', 'wrong']));
+  utimesSync(older, new Date('2026-01-01'), new Date('2026-01-01'));
+  await aggregate({ runsDir: runs, outDir: out });
+  writeLog(runs, 'b/r1-copy.jsonl', simpleLog('r1', LANE_A, ['right', 'right']));
+  const update = await aggregate({ runsDir: runs, outDir: out });
+  assert.not.ok(update.rebuilt);
+  assert.equal(await query(db, "SELECT DISTINCT file, correct FROM steps WHERE run_id = 'r1'"), [{ file: 'b/r1-copy.jsonl', correct: true }]);
+  const live = await query(db, 'SELECT file, count(*) AS n FROM records WHERE type = \'step\' AND NOT superseded GROUP BY file ORDER BY file');
+  assert.equal(live, [{ file: 'a/r2.jsonl', n: 2 }, { file: 'b/r1-copy.jsonl', n: 2 }]);
+  assert.equal(await query(db, 'SELECT file, steps - superseded AS n FROM files WHERE steps > superseded ORDER BY file'), live);
+  cleanup();
+});
+
 incremental.run();
 records.run();
