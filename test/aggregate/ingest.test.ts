@@ -7,6 +7,7 @@ import { aggregate } from '../../analysis/aggregate/build.ts';
 import { makeBenchSweep, writeRunLog } from '../../bench/synthetic.ts';
 import { runEnd, runStart } from '../helpers/records.ts';
 import { makeTempDir } from '../helpers/tmp.ts';
+import { createMemoryOutput } from '../../lib/output.ts';
 import { LANE_A, LANE_B, query, simpleLog, stepOf, writeLog } from './fixtures.ts';
 
 /** Two small logs (lanes a and b) in a temp runs folder, with the aggregate's out folder inside it. */
@@ -52,6 +53,20 @@ incremental('an update cut short leaves the previous build whole, and the next b
   assert.is(next.ingest.filesRead, 1);
   assert.equal(next.ranking.map((r) => r.lane).sort(), ['a.t0-2', 'b.t0-2', 'c.t0-2']);
   assert.equal(await query(db, 'SELECT count(*) AS n FROM item_outcomes'), [{ n: 9 }]);
+  cleanup();
+});
+
+incremental('a log archived between listing and reading is dropped and the build starts over without it', async () => {
+  const { runs, out, cleanup } = twoLaneRuns();
+  await aggregate({ runsDir: runs, outDir: out });
+  writeLog(runs, 'smoke/r3.jsonl', simpleLog('r3', { ...LANE_B, slug: 'c.t0-2', alias: 'c' }, ['right', 'right', 'right']));
+  const archived = writeLog(runs, 'smoke/r4.jsonl', simpleLog('r4', { ...LANE_B, slug: 'd.t0-2', alias: 'd' }, ['wrong', 'right', 'right']));
+  // The build reports its plan (a debug line) between listing the logs and reading them: archive one right then.
+  const output = { ...createMemoryOutput(), debug: (text: string) => (text.startsWith('aggregate: plan') ? rmSync(archived, { force: true }) : undefined) };
+  const update = await aggregate({ runsDir: runs, outDir: out, output });
+  assert.is(update.ingest.filesRead, 1);
+  assert.equal(update.ranking.map((r) => r.lane).sort(), ['a.t0-2', 'b.t0-2', 'c.t0-2']);
+  assert.equal(await query(join(out, 'audition.duckdb'), 'SELECT file FROM files ORDER BY file'), [{ file: 'smoke/r1.jsonl' }, { file: 'smoke/r2.jsonl' }, { file: 'smoke/r3.jsonl' }]);
   cleanup();
 });
 
