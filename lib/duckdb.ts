@@ -41,10 +41,7 @@ export async function withConnection<T>(instance: DuckDBInstance, fn: (connectio
   }
 }
 
-/**
- * Runs `fn` inside one transaction on `connection`: committed when it resolves, rolled back when it throws. On a
- * database file every autocommitted write costs a WAL sync, so many small writes are far cheaper together.
- */
+/** Runs `fn` inside one transaction on `connection`: committed when it resolves, rolled back when it throws. */
 export async function inTransaction<T>(connection: DuckDBConnection, fn: () => Promise<T>): Promise<T> {
   await connection.run('BEGIN TRANSACTION');
   let result: T;
