@@ -1,7 +1,5 @@
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, quotedIdentifier, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { CliError } from './errors.ts';
-
-import { quotedIdentifier } from '@duckdb/node-api';
 
 export { quotedIdentifier, quotedString } from '@duckdb/node-api';
 

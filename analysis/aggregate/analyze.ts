@@ -36,9 +36,14 @@ const PAIR_NUMBERS = ['rate_a', 'rate_b', 'diff', 'se', 'ci_lo', 'ci_hi', 'df', 
 
 const pairKey = (suite: string, metric: string, laneA: string, laneB: string) => [suite, metric, laneA, laneB].join('\u0000');
 
+/** Compares rows by suite and metric, the groups every statistic is computed within. */
+function compareGroups(a: { suite: string; metric: string }, b: { suite: string; metric: string }): number {
+  return `${a.suite}\u0000${a.metric}`.localeCompare(`${b.suite}\u0000${b.metric}`);
+}
+
 /** Orders per-model rows as a full computation does (suite and metric, then model), keeping each model's rows in order. */
 function byGroupAndModel<T extends { suite: string; metric: string; model: string }>(rows: T[]): T[] {
-  return rows.sort((a, b) => `${a.suite}\u0000${a.metric}`.localeCompare(`${b.suite}\u0000${b.metric}`) || a.model.localeCompare(b.model));
+  return rows.sort((a, b) => compareGroups(a, b) || a.model.localeCompare(b.model));
 }
 
 /** Rows as the tables hold them: a number that is not finite is stored (and read back) as NULL. */
@@ -48,7 +53,7 @@ function asStored<T extends object>(rows: T[]): T[] {
 
 /** Orders rows by suite and metric, keeping the order of rows within one (a stable sort). */
 function bySuiteAndMetric<T extends { suite: string; metric: string }>(rows: T[]): T[] {
-  return rows.sort((a, b) => `${a.suite}\u0000${a.metric}`.localeCompare(`${b.suite}\u0000${b.metric}`));
+  return rows.sort(compareGroups);
 }
 
 /** Orders ranking rows as reports show them: by suite and metric, then rank, rate and lane. */

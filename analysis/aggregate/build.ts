@@ -226,9 +226,9 @@ async function buildTables(connection: DuckDBConnection, instance: DuckDBInstanc
   await refreshSummaries(connection, changed);
   if (redefine) for (const name of DERIVED_AFTER_SUMMARIES) await createView(connection, name);
   lap('views');
-  // The steps export needs only the views, and the statistics are mostly JavaScript on the main thread: a rebuild
-  // encodes steps on a second connection while the statistics run. An update's second connection would not see
-  // its uncommitted rows, and its few steps are encoded in a fraction of the time, so it exports them in turn.
+  // The steps export needs only the views, and the statistics are mostly JavaScript on the main thread, so the two
+  // overlap: a rebuild encodes steps on a second connection; an update, whose uncommitted rows a second connection
+  // would not see, interleaves its few steps' export with the statistics' queries on this one.
   const stepsLogs = everything ? 'all' : new Set(plan.read.map((f) => f.file));
   const steps = rebuild ? withConnection(instance, (second) => exportSteps(second, outDir, stepsLogs)) : exportSteps(connection, outDir, stepsLogs);
   let analysis: Awaited<ReturnType<typeof analyze>>;

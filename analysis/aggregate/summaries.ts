@@ -13,25 +13,11 @@ export const RUN_TABLES = ['runs', 'run_metrics'] as const;
 /** The summary tables, in dependency order (after runs and run_metrics; before by_model_runs and catalog). */
 export const SUMMARY_TABLES = ['runs_summary', 'item_outcomes', 'by_model_steps'] as const;
 
-/**
- * Refreshes `table`'s rows of `runs` from their records. The one-row-a-run tables are small and replaced whole
- * (cheap to commit); item_outcomes, with a row a run and item, is large: its rows are deleted and appended.
- */
-async function refreshRunRows(connection: DuckDBConnection, table: 'runs' | 'run_metrics' | 'runs_summary' | 'item_outcomes', runs: readonly string[]): Promise<void> {
-  const list = listValue([...runs]);
-  if (table === 'item_outcomes') {
-    await runNamed(connection, 'forget_item_outcomes', { runs: list });
-    await appendTableRows(connection, table, { runs: list });
-  } else {
-    await replaceTableRows(connection, table, 'run_id', 'runs', list);
-  }
-}
-
 /** Builds runs and run_metrics whole (`'all'`), or refreshes the rows of the given runs. */
 export async function refreshRunTables(connection: DuckDBConnection, runs: readonly string[] | 'all'): Promise<void> {
   for (const name of RUN_TABLES) {
     if (runs === 'all') await createView(connection, name);
-    else if (runs.length > 0) await refreshRunRows(connection, name, runs);
+    else if (runs.length > 0) await replaceTableRows(connection, name, 'run_id', 'runs', listValue([...runs]));
   }
 }
 
@@ -42,7 +28,11 @@ export async function refreshSummaries(connection: DuckDBConnection, changed: Ch
     return;
   }
   if (changed.runs.length === 0) return;
-  await refreshRunRows(connection, 'runs_summary', changed.runs);
-  await refreshRunRows(connection, 'item_outcomes', changed.runs);
+  // The one-row-a-run (or model) tables are small and replaced whole, which commits cheaply; item_outcomes, a row a
+  // run and item, is large: its changed runs' rows are deleted and appended.
+  const runs = listValue([...changed.runs]);
+  await replaceTableRows(connection, 'runs_summary', 'run_id', 'runs', runs);
+  await runNamed(connection, 'forget_item_outcomes', { runs });
+  await appendTableRows(connection, 'item_outcomes', { runs });
   await replaceTableRows(connection, 'by_model_steps', 'model', 'models', listValue([...changed.models]));
 }
