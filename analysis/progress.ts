@@ -2,7 +2,7 @@
 // the rate so far and an ETA from the recent pace. `audition status RUN_ID` prints it.
 
 import type { RunLog } from '../pipelines/runlog/reader.ts';
-import type { StepRecord } from '../pipelines/runlog/types.ts';
+import type { StepRecord } from '../core/record.ts';
 
 export interface RunProgress {
   run_id: string;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMemoryOutput } from '../lib/output.ts';
-import type { Lane } from '../pipelines/lanes/lane.ts';
+import type { Lane } from '../core/lane.ts';
 import type { McqItem, Suite } from '../pipelines/suites/types.ts';
 import type { StepOutcome, Task } from '../pipelines/tasks/task.ts';
 

@@ -2,7 +2,7 @@
 // Baseline in the same run: the same task + simulator called in a bare loop that writes one JSON line a step, no engine.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Lane } from '../pipelines/lanes/lane.ts';
+import type { Lane } from '../core/lane.ts';
 import { createAdapter } from '../pipelines/providers/sim.ts';
 import { runLane } from '../pipelines/runner/engine.ts';
 import { loadSuite } from '../pipelines/suites/load.ts';

@@ -8,8 +8,8 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { once } from 'node:events';
 import { buildSlug } from '../pipelines/lanes/slug.ts';
-import { flattenDials, type Dials, type Lane } from '../pipelines/lanes/lane.ts';
-import { RUN_LOG_SCHEMA, type RunEndRecord, type RunStartRecord, type StepRecord, type StepStatus } from '../pipelines/runlog/types.ts';
+import { flattenDials, type Dials, type Lane } from '../core/lane.ts';
+import { RUN_LOG_SCHEMA, type RunEndRecord, type RunStartRecord, type StepRecord, type StepStatus } from '../core/record.ts';
 
 /** One suite item: its cluster and its easiness on the logit scale. */
 export interface SyntheticItem {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { listValue, type DuckDBConnection, type DuckDBInstance } from '@duckdb/node-api';
 import { inTransaction, openDuckDB, withConnection } from '../../lib/duckdb.ts';
 import { tempPathBeside } from '../../lib/files.ts';
-import { currentProvenance } from '../../pipelines/runner/provenance.ts';
+import { currentProvenance } from '../../core/provenance.ts';
 import type { Output } from '../../lib/output.ts';
 import { writeInsights, type ErrorKindRow, type ModelStepsRow, type QuarantineSummaryRow } from '../../reports/insights.ts';
 import { createView, digestQueries, queryNamed, runNamed } from '../queries.ts';

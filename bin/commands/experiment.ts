@@ -1,6 +1,6 @@
 import { CliError, StoppedError } from '../../lib/errors.ts';
 import { renderJsonLines, renderTable } from '../../lib/table.ts';
-import type { Lane } from '../../pipelines/lanes/lane.ts';
+import type { Lane } from '../../core/lane.ts';
 import { readLaneFile } from '../../pipelines/lanes/laneFile.ts';
 import { requireLane } from '../../pipelines/lanes/manage.ts';
 import { openLaneStore } from '../../pipelines/lanes/openStore.ts';

@@ -1,7 +1,7 @@
 import { CliError } from '../../lib/errors.ts';
 import { writeFileAtomic } from '../../lib/files.ts';
 import { renderJsonLines, renderTable } from '../../lib/table.ts';
-import { flattenDials, type Dials, type Lane } from '../../pipelines/lanes/lane.ts';
+import { flattenDials, type Dials, type Lane } from '../../core/lane.ts';
 import { formatLaneFile, readLaneFile, toRosterEntry } from '../../pipelines/lanes/laneFile.ts';
 import { deleteLane, requireLane, setLaneFlags, updateLane } from '../../pipelines/lanes/manage.ts';
 import { openLaneStore } from '../../pipelines/lanes/openStore.ts';

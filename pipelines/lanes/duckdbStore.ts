@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { CliError } from '../../lib/errors.ts';
 import { openDuckDB, queryRows } from '../../lib/duckdb.ts';
-import type { Lane } from './lane.ts';
+import type { Lane } from '../../core/lane.ts';
 import { parseLane } from './parse.ts';
 import type { LaneStore } from './store.ts';
 

@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import { InputError } from '../../lib/errors.ts';
 import { readYamlFile } from '../../lib/yamlFile.ts';
-import type { Lane } from './lane.ts';
+import type { Lane } from '../../core/lane.ts';
 import { parseLane } from './parse.ts';
 
 /** Reads a roster of lanes from YAML or JSON (`{lanes: [...]}` or a bare list); errors name file, line and field. */

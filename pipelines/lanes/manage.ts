@@ -1,6 +1,6 @@
 import { CliError } from '../../lib/errors.ts';
 import { countRunsByLane } from '../runlog/discover.ts';
-import type { Lane } from './lane.ts';
+import type { Lane } from '../../core/lane.ts';
 import { parseLane } from './parse.ts';
 import type { LaneStore } from './store.ts';
 

@@ -1,6 +1,6 @@
 import { InputError, type Location } from '../../lib/errors.ts';
 import { Fields } from '../../lib/fields.ts';
-import { BACKENDS, PROVIDERS, REASONING_EFFORTS, type Dials, type Lane } from './lane.ts';
+import { BACKENDS, PROVIDERS, REASONING_EFFORTS, type Dials, type Lane } from '../../core/lane.ts';
 import { checkLane } from './rules.ts';
 import { buildSlug } from './slug.ts';
 

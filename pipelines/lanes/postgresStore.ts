@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { CliError } from '../../lib/errors.ts';
-import type { Lane } from './lane.ts';
+import type { Lane } from '../../core/lane.ts';
 import { parseLane } from './parse.ts';
 import type { LaneStore } from './store.ts';
 

@@ -1,4 +1,4 @@
-import { isOpenAIReasoningModel, type BackendName, type Dials, type Lane } from './lane.ts';
+import { isOpenAIReasoningModel, type BackendName, type Dials, type Lane } from '../../core/lane.ts';
 
 /** A provider rule, checked before any request is sent. */
 export interface ProviderRule {

@@ -1,4 +1,4 @@
-import type { Dials, ReasoningEffort } from './lane.ts';
+import type { Dials, ReasoningEffort } from '../../core/lane.ts';
 
 interface NumericToken {
   dial: 'temperature' | 'min_p' | 'top_p' | 'top_k' | 'frequency_penalty' | 'presence_penalty' | 'repetition_penalty';

@@ -1,4 +1,4 @@
-import type { Lane } from './lane.ts';
+import type { Lane } from '../../core/lane.ts';
 
 /** Where lanes are kept. DuckDB (embedded file) by default; PostgreSQL can implement the same interface. */
 export interface LaneStore {

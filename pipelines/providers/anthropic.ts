@@ -1,12 +1,12 @@
 import Anthropic from '@anthropic-ai/sdk';
-import type { Lane } from '../lanes/lane.ts';
-import type { TokenCounts } from '../runlog/types.ts';
-import { estimateTokens } from '../runner/tokens.ts';
+import type { Lane } from '../../core/lane.ts';
+import type { TokenCounts } from '../../core/tokens.ts';
+import { estimateTokens } from '../../core/tokens.ts';
 import { ClientCache } from './clientCache.ts';
 import { readApiKey } from './credentials.ts';
 import { withDeadline } from './deadline.ts';
 import { toProviderError } from './errors.ts';
-import { ProviderError, type ChatRequest, type ChatResponse, type ProviderAdapter } from './provider.ts';
+import { ProviderError, type ChatRequest, type ChatResponse, type ProviderAdapter } from '../../core/chat.ts';
 
 /** The SDK's own default, written out so --dry-run can show the URL. */
 const ANTHROPIC_BASE_URL = 'https://api.anthropic.com';

@@ -1,11 +1,11 @@
 import OpenAI, { type ClientOptions } from 'openai';
-import type { Lane, ProviderName } from '../lanes/lane.ts';
-import type { TokenCounts } from '../runlog/types.ts';
+import type { Lane, ProviderName } from '../../core/lane.ts';
+import type { TokenCounts } from '../../core/tokens.ts';
 import { ClientCache } from './clientCache.ts';
 import { readApiKey, type KeySource } from './credentials.ts';
 import { withDeadline } from './deadline.ts';
 import { toProviderError } from './errors.ts';
-import type { ChatRequest, ChatResponse, ProviderAdapter } from './provider.ts';
+import type { ChatRequest, ChatResponse, ProviderAdapter } from '../../core/chat.ts';
 
 /** How a server reads the Chat Completions body: which dials it takes and where. */
 export interface ChatCompletionsDialect {

@@ -1,5 +1,5 @@
-import type { Lane } from '../lanes/lane.ts';
-import { ProviderError } from './provider.ts';
+import type { Lane } from '../../core/lane.ts';
+import { ProviderError } from '../../core/chat.ts';
 
 /** Where a lane's API key comes from, and whether the endpoint works without one. */
 export interface KeySource {

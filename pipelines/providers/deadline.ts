@@ -1,4 +1,4 @@
-import type { SendOptions } from './provider.ts';
+import type { SendOptions } from '../../core/chat.ts';
 
 /**
  * One request's end: the caller's signal (the run is stopping) or its own timer, whichever comes first.

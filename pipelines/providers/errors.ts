@@ -1,7 +1,7 @@
 import { redactText, secretValues } from '../../lib/secrets.ts';
-import type { ErrorKind } from '../runlog/types.ts';
+import type { ErrorKind } from '../../core/errorKinds.ts';
 import type { Deadline } from './deadline.ts';
-import { ProviderError } from './provider.ts';
+import { ProviderError } from '../../core/chat.ts';
 
 /** What the classifier needs besides the error itself. */
 export interface FailureContext {

@@ -1,5 +1,5 @@
-import type { Lane, ProviderName } from '../lanes/lane.ts';
-import type { ProviderAdapter } from './provider.ts';
+import type { Lane, ProviderName } from '../../core/lane.ts';
+import type { ProviderAdapter } from '../../core/chat.ts';
 
 /** What every adapter module exports. */
 export interface AdapterModule {

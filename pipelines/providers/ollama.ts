@@ -1,13 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Ollama, type ChatRequest as OllamaChatRequest, type ChatResponse as OllamaChatResponse } from 'ollama';
-import type { Lane } from '../lanes/lane.ts';
-import type { TokenCounts } from '../runlog/types.ts';
-import { estimateTokens } from '../runner/tokens.ts';
+import type { Lane } from '../../core/lane.ts';
+import type { TokenCounts } from '../../core/tokens.ts';
+import { estimateTokens } from '../../core/tokens.ts';
 import { ClientCache } from './clientCache.ts';
 import { readApiKey, type KeySource } from './credentials.ts';
 import { withDeadline, type Deadline } from './deadline.ts';
 import { toProviderError } from './errors.ts';
-import { ProviderError, type ChatRequest, type ChatResponse, type ProviderAdapter } from './provider.ts';
+import { ProviderError, type ChatRequest, type ChatResponse, type ProviderAdapter } from '../../core/chat.ts';
 
 // https://github.com/ollama/ollama/blob/main/docs/faq.md#how-do-i-configure-ollama-server
 const OLLAMA_DEFAULT_PORT = '11434';

@@ -1,6 +1,6 @@
-import { isOpenAIReasoningModel } from '../lanes/lane.ts';
+import { isOpenAIReasoningModel } from '../../core/lane.ts';
 import { createChatCompletionsAdapter, type ChatCompletionsDialect } from './chatCompletions.ts';
-import type { ProviderAdapter } from './provider.ts';
+import type { ProviderAdapter } from '../../core/chat.ts';
 
 /** The SDK's own default, written out so --dry-run can show the URL. */
 const OPENAI_BASE_URL = 'https://api.openai.com/v1';

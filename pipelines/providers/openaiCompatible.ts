@@ -1,7 +1,7 @@
-import type { BackendName, Lane } from '../lanes/lane.ts';
+import type { BackendName, Lane } from '../../core/lane.ts';
 import { createChatCompletionsAdapter, type ChatCompletionsDialect } from './chatCompletions.ts';
 import type { KeySource } from './credentials.ts';
-import { ProviderError, type ProviderAdapter } from './provider.ts';
+import { ProviderError, type ProviderAdapter } from '../../core/chat.ts';
 
 interface BackendDefaults {
   /** Undefined where the server is the user's own (vLLM, generic): the lane must give base_url. */

@@ -1,10 +1,10 @@
-import { flattenDials, type Lane } from '../lanes/lane.ts';
-import { emptyTokens, type TokenCounts } from '../runlog/types.ts';
+import { flattenDials, type Lane } from '../../core/lane.ts';
+import { emptyTokens, type TokenCounts } from '../../core/tokens.ts';
 import type { PromptItem } from '../suites/types.ts';
 import { splitSentences } from '../tasks/mcq/learn.ts';
 import { coverage } from '../tasks/mcq/metrics.ts';
 import { contentTokens } from '../tasks/mcq/tokens.ts';
-import { ProviderError, type ChatRequest, type ChatResponse, type ProviderAdapter, type SendOptions } from './provider.ts';
+import { ProviderError, type ChatRequest, type ChatResponse, type ProviderAdapter, type SendOptions } from '../../core/chat.ts';
 import {
   CITATION_QUALITIES, MALFORMED_GRADE_RATE, MALFORMED_RATE, criterionBias, drawMcq, graderNoise, hashString, isGreedy, mcqSampleModel, noteKeepProbability,
   sampleSeed, simCitations, simItem, simLane, uniform, type GenerateHint, type GradeHint, type McqDraw, type McqHint, type SimLane,

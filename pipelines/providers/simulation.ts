@@ -1,4 +1,4 @@
-import type { Dials, Lane } from '../lanes/lane.ts';
+import type { Dials, Lane } from '../../core/lane.ts';
 import type { McqItem, PromptItem, Rubric } from '../suites/types.ts';
 import { judgeAnswer, supportScore } from '../tasks/mcq/judge.ts';
 import type { Citation, ParsedAnswer } from '../tasks/mcq/parseAnswer.ts';

@@ -4,7 +4,7 @@ import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { InputError } from '../../lib/errors.ts';
 import { parseRunLogRecord } from './validate.ts';
-import { stepKey, type RunEndRecord, type RunStartRecord, type StepRecord } from './types.ts';
+import { stepKey, type RunEndRecord, type RunStartRecord, type StepRecord } from '../../core/record.ts';
 
 /** A line a reader could not use: never fatal, always reported. */
 export interface LogProblem {

@@ -1,10 +1,9 @@
 import { InputError, type Location } from '../../lib/errors.ts';
 import { Fields } from '../../lib/fields.ts';
 import { parseLane } from '../lanes/parse.ts';
-import {
-  ERROR_KINDS, RUN_END_STATUSES, RUN_LOG_SCHEMA, STEP_STATUSES,
-  type Evaluation, type RunEndRecord, type RunLogRecord, type RunStartRecord, type StepRecord, type TokenCounts,
-} from './types.ts';
+import { ERROR_KINDS } from '../../core/errorKinds.ts';
+import { RUN_END_STATUSES, RUN_LOG_SCHEMA, STEP_STATUSES, type Evaluation, type RunEndRecord, type RunLogRecord, type RunStartRecord, type StepRecord } from '../../core/record.ts';
+import { type TokenCounts } from '../../core/tokens.ts';
 
 function parseTokens(f: Fields): TokenCounts {
   const n = (key: string): number => f.number(key, { optional: true, min: 0 }) ?? 0;

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { CliError } from '../../lib/errors.ts';
 import { redactText, secretValues } from '../../lib/secrets.ts';
 import { RunLock } from './lock.ts';
-import type { RunLogRecord } from './types.ts';
+import type { RunLogRecord } from '../../core/record.ts';
 
 /** How often buffered data is forced to disk; each record is written to the OS at once regardless. */
 const SYNC_INTERVAL_MS = 1000;

@@ -2,8 +2,8 @@ import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { redactValue } from '../../lib/secrets.ts';
-import { ProviderError, type ChatRequest, type ChatResponse } from '../providers/provider.ts';
-import { emptyTokens } from '../runlog/types.ts';
+import { ProviderError, type ChatRequest, type ChatResponse } from '../../core/chat.ts';
+import { emptyTokens } from '../../core/tokens.ts';
 import type { RunLaneOptions, RunResult } from './engine.ts';
 import { stepSeed, type PlannedStep } from './plan.ts';
 

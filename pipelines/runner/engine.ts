@@ -2,13 +2,14 @@ import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import { CliError, ExitCode } from '../../lib/errors.ts';
 import type { Output } from '../../lib/output.ts';
-import type { Lane } from '../lanes/lane.ts';
-import { flattenDials } from '../lanes/lane.ts';
+import type { Lane } from '../../core/lane.ts';
+import { flattenDials } from '../../core/lane.ts';
 import { assertLaneFollowsRules } from '../lanes/parse.ts';
-import { ProviderError, type ProviderAdapter } from '../providers/provider.ts';
+import { ProviderError, type ProviderAdapter } from '../../core/chat.ts';
 import { requireRunLog } from '../runlog/discover.ts';
 import { completedStepKeys, readRunLog } from '../runlog/reader.ts';
-import { RUN_LOG_SCHEMA, addTokens, emptyTokens, stepKey, type RunEndStatus, type StepRecord, type StepStatus, type TokenCounts } from '../runlog/types.ts';
+import { RUN_LOG_SCHEMA, stepKey, type RunEndStatus, type StepRecord, type StepStatus } from '../../core/record.ts';
+import { addTokens, emptyTokens, type TokenCounts } from '../../core/tokens.ts';
 import { RunLogWriter } from '../runlog/writer.ts';
 import type { Suite, SuiteItem } from '../suites/types.ts';
 import type { StepOutcome, Task, TaskContext } from '../tasks/task.ts';
@@ -20,7 +21,8 @@ import { limiterFor } from './limiterRegistry.ts';
 import { groupSteps, planSteps, stepSeed, type PlannedStep } from './plan.ts';
 import { findPrice, type PriceTable } from './pricing.ts';
 import { ProgressReporter } from './progress.ts';
-import { currentProvenance, newRunId } from './provenance.ts';
+import { currentProvenance } from '../../core/provenance.ts';
+import { newRunId } from './runId.ts';
 import { RequestGate, StepAbandoned, StepUsage, asProviderError } from './requestGate.ts';
 
 export interface RunSettings {

@@ -1,8 +1,8 @@
-import type { Lane } from '../lanes/lane.ts';
-import type { ChatRequest, ChatResponse, ProviderAdapter } from '../providers/provider.ts';
+import type { Lane } from '../../core/lane.ts';
+import type { ChatRequest, ChatResponse, ProviderAdapter } from '../../core/chat.ts';
 import { listRunLogFiles, readRunHeader } from '../runlog/discover.ts';
 import { readRunLog } from '../runlog/reader.ts';
-import { emptyTokens } from '../runlog/types.ts';
+import { emptyTokens } from '../../core/tokens.ts';
 import type { Suite } from '../suites/types.ts';
 import type { Task } from '../tasks/task.ts';
 import type { RunSettings } from './engine.ts';

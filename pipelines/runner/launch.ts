@@ -1,6 +1,6 @@
 import { CliError } from '../../lib/errors.ts';
 import type { Output } from '../../lib/output.ts';
-import type { Lane } from '../lanes/lane.ts';
+import type { Lane } from '../../core/lane.ts';
 import { requireLane } from '../lanes/manage.ts';
 import { openLaneStore } from '../lanes/openStore.ts';
 import { createProvider } from '../providers/index.ts';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../../lib/errors.ts';
-import type { Lane } from '../lanes/lane.ts';
+import type { Lane } from '../../core/lane.ts';
 import type { RateLimit } from './rateLimiter.ts';
 
 export interface LimitRow extends RateLimit {

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../../lib/errors.ts';
 import { Fields } from '../../lib/fields.ts';
-import type { Lane } from '../lanes/lane.ts';
-import type { TokenCounts } from '../runlog/types.ts';
+import type { Lane } from '../../core/lane.ts';
+import type { TokenCounts } from '../../core/tokens.ts';
 
 export interface ModelPrice {
   /** USD per 1M uncached input tokens. */

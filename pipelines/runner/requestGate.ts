@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Output } from '../../lib/output.ts';
-import type { Lane } from '../lanes/lane.ts';
-import { ProviderError, type ChatRequest, type ChatResponse, type ProviderAdapter } from '../providers/provider.ts';
-import { addTokens, emptyTokens, type TokenCounts } from '../runlog/types.ts';
+import type { Lane } from '../../core/lane.ts';
+import { ProviderError, type ChatRequest, type ChatResponse, type ProviderAdapter } from '../../core/chat.ts';
+import { addTokens, emptyTokens, type TokenCounts } from '../../core/tokens.ts';
 import { backoffDelayMs } from './backoff.ts';
 import type { CostBudget } from './budget.ts';
 import { costOf, type ModelPrice } from './pricing.ts';
 import type { SlidingWindowLimiter } from './rateLimiter.ts';
-import { estimatePromptTokens } from './tokens.ts';
+import { estimatePromptTokens } from '../../core/tokens.ts';
 
 /** A Retry-After longer than this means a quota, not a burst: the step fails instead of sleeping for hours. */
 const MAX_RETRY_AFTER_MS = 5 * 60_000;

@@ -1,6 +1,6 @@
-import type { Lane } from '../lanes/lane.ts';
-import type { ChatRequest, ChatResponse } from '../providers/provider.ts';
-import type { Evaluation, StepError, StepStatus } from '../runlog/types.ts';
+import type { Lane } from '../../core/lane.ts';
+import type { ChatRequest, ChatResponse } from '../../core/chat.ts';
+import type { Evaluation, StepError, StepStatus } from '../../core/record.ts';
 import type { SuiteItem } from '../suites/types.ts';
 
 /** What a task may do while running one step: send requests through the scheduler. */

@@ -4,8 +4,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { withDatabase } from '../../lib/duckdb.ts';
-import type { Lane } from '../../pipelines/lanes/lane.ts';
-import type { StepRecord } from '../../pipelines/runlog/types.ts';
+import type { Lane } from '../../core/lane.ts';
+import type { StepRecord } from '../../core/record.ts';
 import { runEnd, runStart, step } from '../helpers/records.ts';
 
 /** Writes lines (records as JSON, strings as they are) to runsDir/rel, creating folders. */

@@ -6,7 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { aggregate } from '../../analysis/aggregate/build.ts';
 import { createMemoryOutput } from '../../lib/output.ts';
-import type { Lane } from '../../pipelines/lanes/lane.ts';
+import type { Lane } from '../../core/lane.ts';
 import { createAdapter } from '../../pipelines/providers/sim.ts';
 import { simTruth } from '../../pipelines/providers/simulation.ts';
 import { runLane } from '../../pipelines/runner/engine.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Lane } from '../../pipelines/lanes/lane.ts';
-import { ProviderError, type ChatRequest, type ChatResponse, type ProviderAdapter } from '../../pipelines/providers/provider.ts';
+import type { Lane } from '../../core/lane.ts';
+import { ProviderError, type ChatRequest, type ChatResponse, type ProviderAdapter } from '../../core/chat.ts';
 import type { McqItem, Suite } from '../../pipelines/suites/types.ts';
 import type { StepOutcome, Task, TaskContext } from '../../pipelines/tasks/task.ts';
 

@@ -1,5 +1,6 @@
-import type { Lane } from '../../pipelines/lanes/lane.ts';
-import { RUN_LOG_SCHEMA, emptyTokens, type RunEndRecord, type RunStartRecord, type StepRecord, type StepStatus } from '../../pipelines/runlog/types.ts';
+import type { Lane } from '../../core/lane.ts';
+import { RUN_LOG_SCHEMA, type RunEndRecord, type RunStartRecord, type StepRecord, type StepStatus } from '../../core/record.ts';
+import { emptyTokens } from '../../core/tokens.ts';
 
 export const SIM_LANE: Lane = { slug: 'strong.t0-7', alias: 'strong', provider: 'sim', model: 'sim-strong', dials: { temperature: 0.7 }, active: true, visible: true };
 

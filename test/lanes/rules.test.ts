@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Dials, Lane } from '../../pipelines/lanes/lane.ts';
+import type { Dials, Lane } from '../../core/lane.ts';
 import { checkLane } from '../../pipelines/lanes/rules.ts';
 import { parseLane } from '../../pipelines/lanes/parse.ts';
 import { InputError } from '../../lib/errors.ts';

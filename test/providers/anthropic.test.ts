@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildMessagesBody, createAdapter, tokensFromUsage } from '../../pipelines/providers/anthropic.ts';
-import type { ChatRequest } from '../../pipelines/providers/provider.ts';
+import type { ChatRequest } from '../../core/chat.ts';
 import { startFakeAnthropic, type FakeAnthropic } from '../fakes/index.ts';
 import { ASK, LONG_CONTEXT, faultSuite, makeLane, send, sendError } from './kit.ts';
 

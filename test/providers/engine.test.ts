@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createMemoryOutput } from '../../lib/output.ts';
-import type { Lane } from '../../pipelines/lanes/lane.ts';
+import type { Lane } from '../../core/lane.ts';
 import { closeProviders, createProvider } from '../../pipelines/providers/index.ts';
 import { runLane, type RunSettings } from '../../pipelines/runner/engine.ts';
 import { readRunLog } from '../../pipelines/runlog/reader.ts';

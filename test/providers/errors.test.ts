@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { kindForStatus, retryAfterMs, toProviderError } from '../../pipelines/providers/errors.ts';
 import { createAdapter } from '../../pipelines/providers/openai.ts';
 import { createAdapter as createOllama } from '../../pipelines/providers/ollama.ts';
-import { ProviderError } from '../../pipelines/providers/provider.ts';
+import { ProviderError } from '../../core/chat.ts';
 import { ASK, makeLane, sendError, startRawServer } from './kit.ts';
 
 const retry = suite('retryAfterMs');

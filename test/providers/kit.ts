@@ -2,8 +2,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Lane } from '../../pipelines/lanes/lane.ts';
-import { ProviderError, type ChatRequest, type ChatResponse, type ProviderAdapter, type SendOptions } from '../../pipelines/providers/provider.ts';
+import type { Lane } from '../../core/lane.ts';
+import { ProviderError, type ChatRequest, type ChatResponse, type ProviderAdapter, type SendOptions } from '../../core/chat.ts';
 import type { FakeServer } from '../fakes/index.ts';
 
 /** A shared prefix long enough for both providers' 1024-token cache minimum (the fakes count chars / 4). */

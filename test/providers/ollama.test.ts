@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createAdapter, formatOllamaHost } from '../../pipelines/providers/ollama.ts';
-import type { ChatRequest } from '../../pipelines/providers/provider.ts';
+import type { ChatRequest } from '../../core/chat.ts';
 import { startFakeOllama, type FakeOllama } from '../fakes/index.ts';
 import { ASK, faultSuite, makeLane, send, sendError, startRawServer } from './kit.ts';
 

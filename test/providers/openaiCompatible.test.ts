@@ -1,8 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { BackendName } from '../../pipelines/lanes/lane.ts';
+import type { BackendName } from '../../core/lane.ts';
 import { createAdapter } from '../../pipelines/providers/openaiCompatible.ts';
-import type { ChatRequest } from '../../pipelines/providers/provider.ts';
+import type { ChatRequest } from '../../core/chat.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
 import { ASK, LONG_CONTEXT, faultSuite, makeLane, send, sendError } from './kit.ts';
 

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { PROVIDERS } from '../../pipelines/lanes/lane.ts';
+import { PROVIDERS } from '../../core/lane.ts';
 import { closeProviders, createProvider } from '../../pipelines/providers/index.ts';
 import { makeLane } from './kit.ts';
 

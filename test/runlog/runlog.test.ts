@@ -8,7 +8,7 @@ import { CliError } from '../../lib/errors.ts';
 import { completedStepKeys, readRunLog, readRunStart } from '../../pipelines/runlog/reader.ts';
 import { findRunLogs, requireRunLog } from '../../pipelines/runlog/discover.ts';
 import { RunLogWriter } from '../../pipelines/runlog/writer.ts';
-import { stepKey } from '../../pipelines/runlog/types.ts';
+import { stepKey } from '../../core/record.ts';
 import { makeTempDir } from '../helpers/tmp.ts';
 import { runEnd, runStart, step } from '../helpers/records.ts';
 

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createMemoryOutput } from '../../lib/output.ts';
-import type { Lane } from '../../pipelines/lanes/lane.ts';
+import type { Lane } from '../../core/lane.ts';
 import { createAdapter } from '../../pipelines/providers/sim.ts';
 import { runLane } from '../../pipelines/runner/engine.ts';
 import { estimateRun } from '../../pipelines/runner/estimate.ts';

@@ -5,7 +5,7 @@ import { findLimit, parseLimitsTable, readLimitsFile } from '../../pipelines/run
 import { costOf, findPrice, readPriceTable } from '../../pipelines/runner/pricing.ts';
 import { SlidingWindowLimiter } from '../../pipelines/runner/rateLimiter.ts';
 import { CacheAwareQueue } from '../../pipelines/runner/cacheAwareQueue.ts';
-import type { Lane } from '../../pipelines/lanes/lane.ts';
+import type { Lane } from '../../core/lane.ts';
 
 const lane = (provider: Lane['provider'], model: string, backend?: Lane['backend']): Lane => ({ slug: 'x', alias: 'x', provider, model, dials: {}, active: true, visible: true, ...(backend ? { backend } : {}) });
 

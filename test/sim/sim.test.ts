@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Lane } from '../../pipelines/lanes/lane.ts';
-import { ProviderError, type ChatRequest } from '../../pipelines/providers/provider.ts';
+import type { Lane } from '../../core/lane.ts';
+import { ProviderError, type ChatRequest } from '../../core/chat.ts';
 import { createAdapter } from '../../pipelines/providers/sim.ts';
 import {
   MALFORMED_RATE, evidenceBoost, graderNoise, itemDifficulty, mcqSampleModel, noteKeepProbability, simLane, simSkill, simTruth, temperaturePenalty,

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Lane } from '../../pipelines/lanes/lane.ts';
+import type { Lane } from '../../core/lane.ts';
 import { createAdapter } from '../../pipelines/providers/sim.ts';
 import { simTruth } from '../../pipelines/providers/simulation.ts';
 import { loadSuite } from '../../pipelines/suites/load.ts';

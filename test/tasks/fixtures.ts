@@ -1,6 +1,6 @@
-import type { Lane } from '../../pipelines/lanes/lane.ts';
-import { ProviderError, type ChatRequest, type ChatResponse } from '../../pipelines/providers/provider.ts';
-import { emptyTokens } from '../../pipelines/runlog/types.ts';
+import type { Lane } from '../../core/lane.ts';
+import { ProviderError, type ChatRequest, type ChatResponse } from '../../core/chat.ts';
+import { emptyTokens } from '../../core/tokens.ts';
 import type { McqItem } from '../../pipelines/suites/types.ts';
 import type { TaskContext } from '../../pipelines/tasks/task.ts';
 

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ProviderError } from '../../pipelines/providers/provider.ts';
+import { ProviderError } from '../../core/chat.ts';
 import type { McqItem } from '../../pipelines/suites/types.ts';
 import { createTask } from '../../pipelines/tasks/index.ts';
 import { parseTaskSettings } from '../../pipelines/tasks/settings.ts';

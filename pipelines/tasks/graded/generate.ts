@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../providers/provider.ts';
+import type { ChatMessage } from '../../../core/chat.ts';
 import type { PromptItem, SuiteItem } from '../../suites/types.ts';
 import type { GenerateTaskSettings } from '../settings.ts';
 import type { Task } from '../task.ts';

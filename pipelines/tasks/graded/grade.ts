@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../providers/provider.ts';
+import type { ChatMessage } from '../../../core/chat.ts';
 import type { PromptItem, Rubric, SuiteItem } from '../../suites/types.ts';
 import type { GradeTaskSettings } from '../settings.ts';
 import type { StepOutcome, Task } from '../task.ts';

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Output } from '../../../lib/output.ts';
-import type { Lane } from '../../lanes/lane.ts';
-import type { ProviderAdapter } from '../../providers/provider.ts';
+import type { Lane } from '../../../core/lane.ts';
+import type { ProviderAdapter } from '../../../core/chat.ts';
 import { runLane as engineRunLane, type RunLaneOptions, type RunResult, type RunSettings } from '../../runner/engine.ts';
 import { readRunLog } from '../../runlog/reader.ts';
 import type { Suite } from '../../suites/types.ts';

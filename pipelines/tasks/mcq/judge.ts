@@ -1,4 +1,4 @@
-import type { Evaluation } from '../../runlog/types.ts';
+import type { Evaluation } from '../../../core/record.ts';
 import { coverage, creditEvidence, witness, unionTokens } from './metrics.ts';
 import type { Citation, ParsedAnswer } from './parseAnswer.ts';
 import { checkQuote, type PreparedMcq } from './prepare.ts';

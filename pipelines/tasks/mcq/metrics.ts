@@ -1,4 +1,4 @@
-import type { CitationsEvidence } from '../../runlog/types.ts';
+import type { CitationsEvidence } from '../../../core/record.ts';
 
 /**
  * Evidence metrics for MCQ answers. All are pure functions of token sets made

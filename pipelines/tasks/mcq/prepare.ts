@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../providers/provider.ts';
+import type { ChatMessage } from '../../../core/chat.ts';
 import type { EvidencePassage, McqItem, McqOption } from '../../suites/types.ts';
 import type { McqSettings } from '../settings.ts';
 import { templateSection } from '../template.ts';

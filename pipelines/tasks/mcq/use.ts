@@ -1,4 +1,4 @@
-import { ProviderError, type ChatRequest, type ChatResponse } from '../../providers/provider.ts';
+import { ProviderError, type ChatRequest, type ChatResponse } from '../../../core/chat.ts';
 import type { McqHint } from '../../providers/simulation.ts';
 import type { McqItem, SuiteItem } from '../../suites/types.ts';
 import type { McqSettings, McqTaskSettings } from '../settings.ts';

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../providers/provider.ts';
+import type { ChatMessage } from '../../../core/chat.ts';
 import type { SessionWindow, TrimStrategy } from '../settings.ts';
 
 /** One earlier exchange kept in a session's context. */

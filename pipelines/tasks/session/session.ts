@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../providers/provider.ts';
+import type { ChatMessage } from '../../../core/chat.ts';
 import type { McqItem, SuiteItem } from '../../suites/types.ts';
 import { prepareMcq, renderPassages } from '../mcq/prepare.ts';
 import { mcqHint, runMcqSamples } from '../mcq/use.ts';

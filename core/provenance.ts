@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { Provenance } from '../runlog/types.ts';
+import type { Provenance } from './record.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 function readGitCommit(): string | null {
   try {
@@ -30,10 +30,4 @@ export function currentProvenance(): Provenance {
     cached = { audition_version: pkg.version, git_commit: readGitCommit(), node: process.version, host: hostname() };
   }
   return cached;
-}
-
-/** A readable, sortable, unique run id: 20261122T101500Z-4o.t0-7-3fa9. */
-export function newRunId(laneSlug: string, now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return `${stamp}-${laneSlug}-${Math.random().toString(16).slice(2, 6)}`;
 }

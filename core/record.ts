@@ -1,4 +1,6 @@
-import type { Lane } from '../lanes/lane.ts';
+import type { ErrorKind } from './errorKinds.ts';
+import type { Lane } from './lane.ts';
+import type { TokenCounts } from './tokens.ts';
 
 /** The run-log contract version written by this code. */
 export const RUN_LOG_SCHEMA = 1;
@@ -6,19 +8,8 @@ export const RUN_LOG_SCHEMA = 1;
 export const STEP_STATUSES = ['ok', 'abstain', 'error'] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 
-export const ERROR_KINDS = ['rate_limit', 'timeout', 'server', 'invalid_request', 'auth', 'parse', 'network', 'aborted', 'unknown'] as const;
-export type ErrorKind = (typeof ERROR_KINDS)[number];
-
 export const RUN_END_STATUSES = ['completed', 'interrupted', 'failed'] as const;
 export type RunEndStatus = (typeof RUN_END_STATUSES)[number];
-
-export interface TokenCounts {
-  prompt: number;
-  completion: number;
-  cached_read: number;
-  cache_write: number;
-  reasoning: number;
-}
 
 export interface SuiteRef {
   name: string;
@@ -112,17 +103,4 @@ export type RunLogRecord = RunStartRecord | StepRecord | RunEndRecord;
 /** The key a step is identified by: a resumed run never repeats a key whose latest record is ok or abstain. */
 export function stepKey(step: Pick<StepRecord, 'item_id' | 'replicate'>): string {
   return `${step.item_id}\u0000${step.replicate}`;
-}
-
-/** Adds `add` into `into`, field by field. */
-export function addTokens(into: TokenCounts, add: TokenCounts): void {
-  into.prompt += add.prompt;
-  into.completion += add.completion;
-  into.cached_read += add.cached_read;
-  into.cache_write += add.cache_write;
-  into.reasoning += add.reasoning;
-}
-
-export function emptyTokens(): TokenCounts {
-  return { prompt: 0, completion: 0, cached_read: 0, cache_write: 0, reasoning: 0 };
 }

@@ -1,6 +1,7 @@
-import type { Lane, ProviderName } from '../lanes/lane.ts';
-import type { ErrorKind, TokenCounts } from '../runlog/types.ts';
-import type { SimulationHint } from './simulation.ts';
+import type { ErrorKind } from './errorKinds.ts';
+import type { Lane, ProviderName } from './lane.ts';
+import type { TokenCounts } from './tokens.ts';
+import type { SimulationHint } from '../pipelines/providers/simulation.ts';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
