@@ -52,7 +52,7 @@ export function summarizeProgress(log: RunLog, now: Date): RunProgress {
   const planned = Math.max(items * replicates, steps.length);
   const { metric, value } = metricOf(steps);
   const values = steps.filter((s) => s.status !== 'error').map(value).filter((v): v is number => v !== null);
-  const times = steps.map((s) => Date.parse(s.timing.started_at)).filter(Number.isFinite).sort((a, b) => a - b);
+  const times = steps.map((s) => Date.parse(s.timing.started_at ?? '')).filter(Number.isFinite).sort((a, b) => a - b);
   const startedAt = start === null ? (times[0] ?? now.getTime()) : Date.parse(start.created_at);
   const lastStep = times.length > 0 ? times[times.length - 1] : null;
   const ended = log.end !== null && (lastStep === null || Date.parse(log.end.ended_at) >= lastStep);

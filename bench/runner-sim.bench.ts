@@ -8,6 +8,7 @@ import { runLane } from '../pipelines/runner/engine.ts';
 import { loadSuite } from '../pipelines/suites/load.ts';
 import type { McqItem, Suite } from '../pipelines/suites/types.ts';
 import { createTask } from '../pipelines/tasks/index.ts';
+import { withSimAdapter } from '../test/helpers/sim.ts';
 import { parseTaskSettings } from '../pipelines/tasks/settings.ts';
 import { quietOutput, round, tempRunsDir } from './kit.ts';
 import { peakRssMb, reportBench } from './report.ts';
@@ -30,12 +31,12 @@ async function benchSuite(): Promise<Suite> {
 
 const suite = await benchSuite();
 const taskSettings = parseTaskSettings('mcq', {}, { field: 'bench' });
-const adapter = createAdapter(process.env);
 
 // Baseline: task + simulator + one JSON line a step, in a plain loop.
 const { dir: baseDir, cleanup: cleanBase } = tempRunsDir();
 const fd = openSync(join(baseDir, 'baseline.jsonl'), 'w');
 const task = createTask('mcq', taskSettings);
+const adapter = createAdapter({}, { simulator: task.simulator });
 const controller = new AbortController();
 const baseStart = performance.now();
 let baselineSteps = 0;
@@ -52,7 +53,7 @@ cleanBase();
 
 const { dir, cleanup } = tempRunsDir();
 const start = performance.now();
-const result = await runLane({ lane, suite, task: createTask('mcq', taskSettings), settings: { replicates: REPLICATES, seed: 1, stage: 'bench', concurrency: 64, maxRetries: 3, timeoutMs: 30_000, task: taskSettings }, runsDir: dir, output: quietOutput(), adapter });
+const result = await runLane({ lane, suite, ...withSimAdapter(createTask('mcq', taskSettings)), settings: { replicates: REPLICATES, seed: 1, stage: 'bench', concurrency: 64, maxRetries: 3, timeoutMs: 30_000, task: taskSettings }, runsDir: dir, output: quietOutput() });
 const seconds = (performance.now() - start) / 1000;
 const steps = result.counts.ok + result.counts.abstain + result.counts.error;
 const rss = await peakRssMb();

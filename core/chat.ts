@@ -1,7 +1,6 @@
 import type { ErrorKind } from './errorKinds.ts';
 import type { Lane, ProviderName } from './lane.ts';
 import type { TokenCounts } from './tokens.ts';
-import type { SimulationHint } from '../pipelines/providers/simulation.ts';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -24,8 +23,6 @@ export interface ChatRequest {
   seed?: number;
   /** Stream the response to measure time to first token. */
   stream?: boolean;
-  /** A structured view of the task for the offline `sim` provider; real providers ignore it. */
-  simulation?: SimulationHint;
 }
 
 export interface ChatResponse {

@@ -1,7 +1,6 @@
 import { renderJsonLines, renderTable } from '../../lib/table.ts';
 import { requireLane } from '../../pipelines/lanes/manage.ts';
 import { openLaneStore } from '../../pipelines/lanes/openStore.ts';
-import { createAdapter as createSimulator } from '../../pipelines/providers/sim.ts';
 import { RUN_DEFAULTS } from '../../pipelines/runner/launch.ts';
 import { estimateRun } from '../../pipelines/runner/estimate.ts';
 import { readPriceTable } from '../../pipelines/runner/pricing.ts';
@@ -45,10 +44,9 @@ export const estimate: Command = {
       }
     })();
     const prices = readPriceTable();
-    const simulator = createSimulator(env);
     const rows = [];
     for (const lane of lanes) {
-      rows.push(await estimateRun({ lane, suite, task: createTask(kind, taskSettings), settings, simulator, prices, runsDir }));
+      rows.push(await estimateRun({ lane, suite, task: createTask(kind, taskSettings), settings, prices, runsDir }));
     }
     output.data(options.flag('json') ? renderJsonLines(rows as never[]) : renderTable(rows.map((r) => ({ lane: r.lane, steps: r.steps, requests: r.requests, prompt_tokens: r.prompt_tokens, completion_tokens: r.completion_tokens, completions_from: r.completion_source, cost_usd: r.cost_usd, batch_usd: r.batch_cost_usd }))));
     const total = rows.reduce((sum, r) => sum + (r.cost_usd ?? 0), 0);

@@ -7,7 +7,7 @@ import { openLaneStore } from '../../pipelines/lanes/openStore.ts';
 import { closeProviders, createProvider } from '../../pipelines/providers/index.ts';
 import { loadSuite } from '../../pipelines/suites/load.ts';
 import { planExperiment, readExperimentFile, type Experiment } from '../../pipelines/tasks/graded/experiment.ts';
-import { runExperiment } from '../../pipelines/tasks/graded/orchestrate.ts';
+import { runExperiment } from '../../pipelines/runner/experiment.ts';
 import type { Command } from '../command.ts';
 import { JSON_OPTION, RUNS_DIR_OPTION, runsDirOf } from './shared.ts';
 
@@ -58,7 +58,7 @@ export const experimentRun: Command = {
       const maxAttempts = options.integer('max-attempts', { min: 1, max: 20 });
       const maxRetries = options.integer('max-retries', { min: 0, max: 100 });
       const result = await runExperiment({
-        experiment, suite, resolveLane: lanes.resolve, adapterFor: (lane) => createProvider(lane, env), runsDir, output, signal,
+        experiment, suite, resolveLane: lanes.resolve, adapterFor: (lane, simulator) => createProvider(lane, env, simulator), runsDir, output, signal,
         workers: options.integer('workers', { min: 1, max: 4096 }) ?? 8,
         ...(maxAttempts !== undefined ? { maxAttempts } : {}), ...(maxRetries !== undefined ? { maxRetries } : {}),
       });

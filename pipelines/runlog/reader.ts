@@ -2,9 +2,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { InputError } from '../../lib/errors.ts';
-import { parseRunLogRecord } from './validate.ts';
-import { stepKey, type RunEndRecord, type RunStartRecord, type StepRecord } from '../../core/record.ts';
+import { readRunLogLine, stepKey, type RunEndRecord, type RunStartRecord, type StepRecord } from '../../core/record.ts';
 
 /** A line a reader could not use: never fatal, always reported. */
 export interface LogProblem {
@@ -42,21 +40,12 @@ export async function readRunLog(path: string): Promise<RunLog> {
     lineNumber++;
     if (line.trim() === '') continue;
     log.lines++;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      log.problems.push({ file: path, line: lineNumber, reason: `not valid JSON (${line.length} characters${line.startsWith('{') && !line.endsWith('}') ? ', cut off mid-line' : ''})` });
+    const reading = readRunLogLine(line);
+    if (!reading.ok) {
+      log.problems.push({ file: path, line: lineNumber, reason: reading.problem });
       continue;
     }
-    let record;
-    try {
-      record = parseRunLogRecord(value, { file: path, line: lineNumber });
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      log.problems.push({ file: path, line: lineNumber, reason: error.problem + (error.where.field === undefined ? '' : ` (field ${error.where.field})`) });
-      continue;
-    }
+    const record = reading.record;
     switch (record.type) {
       case 'run_start':
         if (log.start === null) log.start = record;
@@ -90,12 +79,8 @@ export async function readRunLog(path: string): Promise<RunLog> {
 /** The validated run_start on a log's first line, read without reading the rest; null when it is not one. */
 export async function readRunStart(path: string): Promise<RunStartRecord | null> {
   for await (const line of openLogLines(path)) {
-    try {
-      const record = parseRunLogRecord(JSON.parse(line), { file: path, line: 1 });
-      return record.type === 'run_start' ? record : null;
-    } catch {
-      return null;
-    }
+    const reading = readRunLogLine(line);
+    return reading.ok && reading.record.type === 'run_start' ? reading.record : null;
   }
   return null;
 }

@@ -1,5 +1,6 @@
 import type { Lane } from '../../core/lane.ts';
-import type { ChatRequest, ChatResponse, ProviderAdapter } from '../../core/chat.ts';
+import type { ChatRequest, ChatResponse } from '../../core/chat.ts';
+import { createAdapter as createSimAdapter } from '../providers/sim.ts';
 import { listRunLogFiles, readRunHeader } from '../runlog/discover.ts';
 import { readRunLog } from '../runlog/reader.ts';
 import { emptyTokens } from '../../core/tokens.ts';
@@ -43,7 +44,7 @@ async function completionHistory(runsDir: string, slug: string): Promise<number 
  * sessions count their real number of requests and prompt sizes), then priced
  * at the lane's model price, without prompt-cache discounts (an upper bound).
  */
-export async function estimateRun(options: { lane: Lane; suite: Suite; task: Task; settings: RunSettings; simulator: ProviderAdapter; prices: PriceTable; runsDir: string }): Promise<RunEstimate> {
+export async function estimateRun(options: { lane: Lane; suite: Suite; task: Task; settings: RunSettings; prices: PriceTable; runsDir: string }): Promise<RunEstimate> {
   const { lane, task, settings } = options;
   let items = options.suite.items.filter((item) => task.accepts(item));
   if (settings.limit !== undefined) items = items.slice(0, settings.limit);
@@ -51,12 +52,13 @@ export async function estimateRun(options: { lane: Lane; suite: Suite; task: Tas
   let requests = 0;
   let steps = 0;
   const controller = new AbortController();
+  const simulator = createSimAdapter({}, { simulator: task.simulator });
   for (const item of items) {
     for (let replicate = 0; replicate < settings.replicates; replicate++) {
       steps++;
       const complete = async (request: ChatRequest): Promise<ChatResponse> => {
         requests++;
-        const response = await options.simulator.send(lane, { ...request, seed: settings.seed + steps }, { signal: controller.signal, timeoutMs: settings.timeoutMs });
+        const response = await simulator.send(lane, { ...request, seed: settings.seed + steps }, { signal: controller.signal, timeoutMs: settings.timeoutMs });
         usage.prompt += response.tokens.prompt;
         usage.completion += response.tokens.completion;
         return response;

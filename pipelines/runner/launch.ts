@@ -2,6 +2,7 @@ import { CliError } from '../../lib/errors.ts';
 import type { Output } from '../../lib/output.ts';
 import type { Lane } from '../../core/lane.ts';
 import { requireLane } from '../lanes/manage.ts';
+import { parseLane } from '../lanes/parse.ts';
 import { openLaneStore } from '../lanes/openStore.ts';
 import { createProvider } from '../providers/index.ts';
 import { requireRunLog } from '../runlog/discover.ts';
@@ -65,7 +66,7 @@ export async function launchRun(options: LaunchOptions): Promise<RunResult> {
     const path = await requireRunLog(options.runsDir, options.resumeRunId);
     const start = await readRunStart(path);
     if (start === null) throw new CliError(`run log ${path} has no readable run_start; it cannot be resumed`);
-    lane = start.lane;
+    lane = parseLane(start.lane, { file: path, line: 1, field: 'lane' });
     if (options.laneSlug !== undefined && options.laneSlug !== lane.slug) throw new CliError(`run ${options.resumeRunId} belongs to lane ${lane.slug}, not ${options.laneSlug}`);
     const s = start.settings as { replicates: number; seed: number; limit: number | null; task: Record<string, unknown> };
     settings = {
@@ -87,7 +88,7 @@ export async function launchRun(options: LaunchOptions): Promise<RunResult> {
     if (options.maxCostUsd !== undefined) settings.maxCostUsd = options.maxCostUsd;
   }
   const task = createTask(String(settings.task['kind']), settings.task);
-  const adapter = await createProvider(lane, env);
+  const adapter = await createProvider(lane, env, task.simulator);
   const run = {
     lane, suite, task, settings, runsDir: options.runsDir, output: options.output, adapter,
     limits: await readLimitsFile(options.limitsFile), prices: readPriceTable(),

@@ -1,5 +1,6 @@
 import type { Lane } from '../../core/lane.ts';
 import type { ChatRequest, ChatResponse } from '../../core/chat.ts';
+import type { Simulator } from '../../core/simulator.ts';
 import type { Evaluation, StepError, StepStatus } from '../../core/record.ts';
 import type { SuiteItem } from '../suites/types.ts';
 
@@ -43,4 +44,6 @@ export interface Task<I extends SuiteItem = SuiteItem> {
   /** Steps of one run must run one after another (sessions with a growing context). */
   readonly sequential?: boolean;
   runStep(item: I, replicate: number, context: TaskContext): Promise<StepOutcome>;
+  /** How the offline `sim` provider answers this task's requests (tasks without one get a fixed reply). */
+  readonly simulator?: Simulator;
 }

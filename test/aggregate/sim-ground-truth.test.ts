@@ -7,8 +7,8 @@ import * as assert from 'uvu/assert';
 import { aggregate } from '../../analysis/aggregate/build.ts';
 import { createMemoryOutput } from '../../lib/output.ts';
 import type { Lane } from '../../core/lane.ts';
-import { createAdapter } from '../../pipelines/providers/sim.ts';
-import { simTruth } from '../../pipelines/providers/simulation.ts';
+import { withSimAdapter } from '../helpers/sim.ts';
+import { simTruth } from '../../pipelines/tasks/mcq/simulate.ts';
 import { runLane } from '../../pipelines/runner/engine.ts';
 import { loadSuite } from '../../pipelines/suites/load.ts';
 import type { McqItem } from '../../pipelines/suites/types.ts';
@@ -36,9 +36,8 @@ truth('reported intervals contain the sim’s true rates, differences and dial e
   const demo = await loadSuite(SUITE);
   const items = demo.items.filter((i): i is McqItem => i.kind === 'mcq');
   const settings = parseTaskSettings('mcq', {}, { field: 'test' }) as McqTaskSettings;
-  const adapter = createAdapter({});
   for (const l of LANES) {
-    await runLane({ lane: l, suite: demo, task: createTask('mcq', settings), settings: { replicates: 4, seed: 11, stage: 'truth', concurrency: 8, maxRetries: 0, timeoutMs: 10_000, task: settings }, runsDir, output: createMemoryOutput(), adapter });
+    await runLane({ lane: l, suite: demo, ...withSimAdapter(createTask('mcq', settings)), settings: { replicates: 4, seed: 11, stage: 'truth', concurrency: 8, maxRetries: 0, timeoutMs: 10_000, task: settings }, runsDir, output: createMemoryOutput() });
   }
   await aggregate({ runsDir, outDir: join(runsDir, '_aggregated') });
   const db = join(runsDir, '_aggregated', 'audition.duckdb');

@@ -2,8 +2,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createMemoryOutput } from '../../lib/output.ts';
 import { readLaneFile } from '../../pipelines/lanes/laneFile.ts';
-import { createAdapter } from '../../pipelines/providers/sim.ts';
-import { simTruth } from '../../pipelines/providers/simulation.ts';
+import { withSimAdapter } from '../helpers/sim.ts';
+import { simTruth } from '../../pipelines/tasks/mcq/simulate.ts';
 import { runLane } from '../../pipelines/runner/engine.ts';
 import { readRunLog } from '../../pipelines/runlog/reader.ts';
 import { loadSuite } from '../../pipelines/suites/load.ts';
@@ -25,7 +25,7 @@ demo('credited rates differ by lane in the direction the ground-truth model says
     const rows: { slug: string; observed: number; truth: number; se: number }[] = [];
     for (const lane of lanes) {
       const result = await runLane({
-        lane, suite: mcq, task: createTask('mcq', settings), adapter: createAdapter(), runsDir: dir, output: createMemoryOutput(),
+        lane, suite: mcq, ...withSimAdapter(createTask('mcq', settings)), runsDir: dir, output: createMemoryOutput(),
         settings: { replicates, seed: 5, stage: 'demo', concurrency: 8, maxRetries: 0, timeoutMs: 5000, task: settings },
       });
       assert.is(result.status, 'completed');

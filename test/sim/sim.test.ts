@@ -2,15 +2,15 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Lane } from '../../core/lane.ts';
 import { ProviderError, type ChatRequest } from '../../core/chat.ts';
-import { createAdapter } from '../../pipelines/providers/sim.ts';
+import { createAdapter as createSimAdapter } from '../../pipelines/providers/sim.ts';
 import {
-  MALFORMED_RATE, evidenceBoost, graderNoise, itemDifficulty, mcqSampleModel, noteKeepProbability, simLane, simSkill, simTruth, temperaturePenalty,
-} from '../../pipelines/providers/simulation.ts';
+  MALFORMED_RATE, evidenceBoost, graderNoise, itemDifficulty, mcqSampleModel, noteKeepProbability, simLane, simSkill, temperaturePenalty,
+} from '../../pipelines/tasks/sim/model.ts';
 import { loadSuite } from '../../pipelines/suites/load.ts';
 import type { McqItem } from '../../pipelines/suites/types.ts';
 import { keyLookup, parseAnswer } from '../../pipelines/tasks/mcq/parseAnswer.ts';
 import { prepareMcq } from '../../pipelines/tasks/mcq/prepare.ts';
-import { mcqHint } from '../../pipelines/tasks/mcq/use.ts';
+import { createMcqSimulator, mcqHint, simTruth } from '../../pipelines/tasks/mcq/simulate.ts';
 import { parseTaskSettings, type McqTaskSettings } from '../../pipelines/tasks/settings.ts';
 
 const demo = await loadSuite(new URL('../../suites/demo-mcq.jsonl', import.meta.url).pathname);
@@ -78,9 +78,12 @@ model('generation and grading: stronger lanes keep more facts; reasoning halves 
 
 const provider = suite('sim provider');
 
+const simulator = createMcqSimulator();
+const createAdapter = (): ReturnType<typeof createSimAdapter> => createSimAdapter({}, { simulator });
+
 function mcqRequest(item: McqItem, settings: McqTaskSettings, replicate: number, sample = 0, seed = 1): ChatRequest {
   const p = prepareMcq(item, settings);
-  return { messages: p.messages, cachePrefix: 1, json: true, simulation: mcqHint(p, settings, replicate, sample, seed) };
+  return simulator.attach({ messages: p.messages, cachePrefix: 1, json: true }, mcqHint(p, settings, replicate, sample, seed));
 }
 
 provider('answers deterministically from (lane, item, replicate, sample, seed)', async () => {

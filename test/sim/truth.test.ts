@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Lane } from '../../core/lane.ts';
 import { createAdapter } from '../../pipelines/providers/sim.ts';
-import { simTruth } from '../../pipelines/providers/simulation.ts';
+import { simTruth } from '../../pipelines/tasks/mcq/simulate.ts';
 import { loadSuite } from '../../pipelines/suites/load.ts';
 import type { McqItem } from '../../pipelines/suites/types.ts';
 import { createTask } from '../../pipelines/tasks/index.ts';
@@ -21,7 +21,7 @@ const signal = new AbortController().signal;
 async function compare(l: Lane, raw: Record<string, unknown>, replicates: number, seed: number): Promise<void> {
   const settings = parseTaskSettings('mcq', raw, {}) as McqTaskSettings;
   const task = createTask('mcq', settings);
-  const adapter = createAdapter();
+  const adapter = createAdapter({}, { simulator: task.simulator });
   const observed = { correct: 0, credited: 0, abstain: 0, error: 0 };
   const expected = { correct: [0, 0], credited: [0, 0], abstain: [0, 0], error: [0, 0] };
   for (const item of ITEMS) {

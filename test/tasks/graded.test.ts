@@ -2,6 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { Lane } from '../../core/lane.ts';
+import type { Simulator } from '../../core/simulator.ts';
 import { InputError } from '../../lib/errors.ts';
 import { createMemoryOutput } from '../../lib/output.ts';
 import { readLaneFile } from '../../pipelines/lanes/laneFile.ts';
@@ -12,7 +14,7 @@ import type { PromptItem, Rubric, Suite } from '../../pipelines/suites/types.ts'
 import { authorKey, checkEligibility, latestAcceptedRubrics } from '../../pipelines/tasks/graded/eligibility.ts';
 import { planExperiment, readExperimentFile, type Experiment } from '../../pipelines/tasks/graded/experiment.ts';
 import { gradeItemId } from '../../pipelines/tasks/graded/grade.ts';
-import { runExperiment } from '../../pipelines/tasks/graded/orchestrate.ts';
+import { runExperiment } from '../../pipelines/runner/experiment.ts';
 import { gradeFraction, parseGrade } from '../../pipelines/tasks/graded/parseGrade.ts';
 import { makeTempDir } from '../helpers/tmp.ts';
 
@@ -132,8 +134,7 @@ orchestrate('generates, reads the notes back, grades every (case × generator ×
     const e = await readExperimentFile(join(ROOT, 'experiments/demo-graded.yaml'));
     const s = await loadSuite(e.suite);
     const roster = await readLaneFile(e.lanes as string);
-    const adapter = createAdapter();
-    const options = { experiment: e, suite: s, resolveLane: async (slug: string) => roster.find((l) => l.slug === slug)!, adapterFor: async () => adapter, runsDir: dir, output: createMemoryOutput(), workers: 4 };
+    const options = { experiment: e, suite: s, resolveLane: async (slug: string) => roster.find((l) => l.slug === slug)!, adapterFor: async (_lane: Lane, simulator: Simulator | undefined) => createAdapter({}, { simulator }), runsDir: dir, output: createMemoryOutput(), workers: 4 };
     const result = await runExperiment(options);
     assert.equal(result.runs.map((r) => [r.phase, r.lane, r.result.status]), [['generate', 'strong.t0-7', 'completed'], ['generate', 'weak.t0-7', 'completed'], ['grade', 'strong.t0-7', 'completed'], ['grade', 'medium.t0-7', 'completed']]);
     assert.is(result.plan.notes, 60);

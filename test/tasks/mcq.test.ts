@@ -5,7 +5,7 @@ import type { McqItem } from '../../pipelines/suites/types.ts';
 import { createTask } from '../../pipelines/tasks/index.ts';
 import { parseTaskSettings } from '../../pipelines/tasks/settings.ts';
 import type { StepOutcome } from '../../pipelines/tasks/task.ts';
-import { answer, fakeContext, ternItem, type Reply } from './fixtures.ts';
+import { LANE, answer, fakeContext, ternItem, type Reply } from './fixtures.ts';
 
 const GOOD = 'counted 3,412 breeding pairs of the marsh tern';
 const WIDE = 'Numbers were up from 2,860 pairs in 2022.';
@@ -23,7 +23,8 @@ const use = suite('mcq task (USE)');
 use('builds the prompt from the template files: passages in the cacheable system prefix, cards, snippets, options', async () => {
   const parsed = parseTaskSettings('mcq', { idk: true }, {});
   const ctx = fakeContext(parsed, [answer('D', [GOOD], D_CARD)]);
-  await createTask('mcq', parsed).runStep(ternItem(), 0, ctx);
+  const task = createTask('mcq', parsed);
+  await task.runStep(ternItem(), 0, ctx);
   const [request] = ctx.requests;
   assert.is(request.cachePrefix, 1);
   assert.is(request.json, true);
@@ -37,7 +38,8 @@ use('builds the prompt from the template files: passages in the cacheable system
   assert.match(user, /\nD\. 3,412 breeding pairs/);
   assert.match(user, /"answer": "IDK"/);
   assert.not.match(request.messages.map((m) => m.content).join(''), /\{\{/);
-  assert.is(request.simulation?.task, 'mcq');
+  assert.ok(task.simulator?.reply(LANE, request) !== undefined, 'the task’s simulator knows its request');
+  assert.is(task.simulator?.reply(LANE, { messages: request.messages }), undefined, 'and only its own requests');
 });
 
 use('a correct answer with a narrow verified quote is credited; the PRO card is not evidence', async () => {

@@ -63,7 +63,7 @@ const session = suite('session task');
 async function runSession(settings: Record<string, unknown>, items: McqItem[], replicates = 1): Promise<StepOutcome[][]> {
   const parsed = parseTaskSettings('session', settings, {});
   const task = createTask('session', parsed);
-  const adapter = createAdapter();
+  const adapter = createAdapter({}, { simulator: task.simulator });
   const signal = new AbortController().signal;
   const out: StepOutcome[][] = [];
   for (let r = 0; r < replicates; r++) {
@@ -92,7 +92,7 @@ session('passages come once while they stay in context; replicates are separate 
   const items = (demo.items as McqItem[]).filter((i) => i.cluster === 'delta-ecology').slice(0, 3);
   const parsed = parseTaskSettings('session', {}, {});
   const task = createTask('session', parsed);
-  const adapter = createAdapter();
+  const adapter = createAdapter({}, { simulator: task.simulator });
   const signal = new AbortController().signal;
   const seen: string[] = [];
   const ctx = (r: number) => ({ lane: LANE, settings: parsed, signal, complete: (request: Parameters<typeof adapter.send>[1]) => {

@@ -3,6 +3,7 @@ import type { PromptItem, SuiteItem } from '../../suites/types.ts';
 import type { GenerateTaskSettings } from '../settings.ts';
 import type { Task } from '../task.ts';
 import { templateSection } from '../template.ts';
+import { createGenerateSimulator } from './simulate.ts';
 
 const messagesByItem = new WeakMap<PromptItem, ChatMessage[]>();
 
@@ -25,6 +26,7 @@ export function generateMessages(item: PromptItem): ChatMessage[] {
  * kind parse. A note carries no evaluation; the grade phase scores it.
  */
 export function createGenerateTask(settings: GenerateTaskSettings): Task<PromptItem> {
+  const simulator = createGenerateSimulator();
   return {
     kind: 'generate',
     accepts: (item: SuiteItem): item is PromptItem => item.kind === 'prompt',
@@ -33,7 +35,7 @@ export function createGenerateTask(settings: GenerateTaskSettings): Task<PromptI
       const messages = generateMessages(item);
       let last = { text: '', finishReason: null as string | null };
       for (let attempt = 0; attempt < settings.max_attempts; attempt++) {
-        const response = await ctx.complete({ messages, cachePrefix: 2, simulation: { task: 'generate', item, replicate, sample: attempt, ...(ctx.seed === undefined ? {} : { seed: ctx.seed }) } });
+        const response = await ctx.complete(simulator.attach({ messages, cachePrefix: 2 }, { item, replicate, sample: attempt, ...(ctx.seed === undefined ? {} : { seed: ctx.seed }) }));
         last = { text: response.text, finishReason: response.finishReason };
         if (response.text.trim() !== '') {
           return { status: 'ok', evaluation: { correct: null, score: null, citations_evidence: null }, response: { text: response.text, finish_reason: response.finishReason, parsed: null }, error: null, task: { case_id: item.id, note_attempts: attempt + 1 } };
@@ -44,5 +46,6 @@ export function createGenerateTask(settings: GenerateTaskSettings): Task<PromptI
         error: { kind: 'parse', message: `empty note after ${settings.max_attempts} attempts`, http_status: null }, task: { case_id: item.id, note_attempts: settings.max_attempts },
       };
     },
+    simulator,
   };
 }

@@ -5,6 +5,7 @@ import type { StepOutcome, Task } from '../task.ts';
 import { templateSection } from '../template.ts';
 import { authorKey } from './eligibility.ts';
 import { gradeFraction, parseGrade } from './parseGrade.ts';
+import { createGradeSimulator } from './simulate.ts';
 
 /** One grade to give: a note of a generator lane for a case, against one author's rubric. */
 export interface GradeJob {
@@ -52,6 +53,7 @@ function gradeMessages(job: GradeJob, reasoning: boolean, casePart: Map<string, 
  */
 export function createGradeTask(settings: GradeTaskSettings, jobs: ReadonlyMap<string, GradeJob>): Task<PromptItem> {
   const casePart = new Map<string, ChatMessage>();
+  const simulator = createGradeSimulator();
   return {
     kind: 'grade',
     accepts: (item: SuiteItem): item is PromptItem => item.kind === 'prompt' && jobs.has(item.id),
@@ -67,10 +69,10 @@ export function createGradeTask(settings: GradeTaskSettings, jobs: ReadonlyMap<s
       let failure = '';
       let last = { text: '', finishReason: null as string | null };
       for (let attempt = 0; attempt < settings.max_attempts; attempt++) {
-        const response = await ctx.complete({
-          messages, cachePrefix: 2, json: !settings.grader_reasoning,
-          simulation: { task: 'grade', item: job.case, rubric: job.rubric, note: job.note, generatorLane: job.generatorLane, reasoning: settings.grader_reasoning, replicate, sample: attempt, ...(ctx.seed === undefined ? {} : { seed: ctx.seed }) },
-        });
+        const response = await ctx.complete(simulator.attach(
+          { messages, cachePrefix: 2, json: !settings.grader_reasoning },
+          { item: job.case, rubric: job.rubric, note: job.note, generatorLane: job.generatorLane, reasoning: settings.grader_reasoning, replicate, sample: attempt, ...(ctx.seed === undefined ? {} : { seed: ctx.seed }) },
+        ));
         last = { text: response.text, finishReason: response.finishReason };
         const parsed = parseGrade(response.text, job.rubric);
         if (parsed.ok) {
@@ -86,5 +88,6 @@ export function createGradeTask(settings: GradeTaskSettings, jobs: ReadonlyMap<s
         error: { kind: 'parse', message: `${failure} (after ${settings.max_attempts} attempts)`, http_status: null }, task: { ...facts, grade_attempts: settings.max_attempts },
       };
     },
+    simulator,
   };
 }

@@ -1,21 +1,14 @@
 import { ProviderError, type ChatRequest, type ChatResponse } from '../../../core/chat.ts';
-import type { McqHint } from '../../providers/simulation.ts';
 import type { McqItem, SuiteItem } from '../../suites/types.ts';
 import type { McqSettings, McqTaskSettings } from '../settings.ts';
 import type { StepOutcome, Task, TaskContext } from '../task.ts';
 import { judgeAnswer, supportScore } from './judge.ts';
 import { parseAnswer, type Citation, type ParsedAnswer, type ParseFailure } from './parseAnswer.ts';
 import { prepareMcq, type PreparedMcq } from './prepare.ts';
+import { createMcqSimulator, mcqHint } from './simulate.ts';
 import { majorityVote, pickBest } from './vote.ts';
 
 type Parsed = ParsedAnswer | ParseFailure;
-
-/** The sim hint for one sample of an MCQ step (real providers ignore it). */
-export function mcqHint(p: PreparedMcq, settings: McqSettings, replicate: number, sample: number, seed: number | undefined): McqHint {
-  const hint: McqHint = { task: 'mcq', item: p.item, replicate, sample, cards: p.learn.cards, snippets: p.learn.snippets, allowAbstain: settings.idk || settings.strict_evidence };
-  if (seed !== undefined) hint.seed = seed;
-  return hint;
-}
 
 function parseError(response: ChatResponse, message: string, task: Record<string, unknown>): StepOutcome {
   return { status: 'error', evaluation: null, response: { text: response.text, finish_reason: response.finishReason, parsed: null }, error: { kind: 'parse', message, http_status: null }, task };
@@ -101,13 +94,15 @@ export async function runMcqSamples(p: PreparedMcq, settings: McqSettings, ctx: 
 
 /** The `mcq` task: LEARN (cards, snippets) then USE (a strict JSON answer with citations), scored with the evidence metrics. */
 export function createMcqTask(settings: McqTaskSettings): Task<McqItem> {
+  const simulator = createMcqSimulator();
   return {
     kind: 'mcq',
     accepts: (item: SuiteItem): item is McqItem => item.kind === 'mcq',
     contextKey: (item) => item.evidence.map((e) => e.id).join('+'),
     runStep(item, replicate, ctx) {
       const p = prepareMcq(item, settings);
-      return runMcqSamples(p, settings, ctx, (sample) => ({ messages: p.messages, cachePrefix: 1, json: true, simulation: mcqHint(p, settings, replicate, sample, ctx.seed) }));
+      return runMcqSamples(p, settings, ctx, (sample) => simulator.attach({ messages: p.messages, cachePrefix: 1, json: true }, mcqHint(p, settings, replicate, sample, ctx.seed)));
     },
+    simulator,
   };
 }

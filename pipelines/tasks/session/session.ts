@@ -1,7 +1,8 @@
 import type { ChatMessage } from '../../../core/chat.ts';
 import type { McqItem, SuiteItem } from '../../suites/types.ts';
 import { prepareMcq, renderPassages } from '../mcq/prepare.ts';
-import { mcqHint, runMcqSamples } from '../mcq/use.ts';
+import { createMcqSimulator, mcqHint } from '../mcq/simulate.ts';
+import { runMcqSamples } from '../mcq/use.ts';
 import type { SessionTaskSettings } from '../settings.ts';
 import type { StepOutcome, Task } from '../task.ts';
 import { templateSection } from '../template.ts';
@@ -24,6 +25,7 @@ export function createSessionTask(settings: SessionTaskSettings): Task<McqItem> 
   const sessions = new Map<number, { manager: ContextManager; turn: number }>();
   const system: ChatMessage = { role: 'system', content: templateSection('session', 'system').render({}) };
   const systemTokens = countTokens([system]);
+  const simulator = createMcqSimulator();
   return {
     kind: 'session',
     sequential: true,
@@ -48,13 +50,14 @@ export function createSessionTask(settings: SessionTaskSettings): Task<McqItem> 
       const kept = session.manager.turns;
       const messages: ChatMessage[] = [system, ...kept.flatMap((t) => t.messages), current];
       const relatedInContext = item.cluster !== null && kept.some((t) => t.cluster === item.cluster);
-      const outcome = await runMcqSamples(p, settings, ctx, (sample) => ({
-        messages, cachePrefix: messages.length - 1, json: true,
-        simulation: { ...mcqHint(p, settings, replicate, sample, ctx.seed), session: { turn, contextTokens: fit.tokens, relatedInContext } },
-      }), { turn, turns_in_context: kept.length });
+      const outcome = await runMcqSamples(p, settings, ctx, (sample) => simulator.attach(
+        { messages, cachePrefix: messages.length - 1, json: true },
+        { ...mcqHint(p, settings, replicate, sample, ctx.seed), session: { turn, contextTokens: fit.tokens, relatedInContext } },
+      ), { turn, turns_in_context: kept.length });
       const reply: ChatMessage = { role: 'assistant', content: outcome.response?.text ?? '' };
       session.manager.add({ messages: [current, reply], tokens: currentTokens + countTokens([reply]), importance: importanceOf(outcome, missing.length > 0), cluster: item.cluster, passages: missing.map((e) => e.id) });
       return { ...outcome, context };
     },
+    simulator,
   };
 }

@@ -1,23 +1,24 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Output } from '../../../lib/output.ts';
-import type { Lane } from '../../../core/lane.ts';
-import type { ProviderAdapter } from '../../../core/chat.ts';
-import { runLane as engineRunLane, type RunLaneOptions, type RunResult, type RunSettings } from '../../runner/engine.ts';
-import { readRunLog } from '../../runlog/reader.ts';
-import type { Suite } from '../../suites/types.ts';
-import { parseTaskSettings, type GenerateTaskSettings, type GradeTaskSettings } from '../settings.ts';
-import type { Experiment, ExperimentPlan } from './experiment.ts';
-import { planExperiment } from './experiment.ts';
-import { createGenerateTask } from './generate.ts';
-import { createGradeTask, gradeItem, gradeItemId, type GradeJob } from './grade.ts';
+import type { Output } from '../../lib/output.ts';
+import type { Lane } from '../../core/lane.ts';
+import type { ProviderAdapter } from '../../core/chat.ts';
+import type { Simulator } from '../../core/simulator.ts';
+import { runLane as engineRunLane, type RunLaneOptions, type RunResult, type RunSettings } from './engine.ts';
+import { readRunLog } from '../runlog/reader.ts';
+import type { Suite } from '../suites/types.ts';
+import { parseTaskSettings, type GenerateTaskSettings, type GradeTaskSettings } from '../tasks/settings.ts';
+import type { Experiment, ExperimentPlan } from '../tasks/graded/experiment.ts';
+import { planExperiment } from '../tasks/graded/experiment.ts';
+import { createGenerateTask } from '../tasks/graded/generate.ts';
+import { createGradeTask, gradeItem, gradeItemId, type GradeJob } from '../tasks/graded/grade.ts';
 
 export interface ExperimentRunOptions {
   experiment: Experiment;
   suite: Suite;
   /** Resolves a lane slug (from the experiment's roster or the registry). */
   resolveLane: (slug: string) => Promise<Lane>;
-  adapterFor: (lane: Lane) => Promise<ProviderAdapter>;
+  adapterFor: (lane: Lane, simulator: Simulator | undefined) => Promise<ProviderAdapter>;
   runsDir: string;
   output: Output;
   /** Bounds the parallel requests of each run (--workers). */
@@ -72,7 +73,7 @@ export async function runExperiment(options: ExperimentRunOptions): Promise<Expe
   const base = { replicates: 1, seed: experiment.seed, stage: experiment.stage, concurrency: options.workers, maxRetries: options.maxRetries ?? 3, timeoutMs: options.timeoutMs ?? 300_000 };
   const launch = async (lane: Lane, runId: string, settings: RunSettings, task: RunLaneOptions['task'], runSuite: Suite, items: RunLaneOptions['items']): Promise<RunResult> => {
     const resume = existsSync(join(options.runsDir, experiment.stage, `${runId}.jsonl`));
-    const adapter = await options.adapterFor(lane);
+    const adapter = await options.adapterFor(lane, task.simulator);
     return run({
       lane, suite: runSuite, task, settings, runsDir: options.runsDir, runId, resume, output, adapter, items,
       notes: experiment.notes ?? `experiment ${experiment.name}`,
