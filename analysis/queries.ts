@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { BIGINT, BOOLEAN, DOUBLE, INTEGER, LIST, VARCHAR, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { CliError } from '../lib/errors.ts';
 import { quotedIdentifier } from '../lib/duckdb.ts';
+import { RECORD_SQL_FRAGMENTS } from './aggregate/recordSql.ts';
 
 /** Where the named queries live: sql/ at the project root. */
 export const SQL_DIR = fileURLToPath(new URL('../sql/', import.meta.url));
@@ -73,6 +74,15 @@ export function parseNamedQuery(name: string, source: string): NamedQuery {
   return { name, summary: first[2].trim(), kind, internal, params, text: source.trim().replace(/;\s*$/, '') };
 }
 
+/** Replaces each @{fragment} with the SQL the run-log contract generates for it (code from our own table, never a value). */
+function expandFragments(name: string, source: string): string {
+  return source.replace(/@\{([a-z_]+)\}/g, (_, fragment: string) => {
+    const make = RECORD_SQL_FRAGMENTS[fragment];
+    if (make === undefined) throw new Error(`sql/${name}.sql names an unknown fragment @{${fragment}}`);
+    return make();
+  });
+}
+
 /** Loads sql/NAME.sql (cached). */
 export function loadQuery(name: string): NamedQuery {
   const cached = cache.get(name);
@@ -84,7 +94,7 @@ export function loadQuery(name: string): NamedQuery {
   } catch {
     throw new CliError(`no named query ${JSON.stringify(name)} in sql/`, { hint: "run 'audition sql --list' for the named queries" });
   }
-  const query = parseNamedQuery(name, source);
+  const query = parseNamedQuery(name, expandFragments(name, source));
   cache.set(name, query);
   return query;
 }

@@ -29,6 +29,8 @@ export interface FieldSpec<T = unknown, P extends Presence = Presence> {
   readonly fields?: Readonly<Record<string, FieldSpec>>;
   /** object: keys beyond `fields` are kept as they are (a lane). */
   readonly passthrough?: boolean;
+  /** string: an ISO-8601 time, kept by the aggregate as a UTC timestamp. */
+  readonly timestamp?: boolean;
   /** defaulted: the value an absent field reads as. */
   readonly default?: unknown;
   /** The records column the aggregate reads this field into (leaves, and objects kept as JSON text). */
@@ -61,6 +63,7 @@ function make<T, P extends Presence>(type: FieldType, presence: P, doc: string, 
 /** The builders of a field table. */
 export const field = {
   string: <P extends Presence>(presence: P, doc: string, o: Options = {}) => make<string, P>('string', presence, doc, o),
+  timestamp: <P extends Presence>(presence: P, doc: string, o: Options = {}) => make<string, P>('string', presence, doc, { ...o, timestamp: true }),
   integer: <P extends Presence>(presence: P, doc: string, o: Options & { min?: number; max?: number } = {}) => make<number, P>('integer', presence, doc, o),
   number: <P extends Presence>(presence: P, doc: string, o: Options & { min?: number } = {}) => make<number, P>('number', presence, doc, o),
   boolean: <P extends Presence>(presence: P, doc: string, o: Options = {}) => make<boolean, P>('boolean', presence, doc, o),

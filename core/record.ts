@@ -34,7 +34,7 @@ const TOKEN_FIELDS = {
 const RUN_START_FIELDS = {
   schema: field.integer('required', 'the contract version of this log', { min: 1, max: RUN_LOG_SCHEMA, column: 'schema_version' }),
   run_id: field.string('required', 'the run this log holds', { column: 'run_id' }),
-  created_at: field.string('required', 'ISO-8601 time the run was created', { column: 'created_at' }),
+  created_at: field.timestamp('required', 'ISO-8601 time the run was created', { column: 'created_at' }),
   created_by: field.string('defaulted', 'who started it', { default: '', column: 'created_by' }),
   notes: field.string('defaulted', 'free text', { default: '', column: 'notes' }),
   stage: field.string('required', 'the runs/ folder that groups runs by purpose', { column: 'stage' }),
@@ -85,7 +85,7 @@ const STEP_FIELDS = {
   }, 'what came back'),
   tokens: field.object('defaulted', TOKEN_FIELDS, 'summed over the step’s requests', { default: { prompt: 0, completion: 0, cached_read: 0, cache_write: 0, reasoning: 0 } }),
   timing: field.object('defaulted', {
-    started_at: field.string('nullable', 'ISO-8601 start', { column: 'started_at' }),
+    started_at: field.timestamp('nullable', 'ISO-8601 start', { column: 'started_at' }),
     latency_ms: field.number('defaulted', 'time in provider calls', { min: 0, default: 0, column: 'latency_ms' }),
     queue_ms: field.number('defaulted', 'time waiting on limits and backoff', { min: 0, default: 0, column: 'queue_ms' }),
     ttft_ms: field.number('nullable', 'time to first token (streamed)', { min: 0, column: 'ttft_ms' }),
@@ -111,7 +111,7 @@ const STEP_FIELDS = {
 
 const RUN_END_FIELDS = {
   run_id: field.string('required', 'the run that ended', { column: 'run_id' }),
-  ended_at: field.string('required', 'ISO-8601 end', { column: 'ended_at' }),
+  ended_at: field.timestamp('required', 'ISO-8601 end', { column: 'ended_at' }),
   status: field.oneOf('required', RUN_END_STATUSES, 'completed, interrupted or failed', { column: 'status' }),
   reason: field.string('optional', 'why it stopped: max-cost, signal, verify-first, auth…', { column: 'end_reason' }),
   counts: field.object('defaulted', {

@@ -3,4 +3,4 @@
 -- param: files VARCHAR[]  -- files (relative to the runs folder)
 DELETE FROM records
 WHERE file IN (SELECT unnest($files))
-  AND record_problem(type, run_id, item_id, replicate, status, schema_version, lane) IS NOT NULL
+  AND problem IS NOT NULL

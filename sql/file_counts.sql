@@ -5,7 +5,7 @@
 SELECT
   file,
   count(*) AS lines,
-  count(*) FILTER (WHERE record_problem(type, run_id, item_id, replicate, status, schema_version, lane) IS NOT NULL) AS problems,
+  count(*) FILTER (WHERE problem IS NOT NULL) AS problems,
   count(*) FILTER (WHERE type = 'step') AS steps,
   count(*) FILTER (WHERE superseded) AS superseded
 FROM records

@@ -4,14 +4,12 @@
 -- param: path VARCHAR  -- the log's path
 SELECT ordinality AS ordinal, problem
 FROM (
-  SELECT ordinality, record_problem(type, run_id, item_id, replicate, status, "schema", lane) AS problem
+  SELECT ordinality, @{record_problem} AS problem
   FROM read_json(
     [$path],
     format = 'newline_delimited',
     ignore_errors = true,
-    columns = {
-      type: 'VARCHAR', run_id: 'VARCHAR', item_id: 'VARCHAR', replicate: 'BIGINT', status: 'VARCHAR', "schema": 'BIGINT', lane: 'VARCHAR'
-    }
+    columns = @{record_read_columns}
   ) WITH ORDINALITY
 )
 WHERE problem IS NOT NULL

@@ -1,7 +1,7 @@
 -- schema: the tables `audition aggregate` keeps in runs/_aggregated/audition.duckdb.
 -- kind: script
 --
--- records holds every accepted run-log line, flattened (steps, run_start, run_end); variable-key
+-- records holds every accepted run-log line, flattened by the contract's field table (core/record.ts); variable-key
 -- objects (lane, suite, settings, provenance, task) are kept as JSON text. A step superseded by a
 -- later record with the same (run_id, item_id, replicate) keeps its row with superseded = true, so
 -- for every file: rows in records + rows in quarantine = non-blank lines read.
@@ -9,44 +9,9 @@
 CREATE TABLE IF NOT EXISTS records (
   file VARCHAR NOT NULL,
   type VARCHAR,
-  run_id VARCHAR,
-  step_index BIGINT,
-  item_id VARCHAR,
-  replicate BIGINT,
-  cluster VARCHAR,
-  lane VARCHAR,
-  status VARCHAR,
-  correct BOOLEAN,
-  score DOUBLE,
-  coverage DOUBLE,
-  witness_pass BOOLEAN,
-  credited BOOLEAN,
-  tokens_prompt BIGINT,
-  tokens_completion BIGINT,
-  tokens_cached_read BIGINT,
-  tokens_cache_write BIGINT,
-  tokens_reasoning BIGINT,
-  started_at TIMESTAMP,
-  latency_ms DOUBLE,
-  queue_ms DOUBLE,
-  ttft_ms DOUBLE,
-  attempts BIGINT,
-  cost_usd DOUBLE,
-  error_kind VARCHAR,
-  error_message VARCHAR,
-  error_http_status BIGINT,
-  batch_id VARCHAR,
-  task VARCHAR,
-  schema_version BIGINT,
-  created_at TIMESTAMP,
-  created_by VARCHAR,
-  notes VARCHAR,
-  stage VARCHAR,
-  suite VARCHAR,
-  settings VARCHAR,
-  provenance VARCHAR,
-  ended_at TIMESTAMP,
-  end_reason VARCHAR,
+  @{record_table_columns},
+  -- why the line cannot be used (its row is then removed and the line quarantined); NULL for every kept row
+  problem VARCHAR,
   superseded BOOLEAN NOT NULL DEFAULT false
 );
 

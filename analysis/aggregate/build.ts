@@ -21,7 +21,7 @@ import { exportSteps } from './stepsExport.ts';
 import { refreshRunTables, refreshSummaries, RUN_TABLES, SUMMARY_TABLES } from './summaries.ts';
 
 /** Bump when the tables' layout changes: an older database is then rebuilt rather than updated. */
-export const LAYOUT_VERSION = '3';
+export const LAYOUT_VERSION = '4';
 
 /** Tables aggregate stores that no sql/ file defines as a query: for `audition sql --list`. */
 export const STORED_TABLES: Record<string, string> = {

@@ -6,6 +6,7 @@
 import { DuckDBTimestampValue, type DuckDBConnection } from '@duckdb/node-api';
 import { openLogLines } from '../../pipelines/runlog/reader.ts';
 import { queryNamed } from '../queries.ts';
+import { readRunLogLine } from '../../core/record.ts';
 
 /** One quarantined line. */
 export interface QuarantinedLine {
@@ -18,18 +19,10 @@ export interface QuarantinedLine {
 
 const TEXT_LIMIT = 200;
 
-/** Says why a line the JSON reader could not read is unusable, the way a person would check it. */
+/** Says why a line DuckDB could not read is unusable, in the contract's words (core/record.ts). */
 export function explainUnreadable(line: string): string {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    const cut = line.trimStart().startsWith('{') && !line.trimEnd().endsWith('}');
-    return `not valid JSON (${line.length} characters${cut ? ', cut off mid-line' : ''})`;
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return `not a JSON object (${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value})`;
-  if (!('type' in value)) return 'a JSON object without "type"';
-  return 'a JSON object the reader could not read (wrong types or over 16 MB)';
+  const reading = readRunLogLine(line);
+  return reading.ok ? 'a JSON object the reader could not read (a number out of range, or over 16 MB)' : reading.problem;
 }
 
 /**

@@ -20,7 +20,10 @@ export interface RunLog {
   steps: StepRecord[];
   /** Step records superseded by a later record with the same key (retries after resume). */
   superseded: number;
+  /** Lines the contract cannot use (the aggregate quarantines exactly these). */
   problems: LogProblem[];
+  /** Facts about the file as a whole: no run_start, lines of another run (kept out of `steps`). */
+  warnings: string[];
   lines: number;
 }
 
@@ -33,7 +36,7 @@ export function openLogLines(path: string): AsyncIterable<string> {
 
 /** Reads a run log; truncated or malformed lines are reported in `problems`, never thrown. */
 export async function readRunLog(path: string): Promise<RunLog> {
-  const log: RunLog = { path, start: null, end: null, steps: [], superseded: 0, problems: [], lines: 0 };
+  const log: RunLog = { path, start: null, end: null, steps: [], superseded: 0, problems: [], warnings: [], lines: 0 };
   const latest = new Map<string, number>();
   let lineNumber = 0;
   for await (const line of openLogLines(path)) {
@@ -49,14 +52,14 @@ export async function readRunLog(path: string): Promise<RunLog> {
     switch (record.type) {
       case 'run_start':
         if (log.start === null) log.start = record;
-        else if (record.run_id !== log.start.run_id) log.problems.push({ file: path, line: lineNumber, reason: `second run_start for another run (${record.run_id}); one log holds one run` });
+        else if (record.run_id !== log.start.run_id) log.warnings.push(`line ${lineNumber}: a run_start of another run (${record.run_id}); one log holds one run, so this reader follows ${log.start.run_id}`);
         break;
       case 'run_end':
         log.end = record;
         break;
       case 'step': {
         if (log.start !== null && record.run_id !== log.start.run_id) {
-          log.problems.push({ file: path, line: lineNumber, reason: `step belongs to run ${record.run_id}, not ${log.start.run_id}` });
+          log.warnings.push(`line ${lineNumber}: a step of run ${record.run_id}, not ${log.start.run_id}; left out of this run`);
           break;
         }
         const key = stepKey(record);
@@ -72,7 +75,7 @@ export async function readRunLog(path: string): Promise<RunLog> {
       }
     }
   }
-  if (log.start === null && log.lines > 0) log.problems.push({ file: path, line: 1, reason: 'no run_start record' });
+  if (log.start === null && log.lines > 0) log.warnings.push('no run_start record: the lane and suite of this run are unknown');
   return log;
 }
 

@@ -186,19 +186,18 @@ records('schema drift between files never fails the build', async () => {
   const runs = join(dir, 'runs');
   const out = join(dir, 'out');
   writeLog(runs, 'a/r1.jsonl', simpleLog('r1', LANE_A, ['right', 'wrong']));
-  const drifted = { ...stepOf('r2', LANE_B, 'q1', 0, 'right'), item_id: 17, replicate: '0', cluster: 5, new_field: { nested: [1, 2] }, tokens: { prompt: '120', completion: 'many' }, timing: { started_at: '2026-11-22T12:00:00+02:00', latency_ms: 'slow' } };
-  writeLog(runs, 'b/r2.jsonl', [{ ...runStart('r2', LANE_B), settings: 'fast', provenance: 42, suite: ['x'] }, drifted, { ...stepOf('r2', LANE_B, 'q2', 0, 'wrong', 1), evaluation: { correct: 'yes', extra: true } }]);
-  const result = await aggregate({ runsDir: runs, outDir: out });
-  assert.is(result.ingest.quarantined, 0);
+  const drifted = { ...stepOf('r2', LANE_B, 'q1', 0, 'right'), cluster: 5, new_field: { nested: [1, 2] }, tokens: { prompt: '120', completion: 'many' }, timing: { started_at: '2026-11-22T12:00:00+02:00', latency_ms: 'slow' } };
+  const keyless = { ...stepOf('r2', LANE_B, 'q3', 0, 'right', 2), item_id: 17, replicate: '0' };
+  writeLog(runs, 'b/r2.jsonl', [{ ...runStart('r2', LANE_B), settings: 'fast', provenance: 42 }, drifted, { ...stepOf('r2', LANE_B, 'q2', 0, 'wrong', 1), evaluation: { correct: 'yes', extra: true } }, keyless]);
+  await aggregate({ runsDir: runs, outDir: out });
+  assert.equal(await query(join(out, 'audition.duckdb'), 'SELECT line, reason FROM quarantine'), [{ line: 4, reason: 'step: item_id must be a string' }], 'only a field the record cannot do without makes a line unusable');
   const rows = await query(join(out, 'audition.duckdb'), "SELECT item_id, replicate, cluster, tokens_prompt, tokens_completion, latency_ms, started_at FROM steps WHERE run_id = 'r2' ORDER BY item_id");
-  assert.is(rows[0]['item_id'], '17', 'a number where a string was is read as text');
-  assert.is(rows[0]['replicate'], 0);
+  assert.is(rows[0]['item_id'], 'q1');
   assert.is(rows[0]['cluster'], '5');
-  assert.is(rows[0]['tokens_prompt'], 120);
-  assert.is(rows[0]['tokens_completion'], null, 'a value of another type becomes NULL, not an error');
-  assert.is(rows[0]['latency_ms'], null);
+  assert.is(rows[0]['tokens_completion'], 0, 'a count of another type reads as its default, not an error');
+  assert.is(rows[0]['latency_ms'], 0);
   assert.is((rows[0]['started_at'] as Date).toISOString(), '2026-11-22T10:00:00.000Z', 'offsets are converted to UTC');
-  assert.equal(await query(join(out, 'audition.duckdb'), "SELECT lane, suite, settings, replicates FROM runs WHERE run_id = 'r2'"), [{ lane: 'b.t0-2', suite: null, settings: null, replicates: 1 }], 'a string where an object was is NULL');
+  assert.equal(await query(join(out, 'audition.duckdb'), "SELECT lane, replicates FROM runs WHERE run_id = 'r2'"), [{ lane: 'b.t0-2', replicates: 1 }], 'a string where the settings object was reads as no settings');
   cleanup();
 });
 
@@ -228,7 +227,7 @@ records('malformed and truncated lines go to quarantine with file, line and reas
     { file: 'smoke/r1.jsonl', line: 4, reason: 'not valid JSON (51 characters, cut off mid-line)' },
     { file: 'smoke/r1.jsonl', line: 6, reason: 'not valid JSON (15 characters)' },
     { file: 'smoke/r1.jsonl', line: 7, reason: 'not a JSON object (an array)' },
-    { file: 'smoke/r1.jsonl', line: 8, reason: 'step without item_id' },
+    { file: 'smoke/r1.jsonl', line: 8, reason: 'step: item_id must be a string' },
     { file: 'smoke/r1.jsonl', line: 9, reason: 'unknown record type "heartbeat" (expected run_start, step or run_end)' },
   ]);
   assert.equal(result.ingest, { filesRead: 2, filesSkipped: 0, filesVanished: 0, lines: 13, records: 8, quarantined: 5, steps: 4, superseded: 0 });
