@@ -1,16 +1,21 @@
-// Named SQL: one query a file in sql/, with a header that names it, says what kind it is and declares its
-// parameters. Values are always bound ($name), never spliced into the text.
+// Named SQL: one query a file, with a header that names it, says what kind it is and declares its parameters.
+// sql/queries/ holds the queries users run (`audition sql NAME`); sql/build/ the aggregate build's own schema,
+// views and statements. Names are unique across both. Values are always bound ($name), never spliced into the text.
 
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BIGINT, BOOLEAN, DOUBLE, INTEGER, LIST, VARCHAR, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { CliError } from '../lib/errors.ts';
 import { quotedIdentifier } from '../lib/duckdb.ts';
 import { RECORD_SQL_FRAGMENTS } from './aggregate/recordSql.ts';
 
-/** Where the named queries live: sql/ at the project root. */
+/** Where the named SQL lives: sql/ at the project root. */
 export const SQL_DIR = fileURLToPath(new URL('../sql/', import.meta.url));
+
+/** The two folders of sql/: what users run, and what the aggregate build runs itself. */
+export const SQL_FOLDERS = ['queries', 'build'] as const;
+export type SqlFolder = (typeof SQL_FOLDERS)[number];
 
 /**
  * view: a SELECT kept as a view; table: a SELECT materialized as a table on every aggregate (small results read
@@ -35,8 +40,8 @@ export interface NamedQuery {
   name: string;
   summary: string;
   kind: QueryKind;
-  /** `-- internal` in the header: used by aggregate itself, left out of `audition sql --list`. */
-  internal: boolean;
+  /** queries: a user runs it with `audition sql NAME`; build: the aggregate build's own. */
+  folder: SqlFolder;
   params: QueryParam[];
   /** The SQL text without the trailing semicolon. */
   text: string;
@@ -45,56 +50,50 @@ export interface NamedQuery {
 const cache = new Map<string, NamedQuery>();
 
 /** Parses a named query's header (`-- name: summary`, `-- kind: …`, `-- param: NAME TYPE [= DEFAULT] -- what`). */
-export function parseNamedQuery(name: string, source: string): NamedQuery {
+export function parseNamedQuery(name: string, source: string, folder: SqlFolder): NamedQuery {
+  const file = `sql/${folder}/${name}.sql`;
   const lines = source.split('\n');
   const first = /^--\s*([a-z0-9_]+):\s*(.+)$/.exec(lines[0] ?? '');
-  if (first === null || first[1] !== name) throw new Error(`sql/${name}.sql must start with "-- ${name}: what it returns"`);
+  if (first === null || first[1] !== name) throw new Error(`${file} must start with "-- ${name}: what it returns"`);
   let kind: QueryKind | undefined;
-  let internal = false;
   const params: QueryParam[] = [];
   for (const line of lines.slice(1)) {
     if (!line.startsWith('--')) break;
     const kindMatch = /^--\s*kind:\s*(\w+)/.exec(line);
     if (kindMatch !== null) {
-      if (!(QUERY_KINDS as readonly string[]).includes(kindMatch[1])) throw new Error(`sql/${name}.sql: unknown kind ${kindMatch[1]}`);
+      if (!(QUERY_KINDS as readonly string[]).includes(kindMatch[1])) throw new Error(`${file}: unknown kind ${kindMatch[1]}`);
       kind = kindMatch[1] as QueryKind;
-      continue;
-    }
-    if (/^--\s*internal\b/.test(line)) {
-      internal = true;
       continue;
     }
     const param = /^--\s*param:\s*([a-z_][a-z0-9_]*)\s+([A-Z]+(?:\[\])?)(?:\s*=\s*(\S+))?\s*(?:--\s*(.*))?$/.exec(line);
     if (param !== null) {
-      if (!(param[2] in PARAM_TYPES)) throw new Error(`sql/${name}.sql: parameter ${param[1]} has unsupported type ${param[2]}`);
+      if (!(param[2] in PARAM_TYPES)) throw new Error(`${file}: parameter ${param[1]} has unsupported type ${param[2]}`);
       params.push({ name: param[1], type: param[2] as ParamType, default: param[3], description: (param[4] ?? '').trim() });
     }
   }
-  if (kind === undefined) throw new Error(`sql/${name}.sql: the header needs a "-- kind: view|query|statement|script" line`);
-  return { name, summary: first[2].trim(), kind, internal, params, text: source.trim().replace(/;\s*$/, '') };
+  if (kind === undefined) throw new Error(`${file}: the header needs a "-- kind: view|table|query|statement|script" line`);
+  return { name, summary: first[2].trim(), kind, folder, params, text: source.trim().replace(/;\s*$/, '') };
 }
 
 /** Replaces each @{fragment} with the SQL the run-log contract generates for it (code from our own table, never a value). */
 function expandFragments(name: string, source: string): string {
   return source.replace(/@\{([a-z_]+)\}/g, (_, fragment: string) => {
     const make = RECORD_SQL_FRAGMENTS[fragment];
-    if (make === undefined) throw new Error(`sql/${name}.sql names an unknown fragment @{${fragment}}`);
+    if (make === undefined) throw new Error(`${name}.sql names an unknown fragment @{${fragment}}`);
     return make();
   });
 }
 
-/** Loads sql/NAME.sql (cached). */
+/** Loads sql/queries/NAME.sql or sql/build/NAME.sql (cached); a name in both folders is an error. */
 export function loadQuery(name: string): NamedQuery {
   const cached = cache.get(name);
   if (cached !== undefined) return cached;
-  if (!/^[a-z0-9_]+$/.test(name)) throw new CliError(`${JSON.stringify(name)} is not a query name`, { hint: "run 'audition sql --list' for the named queries" });
-  let source: string;
-  try {
-    source = readFileSync(`${SQL_DIR}${name}.sql`, 'utf8');
-  } catch {
-    throw new CliError(`no named query ${JSON.stringify(name)} in sql/`, { hint: "run 'audition sql --list' for the named queries" });
-  }
-  const query = parseNamedQuery(name, expandFragments(name, source));
+  const hint = "run 'audition sql --list' for the named queries";
+  if (!/^[a-z0-9_]+$/.test(name)) throw new CliError(`${JSON.stringify(name)} is not a query name`, { hint });
+  const found = SQL_FOLDERS.filter((folder) => existsSync(`${SQL_DIR}${folder}/${name}.sql`));
+  if (found.length === 0) throw new CliError(`no named query ${JSON.stringify(name)} in sql/queries/`, { hint });
+  if (found.length > 1) throw new Error(`${name}.sql is in both sql/queries/ and sql/build/: a name must say which one it means`);
+  const query = parseNamedQuery(name, expandFragments(name, readFileSync(`${SQL_DIR}${found[0]}/${name}.sql`, 'utf8')), found[0]);
   cache.set(name, query);
   return query;
 }
@@ -106,10 +105,10 @@ export function digestQueries(names: readonly string[]): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-/** Every named query in sql/, sorted by name. */
-export function listQueries(): NamedQuery[] {
-  return readdirSync(SQL_DIR)
-    .filter((f) => f.endsWith('.sql'))
+/** Every named query in one folder of sql/ (default: both), sorted by name. */
+export function listQueries(folders: readonly SqlFolder[] = SQL_FOLDERS): NamedQuery[] {
+  return folders
+    .flatMap((folder) => readdirSync(`${SQL_DIR}${folder}`).filter((f) => f.endsWith('.sql')))
     .map((f) => loadQuery(f.slice(0, -4)))
     .sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -164,7 +163,7 @@ export function bindParams(query: NamedQuery, given: Record<string, DuckDBValue 
 export async function runNamed(connection: DuckDBConnection, name: string, params: Record<string, DuckDBValue | string> = {}): Promise<void> {
   const query = loadQuery(name);
   if (query.kind === 'script') {
-    if (query.params.length > 0) throw new Error(`sql/${name}.sql: scripts take no parameters`);
+    if (query.params.length > 0) throw new Error(`sql/${query.folder}/${name}.sql: scripts take no parameters`);
     await connection.run(query.text);
     return;
   }
@@ -175,9 +174,9 @@ export async function runNamed(connection: DuckDBConnection, name: string, param
 /** Creates (or replaces) the view or table a `kind: view|table` file defines, named after the file; a table whole. */
 export async function createView(connection: DuckDBConnection, name: string): Promise<void> {
   const query = loadQuery(name);
-  if (query.kind !== 'view' && query.kind !== 'table') throw new Error(`sql/${name}.sql is a ${query.kind}, not a view or table`);
+  if (query.kind !== 'view' && query.kind !== 'table') throw new Error(`sql/${query.folder}/${name}.sql is a ${query.kind}, not a view or table`);
   if (query.kind === 'view') {
-    if (query.params.length > 0) throw new Error(`sql/${name}.sql: a view cannot take parameters`);
+    if (query.params.length > 0) throw new Error(`sql/${query.folder}/${name}.sql: a view cannot take parameters`);
     await connection.run(`CREATE OR REPLACE VIEW ${quotedIdentifier(name)} AS\n${query.text}`);
     return;
   }
@@ -188,7 +187,7 @@ export async function createView(connection: DuckDBConnection, name: string): Pr
 /** Appends to a `kind: table` table the rows its query gives for `params` (the rows being refreshed, forgotten first). */
 export async function appendTableRows(connection: DuckDBConnection, name: string, params: Record<string, DuckDBValue>): Promise<void> {
   const query = loadQuery(name);
-  if (query.kind !== 'table') throw new Error(`sql/${name}.sql is a ${query.kind}, not a table`);
+  if (query.kind !== 'table') throw new Error(`sql/${query.folder}/${name}.sql is a ${query.kind}, not a table`);
   const { values, types } = bindParams(query, params);
   await connection.run(`INSERT INTO ${quotedIdentifier(name)}\n${query.text}`, values, types);
 }
@@ -199,7 +198,7 @@ export async function appendTableRows(connection: DuckDBConnection, name: string
  */
 export async function replaceTableRows(connection: DuckDBConnection, name: string, key: string, param: string, list: DuckDBValue): Promise<void> {
   const query = loadQuery(name);
-  if (query.kind !== 'table') throw new Error(`sql/${name}.sql is a ${query.kind}, not a table`);
+  if (query.kind !== 'table') throw new Error(`sql/${query.folder}/${name}.sql is a ${query.kind}, not a table`);
   const { values, types } = bindParams(query, { [param]: list });
   const table = quotedIdentifier(name);
   const kept = `SELECT * FROM ${table} WHERE NOT coalesce(${quotedIdentifier(key)} IN (SELECT unnest($${param})), false)`;

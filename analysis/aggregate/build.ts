@@ -23,7 +23,7 @@ import { refreshRunTables, refreshSummaries, RUN_TABLES, SUMMARY_TABLES } from '
 /** Bump when the tables' layout changes: an older database is then rebuilt rather than updated. */
 export const LAYOUT_VERSION = '4';
 
-/** Tables aggregate stores that no sql/ file defines as a query: for `audition sql --list`. */
+/** Tables aggregate stores that no sql/build/ file defines as a view or table: for `audition sql --tables`. */
 export const STORED_TABLES: Record<string, string> = {
   records: 'every accepted log line, flattened (steps, run_start, run_end); superseded marks retried steps',
   files: 'one row a log file read: size, mtime, lines, records, steps, superseded, quarantined, present',
@@ -41,7 +41,7 @@ const DERIVED_AFTER_SUMMARIES = ['by_model_runs', 'catalog'] as const;
 /** The SQL whose definitions a database keeps: the schema, the macros and the views. */
 const DEFINITIONS = ['schema', 'macros', ...DERIVED_BEFORE_SUMMARIES, ...DERIVED_AFTER_SUMMARIES] as const;
 
-/** Views and tables defined in sql/, in dependency order. */
+/** Views and tables defined in sql/build/, in dependency order. */
 export const DERIVED = [...RUN_TABLES, ...DERIVED_BEFORE_SUMMARIES, ...SUMMARY_TABLES, ...DERIVED_AFTER_SUMMARIES] as const;
 
 export interface AggregateOptions {

@@ -1,5 +1,5 @@
 // Writes the statistics' result rows back into DuckDB with the Appender, column by column as the table declares
-// them (sql/result_tables.sql), so a row type and its table cannot silently drift apart.
+// them (sql/build/result_tables.sql), so a row type and its table cannot silently drift apart.
 
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import { quotedIdentifier, readColumns } from '../../lib/duckdb.ts';

@@ -54,9 +54,34 @@ cli('sql runs SQL text or a named query with --param, as a table, --json or --cs
   const bad = runCli(['sql', '--runs-dir', runs, 'SELECT nope FROM steps']);
   assert.is(bad.code, 2);
   assert.match(bad.stderr, /query failed/);
+  cleanup();
+});
+
+cli('sql --list shows the queries a user runs by name, --tables what to query with SQL text; build statements are refused', () => {
+  const { runs, cleanup } = setUp();
+  assert.is(runCli(['aggregate', '--runs-dir', runs]).code, 0);
   const list = runCli(['sql', '--runs-dir', runs, '--list']);
-  for (const name of ['steps', 'runs_summary', 'model_ranking', 'lane_pairs', 'best_settings', 'dial_effects', 'catalog', 'quarantine', 'progress', 'lane_coverage', 'recent_errors', 'lane_generations']) assert.match(list.stdout, new RegExp(`^${name}\\s`, 'm'));
-  assert.not.match(list.stdout, /ingest_records|file_counts/, 'internal statements are not listed');
+  assert.is(list.code, 0, list.stderr);
+  assert.match(list.stdout, /^name\s+params\s+description\n/);
+  assert.match(list.stdout, /^progress\s+run_id\s+one run's steps by status/m);
+  assert.match(list.stdout, /^recent_errors\s+limit=20 lane=NULL\s+the latest error steps/m);
+  for (const name of ['lane_coverage', 'lane_generations', 'error_kinds']) assert.match(list.stdout, new RegExp(`^${name}\\s`, 'm'));
+  assert.not.match(list.stdout, /ingest_records|supersede|forget_|schema|^steps\s/m, 'the build\'s own SQL is not listed');
+  const json = runCli(['sql', '--runs-dir', runs, '--list', '--json']).stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
+  assert.equal(json.find((r) => r['name'] === 'lane_coverage'), { name: 'lane_coverage', params: 'stage=NULL', description: 'per lane, steps planned (total), completed (ok or abstain), error and pending, over its runs (optionally one stage).' });
+  const tables = runCli(['sql', '--runs-dir', runs, '--tables']);
+  for (const name of ['steps', 'runs_summary', 'model_ranking', 'lane_pairs', 'best_settings', 'dial_effects', 'catalog', 'quarantine']) assert.match(tables.stdout, new RegExp(`^${name}\\s`, 'm'));
+  assert.not.match(tables.stdout, /^(ingest_records|progress)\s/m);
+  const statement = runCli(['sql', '--runs-dir', runs, 'forget_records', '--param', 'files=smoke/r1.jsonl']);
+  assert.is(statement.code, 2);
+  assert.match(statement.stderr, /forget_records is one of the aggregate build's own statements \(sql\/build\/forget_records\.sql\), not a query to run\nhint: run 'audition sql --list'/);
+  const view = runCli(['sql', '--runs-dir', runs, 'steps']);
+  assert.is(view.code, 2);
+  assert.match(view.stderr, /steps is a view the aggregate build keeps.*audition sql "SELECT \* FROM steps LIMIT 20"/);
+  const unknown = runCli(['sql', '--runs-dir', runs, 'nope']);
+  assert.is(unknown.code, 2);
+  assert.match(unknown.stderr, /no named query "nope".*\nhint: run 'audition sql --list'/);
+  assert.match(runCli(['sql', '--help']).stdout, /--list\s+list the named queries/);
   cleanup();
 });
 

@@ -1,8 +1,9 @@
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DERIVED, aggregate } from '../../analysis/aggregate/build.ts';
-import { bindParams, listQueries, parseNamedQuery, queryNamed } from '../../analysis/queries.ts';
+import { SQL_DIR, bindParams, listQueries, parseNamedQuery, queryNamed } from '../../analysis/queries.ts';
 import { CliError } from '../../lib/errors.ts';
 import { withDatabase } from '../../lib/duckdb.ts';
 import { runStart } from '../helpers/records.ts';
@@ -22,20 +23,42 @@ loader('every sql/ file has a header that names it, says its kind and declares i
     const used = [...q.text.matchAll(/\$([a-z_]+)/g)].map((m) => m[1]).filter((n) => !['slug', 'task', 'dials', 'replicates', 'limit', 'name', 'path', 'sha256', 'n_items', 'alias', 'provider', 'model', 'backend', 'visible', 'active', 'audition_version', 'git_commit', 'node', 'host'].includes(n) || q.params.some((p) => p.name === n));
     for (const name of used) assert.ok(q.params.some((p) => p.name === name), `${q.name}: $${name} is used but not declared`);
   }
-  for (const name of DERIVED) assert.ok(queries.some((q) => q.name === name), `sql/${name}.sql exists`);
-  for (const name of ['progress', 'lane_coverage', 'recent_errors', 'lane_generations']) assert.is(queries.find((q) => q.name === name)?.kind, 'query');
+  for (const name of DERIVED) assert.is(queries.find((q) => q.name === name)?.folder, 'build', `sql/build/${name}.sql exists`);
+  for (const name of ['progress', 'lane_coverage', 'recent_errors', 'lane_generations']) assert.is(queries.find((q) => q.name === name)?.folder, 'queries');
+});
+
+/** The names of the .sql files in one folder of sql/. */
+function namesIn(folder: string): string[] {
+  return readdirSync(join(SQL_DIR, folder)).filter((f) => f.endsWith('.sql')).map((f) => f.slice(0, -4));
+}
+
+/** The source of every TypeScript file under the folders given (relative to the project root). */
+function sourcesUnder(...folders: string[]): string {
+  const root = join(SQL_DIR, '..');
+  return folders.flatMap((folder) => readdirSync(join(root, folder), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(join(root, folder, f), 'utf8'))).join('\n');
+}
+
+loader('sql/ holds two folders: user queries (SELECTs only) and the build\'s own SQL, with no name in both', () => {
+  assert.equal(readdirSync(SQL_DIR).filter((f) => f.endsWith('.sql')), [], 'every file lives in sql/queries/ or sql/build/');
+  const users = namesIn('queries');
+  const build = namesIn('build');
+  assert.equal(users.filter((n) => build.includes(n)), [], 'a name resolves to one file');
+  for (const q of listQueries(['queries'])) assert.is(q.kind, 'query', `sql/queries/${q.name}.sql: a user runs queries, never a statement, script or definition`);
+  // The code that builds the database names each build file; one nothing names is dead SQL or belongs in queries/.
+  const code = sourcesUnder('analysis', 'reports', 'bin');
+  for (const name of build) assert.ok(new RegExp(`'${name}'`).test(code), `sql/build/${name}.sql is used by the build`);
 });
 
 loader('parseNamedQuery rejects a file without a proper header', () => {
-  assert.throws(() => parseNamedQuery('x', 'SELECT 1'), /must start with "-- x:/);
-  assert.throws(() => parseNamedQuery('x', '-- x: one\nSELECT 1'), /kind/);
-  const q = parseNamedQuery('x', '-- x: one thing\n-- kind: query\n-- param: limit INTEGER = 5  -- how many\n-- param: lane VARCHAR\nSELECT $lane LIMIT $limit;');
+  assert.throws(() => parseNamedQuery('x', 'SELECT 1', 'queries'), /must start with "-- x:/);
+  assert.throws(() => parseNamedQuery('x', '-- x: one\nSELECT 1', 'queries'), /kind/);
+  const q = parseNamedQuery('x', '-- x: one thing\n-- kind: query\n-- param: limit INTEGER = 5  -- how many\n-- param: lane VARCHAR\nSELECT $lane LIMIT $limit;', 'queries');
   assert.equal(q.params.map((p) => [p.name, p.type, p.default, p.description]), [['limit', 'INTEGER', '5', 'how many'], ['lane', 'VARCHAR', undefined, '']]);
   assert.is(q.text.endsWith(';'), false);
 });
 
 loader('bindParams: defaults, typed values from text, and usage errors that list the parameters', () => {
-  const q = parseNamedQuery('x', '-- x: one thing\n-- kind: query\n-- param: limit INTEGER = 5\n-- param: lane VARCHAR = NULL\n-- param: run_id VARCHAR\nSELECT 1');
+  const q = parseNamedQuery('x', '-- x: one thing\n-- kind: query\n-- param: limit INTEGER = 5\n-- param: lane VARCHAR = NULL\n-- param: run_id VARCHAR\nSELECT 1', 'queries');
   assert.equal(bindParams(q, { run_id: 'r1' }).values, { limit: 5, lane: null, run_id: 'r1' });
   assert.equal(bindParams(q, { run_id: 'r1', limit: '12' }).values['limit'], 12);
   assert.throws(() => bindParams(q, {}), (e: unknown) => e instanceof CliError && /needs --param run_id=VALUE/.test(e.message) && /limit \(INTEGER, default 5\)/.test(e.hint ?? ''));
@@ -69,6 +92,24 @@ monitoring('progress, lane coverage, recent errors and generations per lane, wit
     assert.equal(await queryNamed(c, 'progress', { run_id: "r1' OR '1'='1" }), [], 'a quote in a value is data, not SQL');
     const open = await c.runAndReadAll("SELECT status FROM runs_summary WHERE run_id = 'r1'");
     assert.equal(open.getRowObjectsJS(), [{ status: 'open' }], 'a run without run_end is open');
+  });
+  cleanup();
+});
+
+monitoring('every query in sql/queries/ runs on an aggregated database with its defaults', async () => {
+  const { dir, cleanup } = makeTempDir();
+  const runs = join(dir, 'runs');
+  const out = join(dir, 'out');
+  writeLog(runs, 'smoke/r1.jsonl', simpleLog('r1', LANE_A, ['right', 'wrong', 'error']));
+  writeLog(runs, 'smoke/r2.jsonl', simpleLog('r2', LANE_B, ['right', 'abstain']));
+  await aggregate({ runsDir: runs, outDir: out });
+  const required: Record<string, string> = { run_id: 'r1' };
+  await withDatabase(join(out, 'audition.duckdb'), { readOnly: true }, async (c) => {
+    for (const q of listQueries(['queries'])) {
+      const given = Object.fromEntries(q.params.filter((p) => p.default === undefined).map((p) => [p.name, required[p.name]]));
+      for (const [name, value] of Object.entries(given)) assert.ok(value !== undefined, `${q.name}: give the test a value for its required parameter ${name}`);
+      await queryNamed(c, q.name, given);
+    }
   });
   cleanup();
 });

@@ -1,6 +1,5 @@
 -- touched_by_runs: the suites, lanes and models the given runs belong to, now (runs) or as last summarised (runs_summary).
 -- kind: query
--- internal: used by aggregate
 -- param: runs VARCHAR[]  -- run ids
 --
 -- Both: a log read again may have moved a run to another lane, suite or model, and the old one's rows must be

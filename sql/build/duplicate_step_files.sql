@@ -1,6 +1,5 @@
 -- duplicate_step_files: which of the given files hold two records of one step (a resumed run that retried it).
 -- kind: query
--- internal: used by aggregate
 -- param: files VARCHAR[]  -- files (relative to the runs folder)
 SELECT DISTINCT file
 FROM (

@@ -1,4 +1,3 @@
 -- meta: the build facts (layout version, options the derived tables were computed with, build time).
 -- kind: query
--- internal: used by aggregate
 SELECT key, value FROM meta ORDER BY key

@@ -1,6 +1,5 @@
 -- analysis_runs: what the statistics need to know of each run: lane, model, suite, metric, visibility, dials and task settings.
 -- kind: query
--- internal: used by aggregate
 SELECT
   r.run_id,
   r.lane,

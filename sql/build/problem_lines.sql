@@ -1,6 +1,5 @@
 -- problem_lines: for one log, the position among its non-blank lines and the problem of every line that cannot be used.
 -- kind: query
--- internal: used by aggregate
 -- param: path VARCHAR  -- the log's path
 SELECT ordinality AS ordinal, problem
 FROM (

@@ -1,4 +1,3 @@
 -- model_steps_rows: by_model_steps in its order (provider, model): an incremental aggregate appends refreshed rows.
 -- kind: query
--- internal: used by aggregate
 SELECT * FROM by_model_steps ORDER BY provider, model

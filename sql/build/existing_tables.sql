@@ -1,6 +1,5 @@
 -- existing_tables: which of the given names are tables of the database's main schema.
 -- kind: query
--- internal: used by aggregate
 -- param: names VARCHAR[]  -- table names
 SELECT table_name
 FROM duckdb_tables()

@@ -1,6 +1,5 @@
 -- ingest_totals: lines, records, quarantined lines, steps and superseded step records over the given files.
 -- kind: query
--- internal: used by aggregate
 -- param: files VARCHAR[]  -- files (relative to the runs folder)
 SELECT
   coalesce(sum(lines), 0) AS lines,

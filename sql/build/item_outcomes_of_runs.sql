@@ -1,6 +1,5 @@
 -- item_outcomes_of_runs: the item_outcomes rows of some runs (the suites an incremental aggregate recomputes), one row a run.
 -- kind: query
--- internal: used by aggregate
 -- param: runs VARCHAR[] = NULL  -- run ids; NULL: every run
 --
 -- One row a run with its items as lists: converting DuckDB strings to JavaScript dominates the reading, and this

@@ -1,6 +1,5 @@
 -- file_counts: per log file, the lines read, those with a problem, the step records and the superseded ones.
 -- kind: query
--- internal: used by aggregate
 -- param: files VARCHAR[]  -- files (relative to the runs folder)
 SELECT
   file,
