@@ -24,20 +24,7 @@ import { ProgressReporter } from './progress.ts';
 import { currentProvenance } from '../../core/provenance.ts';
 import { newRunId } from './runId.ts';
 import { RequestGate, StepAbandoned, StepUsage, asProviderError } from './requestGate.ts';
-
-export interface RunSettings {
-  replicates: number;
-  seed: number;
-  stage: string;
-  /** Run only the first N items. */
-  limit?: number;
-  concurrency: number;
-  maxRetries: number;
-  timeoutMs: number;
-  maxCostUsd?: number;
-  /** Task settings (output of parseTaskSettings), including `kind`. */
-  task: Record<string, unknown>;
-}
+import type { RunSettings } from './runSettings.ts';
 
 export interface RunLaneOptions {
   lane: Lane;

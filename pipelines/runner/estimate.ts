@@ -5,7 +5,7 @@ import { readRunLog } from '../runlog/reader.ts';
 import { emptyTokens } from '../../core/tokens.ts';
 import type { Suite } from '../suites/types.ts';
 import type { Task } from '../tasks/task.ts';
-import type { RunSettings } from './engine.ts';
+import type { RunSettings } from './runSettings.ts';
 import { costOf, findPrice, type PriceTable } from './pricing.ts';
 
 export interface RunEstimate {

@@ -9,7 +9,7 @@ import { costOf, findPrice, readPriceTable } from '../../pipelines/runner/pricin
 import { loadSuite } from '../../pipelines/suites/load.ts';
 import { createTask } from '../../pipelines/tasks/index.ts';
 import { parseTaskSettings } from '../../pipelines/tasks/settings.ts';
-import { RUN_DEFAULTS } from '../../pipelines/runner/launch.ts';
+import { RUN_DEFAULTS } from '../../pipelines/runner/runSettings.ts';
 import { runCli } from '../helpers/cli.ts';
 import { makeTempDir } from '../helpers/tmp.ts';
 
