@@ -2,7 +2,8 @@
 import OpenAI from 'openai';
 import { startRemoteFake } from './remoteFake.ts';
 import { createAdapter } from '../pipelines/providers/openai.ts';
-import { runLane, type RunSettings } from '../pipelines/runner/engine.ts';
+import { runLane } from '../pipelines/runner/engine.ts';
+import type { RunSettings } from '../pipelines/runner/runSettings.ts';
 import { contextSuite, contextTask, openaiLane, quietOutput, round, tempRunsDir } from './kit.ts';
 import { reportBench } from './report.ts';
 

@@ -1,4 +1,4 @@
-import type { ChatRequest } from './chat.ts';
+import type { ChatMessage, ChatRequest } from './chat.ts';
 
 export interface TokenCounts {
   prompt: number;
@@ -21,14 +21,35 @@ export function addTokens(into: TokenCounts, add: TokenCounts): void {
   into.reasoning += add.reasoning;
 }
 
-/** A quick token estimate (≈ 4 characters a token) for limits and budgets before the provider counts. */
-export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
+// One estimate for limits, budgets, session contexts and the sim: ≈ 4 characters a token, and each message
+// counts ~8 characters of framing (role and separators). Sizes are added up in characters and rounded once,
+// so a conversation's parts add up to exactly the estimate of the whole.
+const CHARS_PER_TOKEN = 4;
+const MESSAGE_FRAMING_CHARS = 8;
+
+/** Tokens of an estimated character count, rounded up. */
+export function tokensFromChars(chars: number): number {
+  return Math.ceil(chars / CHARS_PER_TOKEN);
 }
 
-/** The prompt-token estimate of a request: every message plus ~8 characters of framing each. */
-export function estimatePromptTokens(request: ChatRequest): number {
+/** A quick token estimate of a text for limits and budgets before the provider counts. */
+export function estimateTokens(text: string): number {
+  return tokensFromChars(text.length);
+}
+
+/** The characters messages count for in the estimate: their text plus framing each. */
+export function countMessageChars(messages: readonly ChatMessage[]): number {
   let chars = 0;
-  for (const m of request.messages) chars += m.content.length + 8;
-  return Math.ceil(chars / 4);
+  for (const m of messages) chars += m.content.length + MESSAGE_FRAMING_CHARS;
+  return chars;
+}
+
+/** The token estimate of messages sent together. */
+export function estimateMessageTokens(messages: readonly ChatMessage[]): number {
+  return tokensFromChars(countMessageChars(messages));
+}
+
+/** The prompt-token estimate of a request. */
+export function estimatePromptTokens(request: ChatRequest): number {
+  return estimateMessageTokens(request.messages);
 }

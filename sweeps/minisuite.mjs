@@ -8,10 +8,11 @@ import { $, argv } from 'zx';
 
 const suite = argv.suite ?? 'suites/demo-mcq.jsonl';
 const lanes = argv.lanes === undefined ? [] : String(argv.lanes).split(',').flatMap((slug) => ['--lane', slug]);
-const runsDir = ['--runs-dir', argv['runs-dir'] ?? process.env.AUDITION_RUNS_DIR ?? 'runs'];
+// --runs-dir and --parallel only when given: the CLI owns their defaults
+const runsDir = argv['runs-dir'] === undefined ? [] : ['--runs-dir', argv['runs-dir']];
 const audition = ['node', new URL('../bin/audition.mjs', import.meta.url).pathname];
 $.verbose = true;
 
 await $`${audition} sweep --stage smoke --suite ${suite} --limit 5 --replicates 1 ${lanes} ${runsDir}`;
-await $`${audition} sweep --stage compare --suite ${suite} --replicates ${argv.replicates ?? 3} --parallel ${argv.parallel ?? 4} ${lanes} ${runsDir}`;
+await $`${audition} sweep --stage compare --suite ${suite} --replicates ${argv.replicates ?? 3} ${argv.parallel === undefined ? [] : ['--parallel', argv.parallel]} ${lanes} ${runsDir}`;
 await $`${audition} aggregate ${runsDir}`;

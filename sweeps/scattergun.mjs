@@ -8,7 +8,8 @@
 import { $, argv } from 'zx';
 
 const suite = argv.suite ?? 'suites/demo-mcq.jsonl';
-const runsDir = ['--runs-dir', argv['runs-dir'] ?? process.env.AUDITION_RUNS_DIR ?? 'runs'];
+// --runs-dir only when given: the CLI owns its default ($AUDITION_RUNS_DIR, else ./runs)
+const runsDir = argv['runs-dir'] === undefined ? [] : ['--runs-dir', argv['runs-dir']];
 const finalists = argv.finalists === undefined ? [] : String(argv.finalists).split(',').flatMap((slug) => ['--lane', slug]);
 const audition = ['node', new URL('../bin/audition.mjs', import.meta.url).pathname];
 $.verbose = true;

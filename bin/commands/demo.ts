@@ -12,13 +12,15 @@ import { RUNS_DIR_OPTION, runsDirOf } from './shared.ts';
 
 const DEMO_LANES = fileURLToPath(new URL('../../lanes/demo.yaml', import.meta.url));
 const DEMO_SUITE = fileURLToPath(new URL('../../suites/demo-mcq.jsonl', import.meta.url));
+/** The demo's own choices over RUN_DEFAULTS: enough replicates for intervals, and the sim needs no rate limit. */
+const DEMO_RUN = { replicates: 3, concurrency: 16 } as const;
 
 export const demo: Command = {
   name: 'demo',
   summary: 'the whole job offline: sim lanes × the bundled suite → logs → DuckDB → ranking and INSIGHTS.md',
   description: 'Registers the sim lanes of lanes/demo.yaml, sweeps them over suites/demo-mcq.jsonl (stage "demo"; a second run reuses the logs), aggregates, and prints the ranking with 95% intervals. No API key, no network.',
   options: {
-    replicates: { type: 'string', value: 'N', description: 'attempts per item and lane (default 3)' },
+    replicates: { type: 'string', value: 'N', description: `attempts per item and lane (default ${DEMO_RUN.replicates})` },
     ...RUNS_DIR_OPTION,
   },
   async run({ options, output, env, signal }) {
@@ -33,9 +35,9 @@ export const demo: Command = {
     output.info(`registered ${lanes.length} sim lanes from lanes/demo.yaml`);
     const suite = await loadSuite(DEMO_SUITE);
     const runs = await runSweep({
-      lanes: lanes.map((l) => l.slug), suitePath: DEMO_SUITE, runsDir, stage: 'demo', replicates: options.integer('replicates', { min: 1, max: 100 }) ?? 3,
-      taskSettings: {}, parallel: lanes.length, concurrency: 16, output, signal, env,
-    }, suite.sha256).finally(() => closeProviders(env));
+      lanes: lanes.map((l) => l.slug), suitePath: DEMO_SUITE, runsDir, stage: 'demo', replicates: options.integer('replicates', { min: 1, max: 100 }) ?? DEMO_RUN.replicates,
+      parallel: lanes.length, concurrency: DEMO_RUN.concurrency, output, signal, env,
+    }, suite).finally(() => closeProviders(env));
     describeSweep(runs, output);
     if (runs.some((r) => r.result?.stoppedBy === 'signal')) return 130;
     const result = await aggregate({ runsDir, outDir: join(runsDir, '_aggregated'), output });

@@ -1,14 +1,13 @@
 import { renderJsonLines, renderTable } from '../../lib/table.ts';
 import { requireLane } from '../../pipelines/lanes/manage.ts';
 import { openLaneStore } from '../../pipelines/lanes/openStore.ts';
-import { RUN_DEFAULTS } from '../../pipelines/runner/launch.ts';
 import { estimateRun } from '../../pipelines/runner/estimate.ts';
 import { readPriceTable } from '../../pipelines/runner/pricing.ts';
+import { resolveRunSettings } from '../../pipelines/runner/runSettings.ts';
 import { loadSuite } from '../../pipelines/suites/load.ts';
 import { createTask } from '../../pipelines/tasks/index.ts';
-import { parseTaskSettings } from '../../pipelines/tasks/settings.ts';
 import type { Command } from '../command.ts';
-import { TASK_OPTIONS, taskSettingsFrom } from './run.ts';
+import { RUN_OPTIONS, TASK_OPTIONS, definedEntries, taskSettingsFrom } from './run.ts';
 import { JSON_OPTION, RUNS_DIR_OPTION, runsDirOf } from './shared.ts';
 
 export const estimate: Command = {
@@ -17,10 +16,11 @@ export const estimate: Command = {
   description: 'Plays every step through the offline simulator to count requests and prompt tokens, takes completion tokens from the lane’s past runs when it has them, and prices them from config/prices.json (no cache discounts: an upper bound).',
   options: {
     lane: { type: 'string', value: 'SLUG', description: 'a lane to estimate; default: every active lane', multiple: true },
-    suite: { type: 'string', value: 'FILE', description: 'suite file (.jsonl or .csv)' },
-    task: { type: 'string', value: 'KIND', description: 'mcq | generate | session (default: from the suite’s items)' },
-    replicates: { type: 'string', value: 'N', description: 'attempts per item (default 1)' },
-    limit: { type: 'string', value: 'N', description: 'only the first N items' },
+    suite: RUN_OPTIONS['suite'],
+    task: RUN_OPTIONS['task'],
+    replicates: RUN_OPTIONS['replicates'],
+    seed: RUN_OPTIONS['seed'],
+    limit: RUN_OPTIONS['limit'],
     ...TASK_OPTIONS,
     ...JSON_OPTION,
     ...RUNS_DIR_OPTION,
@@ -29,10 +29,10 @@ export const estimate: Command = {
   async run({ options, output, env }) {
     const runsDir = runsDirOf(options, env);
     const suite = await loadSuite(options.required('suite'));
-    const kind = options.string('task') ?? (suite.items[0]?.kind === 'prompt' ? 'generate' : 'mcq');
-    const taskSettings = parseTaskSettings(kind, taskSettingsFrom(options), { field: 'task settings' });
-    const limit = options.integer('limit', { min: 1 });
-    const settings = { ...RUN_DEFAULTS, replicates: options.integer('replicates', { min: 1 }) ?? RUN_DEFAULTS.replicates, task: taskSettings, ...(limit === undefined ? {} : { limit }) };
+    const settings = resolveRunSettings({
+      taskSettings: taskSettingsFrom(options),
+      ...definedEntries({ taskKind: options.string('task'), replicates: options.integer('replicates', { min: 1 }), seed: options.integer('seed', { min: 0 }), limit: options.integer('limit', { min: 1 }) }),
+    }, suite);
     const store = await openLaneStore(runsDir, { readOnly: true, env });
     const lanes = await (async () => {
       try {
@@ -46,7 +46,7 @@ export const estimate: Command = {
     const prices = readPriceTable();
     const rows = [];
     for (const lane of lanes) {
-      rows.push(await estimateRun({ lane, suite, task: createTask(kind, taskSettings), settings, prices, runsDir }));
+      rows.push(await estimateRun({ lane, suite, task: createTask(String(settings.task['kind']), settings.task), settings, prices, runsDir }));
     }
     output.data(options.flag('json') ? renderJsonLines(rows as never[]) : renderTable(rows.map((r) => ({ lane: r.lane, steps: r.steps, requests: r.requests, prompt_tokens: r.prompt_tokens, completion_tokens: r.completion_tokens, completions_from: r.completion_source, cost_usd: r.cost_usd, batch_usd: r.batch_cost_usd }))));
     const total = rows.reduce((sum, r) => sum + (r.cost_usd ?? 0), 0);

@@ -5,9 +5,11 @@ import { readLaneFile } from '../../pipelines/lanes/laneFile.ts';
 import { requireLane } from '../../pipelines/lanes/manage.ts';
 import { openLaneStore } from '../../pipelines/lanes/openStore.ts';
 import { closeProviders, createProvider } from '../../pipelines/providers/index.ts';
+import { RUN_DEFAULTS } from '../../pipelines/runner/runSettings.ts';
 import { loadSuite } from '../../pipelines/suites/load.ts';
 import { planExperiment, readExperimentFile, type Experiment } from '../../pipelines/tasks/graded/experiment.ts';
 import { runExperiment } from '../../pipelines/runner/experiment.ts';
+import { TASK_SETTING_SPECS } from '../../pipelines/tasks/settings.ts';
 import type { Command } from '../command.ts';
 import { JSON_OPTION, RUNS_DIR_OPTION, runsDirOf } from './shared.ts';
 
@@ -34,9 +36,9 @@ export const experimentRun: Command = {
   description: 'Generator lanes write notes for every eligible case (≥ 2 accepted rubrics by different authors); grader lanes score each note against each author’s latest accepted rubric. Each lane is one run log; running the file again resumes them.',
   positionals: [{ name: 'FILE', description: 'the experiment: name, suite, generators, graders [{lane, reasoning}], cases, note_replications, grade_replications' }],
   options: {
-    workers: { type: 'string', value: 'N', description: 'requests in flight at once in each run', default: '8' },
-    'max-attempts': { type: 'string', value: 'N', description: 'requests per note or grade until it parses (default: the file’s max_attempts, else 3)' },
-    'max-retries': { type: 'string', value: 'N', description: 'retries per request after rate limits, timeouts, 5xx (default 3)' },
+    workers: { type: 'string', value: 'N', description: `requests in flight at once in each run (default ${RUN_DEFAULTS.concurrency})` },
+    'max-attempts': { type: 'string', value: 'N', description: `requests per note or grade until it parses (default: the file’s max_attempts, else ${String(TASK_SETTING_SPECS.find((s) => s.key === 'max_attempts')?.default)})` },
+    'max-retries': { type: 'string', value: 'N', description: `retries per request after rate limits, timeouts, 5xx (default ${RUN_DEFAULTS.maxRetries})` },
     plan: { type: 'boolean', description: 'print the cases and step counts, run nothing' },
     ...JSON_OPTION,
     ...RUNS_DIR_OPTION,
@@ -59,7 +61,7 @@ export const experimentRun: Command = {
       const maxRetries = options.integer('max-retries', { min: 0, max: 100 });
       const result = await runExperiment({
         experiment, suite, resolveLane: lanes.resolve, adapterFor: (lane, simulator) => createProvider(lane, env, simulator), runsDir, output, signal,
-        workers: options.integer('workers', { min: 1, max: 4096 }) ?? 8,
+        workers: options.integer('workers', { min: 1, max: 4096 }) ?? RUN_DEFAULTS.concurrency,
         ...(maxAttempts !== undefined ? { maxAttempts } : {}), ...(maxRetries !== undefined ? { maxRetries } : {}),
       });
       const rows = result.runs.map((r) => ({ phase: r.phase, lane: r.lane + (r.reasoning === true ? ' (reasoning)' : ''), run_id: r.result.runId, status: r.result.status, ok: r.result.counts.ok, error: r.result.counts.error, log: r.result.path }));

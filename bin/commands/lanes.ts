@@ -1,7 +1,8 @@
 import { CliError } from '../../lib/errors.ts';
 import { writeFileAtomic } from '../../lib/files.ts';
 import { renderJsonLines, renderTable } from '../../lib/table.ts';
-import { flattenDials, type Dials, type Lane } from '../../core/lane.ts';
+import { targetsOfDial } from '../../core/dialFields.ts';
+import { flattenDials, type DialName, type Dials, type Lane } from '../../core/lane.ts';
 import { formatLaneFile, readLaneFile, toRosterEntry } from '../../pipelines/lanes/laneFile.ts';
 import { deleteLane, requireLane, setLaneFlags, updateLane } from '../../pipelines/lanes/manage.ts';
 import { openLaneStore } from '../../pipelines/lanes/openStore.ts';
@@ -22,19 +23,26 @@ const NUMERIC_DIALS = {
 } as const;
 const INTEGER_DIALS = { 'top-k': 'top_k', 'thinking-budget': 'thinking_budget_tokens', 'max-output-tokens': 'max_output_tokens', seed: 'seed' } as const;
 
+/** Which targets take a dial, for its help line: the shorter of the list that takes it and the list that does not (core/dialFields.ts). */
+function takenBy(dial: DialName): string {
+  const { taking, refusing } = targetsOfDial(dial);
+  if (refusing.length === 0) return '';
+  return taking.length <= refusing.length ? ` (${taking.map((t) => t.label).join(', ')})` : ` (not ${refusing.map((t) => t.label).join(', ')})`;
+}
+
 const DIAL_OPTIONS: Record<string, OptionSpec> = {
-  temperature: { type: 'string', value: 'T', description: 'sampling temperature' },
-  'top-p': { type: 'string', value: 'P', description: 'nucleus sampling top_p' },
-  'top-k': { type: 'string', value: 'K', description: 'top_k (Anthropic, Ollama, vLLM, OpenRouter)' },
-  'min-p': { type: 'string', value: 'P', description: 'min_p (Ollama, vLLM, OpenRouter)' },
-  'frequency-penalty': { type: 'string', value: 'X', description: 'frequency_penalty (-2..2)' },
-  'presence-penalty': { type: 'string', value: 'X', description: 'presence_penalty (-2..2)' },
-  'repetition-penalty': { type: 'string', value: 'X', description: 'repetition_penalty (Ollama, vLLM, OpenRouter)' },
-  'reasoning-effort': { type: 'string', value: 'LEVEL', description: 'minimal|low|medium|high (OpenAI reasoning models)' },
-  thinking: { type: 'boolean', description: 'Anthropic extended thinking (needs --thinking-budget)' },
+  temperature: { type: 'string', value: 'T', description: `sampling temperature${takenBy('temperature')}` },
+  'top-p': { type: 'string', value: 'P', description: `nucleus sampling top_p${takenBy('top_p')}` },
+  'top-k': { type: 'string', value: 'K', description: `top_k${takenBy('top_k')}` },
+  'min-p': { type: 'string', value: 'P', description: `min_p${takenBy('min_p')}` },
+  'frequency-penalty': { type: 'string', value: 'X', description: `frequency_penalty (-2..2)${takenBy('frequency_penalty')}` },
+  'presence-penalty': { type: 'string', value: 'X', description: `presence_penalty (-2..2)${takenBy('presence_penalty')}` },
+  'repetition-penalty': { type: 'string', value: 'X', description: `repetition_penalty${takenBy('repetition_penalty')}` },
+  'reasoning-effort': { type: 'string', value: 'LEVEL', description: `minimal|low|medium|high${takenBy('reasoning_effort')}` },
+  thinking: { type: 'boolean', description: `extended thinking, needs --thinking-budget${takenBy('thinking')}` },
   'thinking-budget': { type: 'string', value: 'N', description: 'extended-thinking budget in tokens (≥ 1024, below --max-output-tokens)' },
-  'max-output-tokens': { type: 'string', value: 'N', description: 'output token limit' },
-  seed: { type: 'string', value: 'N', description: 'sampling seed where the provider supports it' },
+  'max-output-tokens': { type: 'string', value: 'N', description: `output token limit${takenBy('max_output_tokens')}` },
+  seed: { type: 'string', value: 'N', description: `sampling seed${takenBy('seed')}` },
 };
 
 const LANE_OPTIONS: Record<string, OptionSpec> = {

@@ -2,6 +2,7 @@ import { ExitCode, StoppedError } from '../../lib/errors.ts';
 import { renderJsonLines } from '../../lib/table.ts';
 import { closeProviders } from '../../pipelines/providers/index.ts';
 import { launchRun } from '../../pipelines/runner/launch.ts';
+import { RUN_DEFAULTS } from '../../pipelines/runner/runSettings.ts';
 import { TASK_SETTING_SPECS } from '../../pipelines/tasks/settings.ts';
 import type { Command, OptionSpec, Options } from '../command.ts';
 import { JSON_OPTION, RUNS_DIR_OPTION, runsDirOf } from './shared.ts';
@@ -10,7 +11,7 @@ import { JSON_OPTION, RUNS_DIR_OPTION, runsDirOf } from './shared.ts';
 export const TASK_OPTIONS: Record<string, OptionSpec> = Object.fromEntries(
   TASK_SETTING_SPECS.map((spec) => [spec.flag, {
     type: spec.type === 'boolean' ? 'boolean' : 'string',
-    description: `${spec.description} [${spec.kinds.join(', ')}]`,
+    description: `${spec.description}${spec.default === undefined || spec.default === false ? '' : ` (default ${String(spec.default)})`} [${spec.kinds.join(', ')}]`,
     ...(spec.type === 'boolean' ? {} : { value: spec.type === 'string' ? 'VALUE' : 'N' }),
   } satisfies OptionSpec]),
 );
@@ -36,13 +37,13 @@ export const RUN_OPTIONS: Record<string, OptionSpec> = {
   lane: { type: 'string', value: 'SLUG', description: 'the lane to run (see audition lanes list)' },
   suite: { type: 'string', value: 'FILE', description: 'suite file (.jsonl or .csv)' },
   task: { type: 'string', value: 'KIND', description: 'mcq | generate | session (default: from the suite’s items)' },
-  replicates: { type: 'string', value: 'N', description: 'attempts per item (default 1)' },
-  seed: { type: 'string', value: 'N', description: 'run seed; per-step seeds derive from it (default 1)' },
-  stage: { type: 'string', value: 'NAME', description: 'folder under runs/ the log goes to (default adhoc)' },
+  replicates: { type: 'string', value: 'N', description: `attempts per item (default ${RUN_DEFAULTS.replicates})` },
+  seed: { type: 'string', value: 'N', description: `run seed; per-step seeds derive from it (default ${RUN_DEFAULTS.seed})` },
+  stage: { type: 'string', value: 'NAME', description: `folder under runs/ the log goes to (default ${RUN_DEFAULTS.stage})` },
   limit: { type: 'string', value: 'N', description: 'run only the first N items' },
-  concurrency: { type: 'string', value: 'N', description: 'steps in flight at once (default 8)' },
-  'max-retries': { type: 'string', value: 'N', description: 'retries per request after rate limits, timeouts, 5xx (default 3)' },
-  timeout: { type: 'string', value: 'SECONDS', description: 'per-request timeout (default 300)' },
+  concurrency: { type: 'string', value: 'N', description: `steps in flight at once (default ${RUN_DEFAULTS.concurrency})` },
+  'max-retries': { type: 'string', value: 'N', description: `retries per request after rate limits, timeouts, 5xx (default ${RUN_DEFAULTS.maxRetries})` },
+  timeout: { type: 'string', value: 'SECONDS', description: `per-request timeout (default ${RUN_DEFAULTS.timeoutMs / 1000})` },
   'max-cost': { type: 'string', value: 'USD', description: 'stop before a request would take spending past USD (exit 3)' },
   'dry-run': { type: 'boolean', description: 'write the exact request bodies (redacted) next to the log; send nothing' },
   'verify-first': { type: 'boolean', description: 'send one request first; stop with a clear error if it fails' },

@@ -2,7 +2,7 @@ import { CliError } from '../../lib/errors.ts';
 import { renderJsonLines, renderTable } from '../../lib/table.ts';
 import { openLaneStore } from '../../pipelines/lanes/openStore.ts';
 import { closeProviders } from '../../pipelines/providers/index.ts';
-import { describeSweep, runSweep } from '../../pipelines/runner/sweep.ts';
+import { SWEEP_DEFAULTS, describeSweep, runSweep } from '../../pipelines/runner/sweep.ts';
 import { loadSuite } from '../../pipelines/suites/load.ts';
 import type { Command } from '../command.ts';
 import { RUN_OPTIONS, TASK_OPTIONS, definedEntries, taskSettingsFrom } from './run.ts';
@@ -20,7 +20,7 @@ export const sweep: Command = {
     replicates: RUN_OPTIONS['replicates'],
     seed: RUN_OPTIONS['seed'],
     limit: RUN_OPTIONS['limit'],
-    parallel: { type: 'string', value: 'N', description: 'lanes at once (default 4)' },
+    parallel: { type: 'string', value: 'N', description: `lanes at once (default ${SWEEP_DEFAULTS.parallel})` },
     concurrency: RUN_OPTIONS['concurrency'],
     'max-cost': { type: 'string', value: 'USD', description: 'per-run spending cap; a capped run stops the sweep (exit 3)' },
     limits: RUN_OPTIONS['limits'],
@@ -51,7 +51,7 @@ export const sweep: Command = {
         limit: options.integer('limit', { min: 1 }), parallel: options.integer('parallel', { min: 1, max: 64 }), concurrency: options.integer('concurrency', { min: 1 }),
         maxCostUsd: options.number('max-cost', { min: 0 }), limitsFile: options.string('limits'),
       }),
-    }, suite.sha256).finally(() => closeProviders(env));
+    }, suite).finally(() => closeProviders(env));
     describeSweep(runs, output);
     const rows = runs.map((r) => ({ lane: r.lane, run_id: r.runId, action: r.action, status: r.error !== undefined ? 'failed' : r.result?.status ?? 'completed', ok: r.result?.counts.ok ?? null, errors: r.result?.counts.error ?? null }));
     output.data(options.flag('json') ? renderJsonLines(rows) : renderTable(rows));

@@ -1,15 +1,14 @@
 import { InputError, type Location } from '../../lib/errors.ts';
 import { Fields } from '../../lib/fields.ts';
-import { BACKENDS, PROVIDERS, REASONING_EFFORTS, type Dials, type Lane } from '../../core/lane.ts';
+import { BACKENDS, DIAL_NAMES, PROVIDERS, REASONING_EFFORTS, type Dials, type Lane } from '../../core/lane.ts';
 import { checkLane } from './rules.ts';
 import { buildSlug } from './slug.ts';
 
 const LANE_KEYS = ['slug', 'alias', 'provider', 'model', 'backend', 'base_url', 'api_key_env', 'dials', 'active', 'visible', 'notes', 'created_at', 'updated_at'] as const;
-const DIAL_KEYS = ['temperature', 'top_p', 'top_k', 'min_p', 'frequency_penalty', 'presence_penalty', 'repetition_penalty', 'reasoning_effort', 'thinking', 'thinking_budget_tokens', 'max_output_tokens', 'seed'] as const;
 
 function parseDials(fields: Fields): Dials {
-  const unknown = fields.unknownKeys(DIAL_KEYS);
-  if (unknown.length > 0) fields.fail(unknown[0], `is not a dial`, `dials are: ${DIAL_KEYS.join(', ')}`);
+  const unknown = fields.unknownKeys(DIAL_NAMES);
+  if (unknown.length > 0) fields.fail(unknown[0], `is not a dial`, `dials are: ${DIAL_NAMES.join(', ')}`);
   const dials: Dials = {};
   for (const key of ['temperature', 'top_p', 'min_p', 'frequency_penalty', 'presence_penalty', 'repetition_penalty'] as const) {
     const v = fields.number(key, { optional: true });
@@ -31,7 +30,7 @@ export function parseLane(value: unknown, where: Location): Lane {
   const fields = new Fields(value, where);
   const unknown = fields.unknownKeys(LANE_KEYS);
   if (unknown.length > 0) {
-    const hint = DIAL_KEYS.includes(unknown[0] as (typeof DIAL_KEYS)[number]) ? `put ${unknown[0]} under "dials"` : `lane fields are: ${LANE_KEYS.join(', ')}`;
+    const hint = DIAL_NAMES.includes(unknown[0] as (typeof DIAL_NAMES)[number]) ? `put ${unknown[0]} under "dials"` : `lane fields are: ${LANE_KEYS.join(', ')}`;
     fields.fail(unknown[0], 'is not a lane field', hint);
   }
   const alias = fields.string('alias');
@@ -71,7 +70,7 @@ export function assertLaneFollowsRules(lane: Lane, where: Location): void {
   if (violations.length === 0) return;
   const first = violations[0];
   const more = violations.length > 1 ? ` (and ${violations.length - 1} more: ${violations.slice(1).map((v) => `${v.field} [${v.rule}]`).join(', ')})` : '';
-  const local = (DIAL_KEYS as readonly string[]).includes(first.field) ? `dials.${first.field}` : first.field;
+  const local = (DIAL_NAMES as readonly string[]).includes(first.field) ? `dials.${first.field}` : first.field;
   const field = where.field === undefined || where.field === '' ? local : `${where.field}.${local}`;
   throw new InputError({ ...where, field }, `lane ${lane.slug}: ${first.field} breaks rule ${first.rule}: ${first.message}${more}`);
 }

@@ -1,4 +1,5 @@
-import { isOpenAIReasoningModel, type BackendName, type Dials, type Lane } from '../../core/lane.ts';
+import { DIAL_FIELDS, dialTargetOf, targetsOfDial } from '../../core/dialFields.ts';
+import { DIAL_NAMES, isOpenAIReasoningModel, type Dials, type Lane } from '../../core/lane.ts';
 
 /** A provider rule, checked before any request is sent. */
 export interface ProviderRule {
@@ -27,68 +28,37 @@ const isSet = (v: unknown): boolean => v !== undefined;
 const openaiReasoning = (lane: Lane): boolean => lane.provider === 'openai' && isOpenAIReasoningModel(lane.model);
 const outside = (v: number | undefined, lo: number, hi: number): boolean => v !== undefined && (v < lo || v > hi);
 
-/** Backends that accept the non-OpenAI sampling dials min_p, top_k and repetition_penalty in the request body. */
-const EXTENDED_SAMPLING_BACKENDS: readonly BackendName[] = ['vllm', 'openrouter', 'together', 'generic'];
-
-function acceptsExtendedSampling(lane: Lane, dial: 'min_p' | 'top_k' | 'repetition_penalty'): boolean {
-  switch (lane.provider) {
-    case 'sim':
-    case 'ollama':
-      return true;
-    case 'anthropic':
-      return dial === 'top_k';
-    case 'openai':
-      return false;
-    case 'openai-compatible':
-      return EXTENDED_SAMPLING_BACKENDS.includes(lane.backend ?? 'generic');
-  }
-}
-
-function extendedSamplingRule(dial: 'min_p' | 'top_k' | 'repetition_penalty'): ProviderRule {
-  return {
-    id: `backend.${dial}`,
-    field: dial,
-    rule: `${dial} is accepted only by Ollama, vLLM, OpenRouter, Together and generic OpenAI-compatible servers${dial === 'top_k' ? ' (and Anthropic)' : ''}`,
-    doc: 'https://docs.vllm.ai/en/latest/api/vllm/sampling_params.html',
-    check: (lane) =>
-      isSet(lane.dials[dial]) && !acceptsExtendedSampling(lane, dial)
-        ? `${lane.provider}${lane.backend === undefined ? '' : `/${lane.backend}`} does not accept ${dial}; remove it or use a backend that does`
-        : null,
-  };
+/**
+ * Rules that a lane sets only dials its target (provider, backend, OpenAI reasoning model) takes:
+ * derived from DIAL_FIELDS, which the adapters write request bodies from, one rule a dial some target refuses.
+ */
+function acceptedDialRules(): ProviderRule[] {
+  return DIAL_NAMES.flatMap((dial) => {
+    const { refusing } = targetsOfDial(dial);
+    if (refusing.length === 0) return [];
+    return [{
+      id: `backend.${dial}`,
+      field: dial,
+      rule: `${dial} is not taken by ${refusing.map((t) => t.label).join(', ')}`,
+      doc: refusing.map((t) => t.doc).join(' '),
+      check: (lane: Lane) => {
+        const target = DIAL_FIELDS[dialTargetOf(lane)];
+        if (!isSet(lane.dials[dial]) || target.fields[dial] !== null) return null;
+        return `remove ${dial} from this ${lane.model} lane${target.hint === undefined ? '' : ` (${target.hint})`}`;
+      },
+    }];
+  });
 }
 
 /** Every rule, in the order they are reported. */
 export const PROVIDER_RULES: readonly ProviderRule[] = [
-  {
-    id: 'openai.reasoning.no-temperature',
-    field: 'temperature',
-    rule: 'OpenAI reasoning models (o-series, gpt-5) reject temperature; they take reasoning_effort (minimal|low|medium|high)',
-    doc: OPENAI_REASONING_DOC,
-    check: (lane) => (openaiReasoning(lane) && isSet(lane.dials.temperature) ? `remove temperature from this ${lane.model} lane and set reasoning_effort instead` : null),
-  },
-  ...(['top_p', 'frequency_penalty', 'presence_penalty'] as const).map((dial): ProviderRule => ({
-    id: `openai.reasoning.no-${dial.replaceAll('_', '-')}`,
-    field: dial,
-    rule: `OpenAI reasoning models (o-series, gpt-5) reject ${dial}`,
-    doc: OPENAI_REASONING_DOC,
-    check: (lane) => (openaiReasoning(lane) && isSet(lane.dials[dial]) ? `remove ${dial} from this ${lane.model} lane` : null),
-  })),
+  ...acceptedDialRules(),
   {
     id: 'openai.reasoning.effort',
     field: 'reasoning_effort',
     rule: "reasoning_effort 'minimal' exists only for gpt-5 models; o-series take low|medium|high",
     doc: OPENAI_REASONING_DOC,
     check: (lane) => (openaiReasoning(lane) && lane.dials.reasoning_effort === 'minimal' && !lane.model.startsWith('gpt-5') ? `use low, medium or high for ${lane.model}` : null),
-  },
-  {
-    id: 'reasoning-effort.only-reasoning-models',
-    field: 'reasoning_effort',
-    rule: 'reasoning_effort is accepted only by OpenAI reasoning models (o-series, gpt-5)',
-    doc: OPENAI_REASONING_DOC,
-    check: (lane) =>
-      isSet(lane.dials.reasoning_effort) && lane.provider !== 'sim' && !openaiReasoning(lane) && lane.provider !== 'openai-compatible'
-        ? `${lane.provider} model ${lane.model} does not take reasoning_effort; remove it`
-        : null,
   },
   {
     id: 'anthropic.temperature-range',
@@ -151,13 +121,6 @@ export const PROVIDER_RULES: readonly ProviderRule[] = [
     check: (lane) => (isSet(lane.dials.thinking_budget_tokens) && lane.dials.thinking !== true ? 'set thinking: true or remove thinking_budget_tokens' : null),
   },
   {
-    id: 'thinking.anthropic-only',
-    field: 'thinking',
-    rule: 'extended thinking is an Anthropic feature',
-    doc: ANTHROPIC_THINKING_DOC,
-    check: (lane) => (lane.dials.thinking === true && lane.provider !== 'anthropic' && lane.provider !== 'sim' ? `remove thinking from this ${lane.provider} lane` : null),
-  },
-  {
     id: 'moonshot.temperature-range',
     field: 'temperature',
     rule: 'Moonshot (Kimi) temperature must be within 0..1',
@@ -213,9 +176,6 @@ export const PROVIDER_RULES: readonly ProviderRule[] = [
     doc: 'https://platform.openai.com/docs/api-reference/chat/create',
     check: (lane) => (lane.dials.max_output_tokens !== undefined && (!Number.isInteger(lane.dials.max_output_tokens) || lane.dials.max_output_tokens < 1) ? `max_output_tokens ${lane.dials.max_output_tokens} is not a whole number ≥ 1` : null),
   },
-  extendedSamplingRule('min_p'),
-  extendedSamplingRule('top_k'),
-  extendedSamplingRule('repetition_penalty'),
   {
     id: 'openai-compatible.base-url',
     field: 'base_url',

@@ -3,6 +3,7 @@ import type { Lane } from '../../core/lane.ts';
 import type { TokenCounts } from '../../core/tokens.ts';
 import { estimateTokens } from '../../core/tokens.ts';
 import { ClientCache } from './clientCache.ts';
+import { putDials, requestDials } from './dialBody.ts';
 import { readApiKey } from './credentials.ts';
 import { withDeadline } from './deadline.ts';
 import { toProviderError } from './errors.ts';
@@ -22,15 +23,14 @@ function textBlock(text: string, marked: boolean): Record<string, unknown> {
 /**
  * The Messages API body: system messages become `system` text blocks (in order), the rest `messages`;
  * the last message of the shared prefix (request.cachePrefix) gets the cache mark, as a system block or
- * as its message's one text block. Temperature is sent only when the lane sets it (with thinking only 1
- * is allowed, which the lane rules check). `json` and `seed` send nothing: the Messages API has no JSON
- * mode short of a full schema and no seed, so the task's prompt asks for JSON.
+ * as its message's one text block. Dials go under the fields core/dialFields.ts gives Anthropic (extended
+ * thinking as `thinking: {type: 'enabled', budget_tokens}`; temperature only when the lane sets it, which
+ * with thinking the lane rules allow only as 1). `json` and the per-step `seed` send nothing: the Messages
+ * API has no JSON mode short of a full schema and no seed, so the task's prompt asks for JSON.
  */
 export function buildMessagesBody(lane: Lane, request: ChatRequest): Record<string, unknown> {
-  const { dials } = lane;
-  const maxTokens = request.maxOutputTokens ?? dials.max_output_tokens;
   // https://docs.anthropic.com/en/api/messages: max_tokens is required.
-  if (maxTokens === undefined) throw new ProviderError('invalid_request', `lane ${lane.slug}: Anthropic requires max_tokens; set max_output_tokens`);
+  if (requestDials(lane, request).max_output_tokens === undefined) throw new ProviderError('invalid_request', `lane ${lane.slug}: Anthropic requires max_tokens; set max_output_tokens`);
   const lastShared = Math.min(request.cachePrefix ?? 0, request.messages.length) - 1;
   const system: Record<string, unknown>[] = [];
   const messages: Record<string, unknown>[] = [];
@@ -39,17 +39,10 @@ export function buildMessagesBody(lane: Lane, request: ChatRequest): Record<stri
     if (message.role === 'system') system.push(textBlock(message.content, marked));
     else messages.push({ role: message.role, content: marked ? [textBlock(message.content, true)] : message.content });
   });
-  const body: Record<string, unknown> = { model: lane.model, max_tokens: maxTokens };
+  const body: Record<string, unknown> = { model: lane.model };
   if (system.length > 0) body['system'] = system;
   body['messages'] = messages;
-  const put = (field: string, value: unknown): void => {
-    if (value !== undefined) body[field] = value;
-  };
-  put('temperature', dials.temperature);
-  put('top_p', dials.top_p);
-  put('top_k', dials.top_k);
-  // https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking
-  if (dials.thinking === true) body['thinking'] = { type: 'enabled', budget_tokens: dials.thinking_budget_tokens };
+  putDials(body, lane, request);
   if (request.stream === true) body['stream'] = true;
   return body;
 }

@@ -2,24 +2,11 @@ import OpenAI, { type ClientOptions } from 'openai';
 import type { Lane, ProviderName } from '../../core/lane.ts';
 import type { TokenCounts } from '../../core/tokens.ts';
 import { ClientCache } from './clientCache.ts';
+import { putDials } from './dialBody.ts';
 import { readApiKey, type KeySource } from './credentials.ts';
 import { withDeadline } from './deadline.ts';
 import { toProviderError } from './errors.ts';
 import type { ChatRequest, ChatResponse, ProviderAdapter } from '../../core/chat.ts';
-
-/** How a server reads the Chat Completions body: which dials it takes and where. */
-export interface ChatCompletionsDialect {
-  /**
-   * OpenAI deprecated max_tokens for max_completion_tokens, which every current OpenAI chat model takes
-   * (https://platform.openai.com/docs/api-reference/chat/create#chat-create-max_tokens); compatible servers
-   * document max_tokens.
-   */
-  maxTokensField: 'max_completion_tokens' | 'max_tokens';
-  /** OpenAI reasoning model: reasoning_effort, and no temperature, top_p, penalties or seed. */
-  reasoning: boolean;
-  /** min_p, top_k and repetition_penalty go in the body (vLLM, OpenRouter, Together take them as extra fields). */
-  extendedSampling: boolean;
-}
 
 /** One server family that speaks Chat Completions: OpenAI itself, or an OpenAI-compatible backend. */
 export interface ChatCompletionsEndpoint {
@@ -29,33 +16,14 @@ export interface ChatCompletionsEndpoint {
   /** The base URL the SDK appends /chat/completions to. */
   baseURL(lane: Lane): string;
   keySource(lane: Lane): KeySource;
-  dialect(lane: Lane): ChatCompletionsDialect;
   /** Client options beyond base URL and key (OpenAI's organization and project). */
   clientOptions?: Partial<ClientOptions>;
 }
 
-/** The Chat Completions body for a lane and request: the lane's dials, nothing for unset ones. */
-export function buildChatCompletionBody(lane: Lane, request: ChatRequest, dialect: ChatCompletionsDialect): Record<string, unknown> {
-  const { dials } = lane;
+/** The Chat Completions body for a lane and request: the dials under the fields DIAL_FIELDS gives the lane's target (OpenAI, its reasoning models, or a compatible backend). */
+export function buildChatCompletionBody(lane: Lane, request: ChatRequest): Record<string, unknown> {
   const body: Record<string, unknown> = { model: lane.model, messages: request.messages.map(({ role, content }) => ({ role, content })) };
-  const put = (field: string, value: unknown): void => {
-    if (value !== undefined) body[field] = value;
-  };
-  if (!dialect.reasoning) {
-    put('temperature', dials.temperature);
-    put('top_p', dials.top_p);
-    put('frequency_penalty', dials.frequency_penalty);
-    put('presence_penalty', dials.presence_penalty);
-    put('seed', dials.seed ?? request.seed);
-  }
-  if (dialect.extendedSampling) {
-    put('top_k', dials.top_k);
-    put('min_p', dials.min_p);
-    put('repetition_penalty', dials.repetition_penalty);
-  }
-  // The lane rules let only OpenAI reasoning models and compatible backends (DeepSeek, OpenRouter …) set it.
-  put('reasoning_effort', dials.reasoning_effort);
-  put(dialect.maxTokensField, request.maxOutputTokens ?? dials.max_output_tokens);
+  putDials(body, lane, request);
   if (request.json === true) body['response_format'] = { type: 'json_object' };
   if (request.stream === true) {
     body['stream'] = true;
@@ -144,12 +112,12 @@ export function createChatCompletionsAdapter(endpoint: ChatCompletionsEndpoint, 
   return {
     name: endpoint.name,
     buildRequest(lane, request) {
-      return { url: completionsURL(endpoint.baseURL(lane)), body: buildChatCompletionBody(lane, request, endpoint.dialect(lane)) };
+      return { url: completionsURL(endpoint.baseURL(lane)), body: buildChatCompletionBody(lane, request) };
     },
     async send(lane, request, options) {
       const apiKey = readApiKey(env, lane, endpoint.keySource(lane));
       const client = clientFor(endpoint.baseURL(lane), apiKey);
-      const body = buildChatCompletionBody(lane, request, endpoint.dialect(lane));
+      const body = buildChatCompletionBody(lane, request);
       return withDeadline(options, async (deadline) => {
         const requestOptions = { signal: deadline.signal, timeout: options.timeoutMs, maxRetries: 0 };
         const startedAt = performance.now();

@@ -4,6 +4,7 @@ import type { Lane } from '../../core/lane.ts';
 import type { TokenCounts } from '../../core/tokens.ts';
 import { estimateTokens } from '../../core/tokens.ts';
 import { ClientCache } from './clientCache.ts';
+import { putDials } from './dialBody.ts';
 import { readApiKey, type KeySource } from './credentials.ts';
 import { withDeadline, type Deadline } from './deadline.ts';
 import { toProviderError } from './errors.ts';
@@ -40,30 +41,15 @@ export function keepAliveFrom(env: NodeJS.ProcessEnv): string | number {
   return /^-?\d+$/.test(value) ? Number(value) : value;
 }
 
-// https://github.com/ollama/ollama/blob/main/docs/modelfile.md#valid-parameters-and-values
-/** The /api/chat body: dials as `options` (repetition_penalty → repeat_penalty, max_output_tokens → num_predict). */
+/** The /api/chat body: the dials go in `options` under Ollama's names (core/dialFields.ts). */
 export function buildChatBody(lane: Lane, request: ChatRequest, keepAlive: string | number): Record<string, unknown> {
-  const { dials } = lane;
-  const options: Record<string, unknown> = {};
-  const put = (field: string, value: unknown): void => {
-    if (value !== undefined) options[field] = value;
-  };
-  put('temperature', dials.temperature);
-  put('top_p', dials.top_p);
-  put('top_k', dials.top_k);
-  put('min_p', dials.min_p);
-  put('repeat_penalty', dials.repetition_penalty);
-  put('frequency_penalty', dials.frequency_penalty);
-  put('presence_penalty', dials.presence_penalty);
-  put('seed', dials.seed ?? request.seed);
-  put('num_predict', request.maxOutputTokens ?? dials.max_output_tokens);
   const body: Record<string, unknown> = {
     model: lane.model,
     messages: request.messages.map(({ role, content }) => ({ role, content })),
     stream: request.stream === true,
     keep_alive: keepAlive,
   };
-  if (Object.keys(options).length > 0) body['options'] = options;
+  putDials(body, lane, request);
   if (request.json === true) body['format'] = 'json';
   return body;
 }

@@ -1,15 +1,8 @@
-import { isOpenAIReasoningModel } from '../../core/lane.ts';
-import { createChatCompletionsAdapter, type ChatCompletionsDialect } from './chatCompletions.ts';
+import { createChatCompletionsAdapter } from './chatCompletions.ts';
 import type { ProviderAdapter } from '../../core/chat.ts';
 
 /** The SDK's own default, written out so --dry-run can show the URL. */
 const OPENAI_BASE_URL = 'https://api.openai.com/v1';
-
-// https://platform.openai.com/docs/guides/reasoning: reasoning models take reasoning_effort and
-// max_completion_tokens, and reject temperature, top_p and the penalties.
-const REASONING: ChatCompletionsDialect = { maxTokensField: 'max_completion_tokens', reasoning: true, extendedSampling: false };
-// https://platform.openai.com/docs/api-reference/chat/create: max_tokens is deprecated for max_completion_tokens.
-const SAMPLING: ChatCompletionsDialect = { maxTokensField: 'max_completion_tokens', reasoning: false, extendedSampling: false };
 
 /** The OpenAI adapter: Chat Completions on the official SDK; key from the lane's api_key_env, else OPENAI_API_KEY. */
 export function createAdapter(env: NodeJS.ProcessEnv): ProviderAdapter {
@@ -19,7 +12,6 @@ export function createAdapter(env: NodeJS.ProcessEnv): ProviderAdapter {
       label: () => 'openai',
       baseURL: (lane) => lane.base_url ?? env['OPENAI_BASE_URL'] ?? OPENAI_BASE_URL,
       keySource: (lane) => ({ variable: lane.api_key_env ?? 'OPENAI_API_KEY', required: true }),
-      dialect: (lane) => (isOpenAIReasoningModel(lane.model) ? REASONING : SAMPLING),
       clientOptions: { organization: env['OPENAI_ORG_ID'] ?? null, project: env['OPENAI_PROJECT_ID'] ?? null },
     },
     env,

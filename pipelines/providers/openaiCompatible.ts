@@ -1,5 +1,5 @@
 import type { BackendName, Lane } from '../../core/lane.ts';
-import { createChatCompletionsAdapter, type ChatCompletionsDialect } from './chatCompletions.ts';
+import { createChatCompletionsAdapter } from './chatCompletions.ts';
 import type { KeySource } from './credentials.ts';
 import { ProviderError, type ProviderAdapter } from '../../core/chat.ts';
 
@@ -24,11 +24,6 @@ const BACKENDS: Readonly<Record<BackendName, BackendDefaults>> = {
   generic: { key: { variable: undefined, required: false } },
 };
 
-// https://docs.vllm.ai/en/latest/api/vllm/sampling_params.html: compatible servers read min_p, top_k and
-// repetition_penalty as extra body fields and document max_tokens. The lane rules keep these dials off
-// backends that reject them, so the adapter sends what the lane sets.
-const COMPATIBLE: ChatCompletionsDialect = { maxTokensField: 'max_tokens', reasoning: false, extendedSampling: true };
-
 const backendOf = (lane: Lane): BackendName => lane.backend ?? 'generic';
 
 function baseURLOf(lane: Lane): string {
@@ -50,7 +45,6 @@ export function createAdapter(env: NodeJS.ProcessEnv): ProviderAdapter {
       label: (lane) => `openai-compatible/${backendOf(lane)}`,
       baseURL: baseURLOf,
       keySource: keySourceOf,
-      dialect: () => COMPATIBLE,
     },
     env,
   );

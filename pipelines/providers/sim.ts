@@ -1,7 +1,8 @@
 import { ProviderError, type ChatRequest, type ChatResponse, type ProviderAdapter, type SendOptions } from '../../core/chat.ts';
-import { flattenDials, type Lane } from '../../core/lane.ts';
+import type { Lane } from '../../core/lane.ts';
 import type { Simulator } from '../../core/simulator.ts';
-import { emptyTokens, estimatePromptTokens, estimateTokens, type TokenCounts } from '../../core/tokens.ts';
+import { emptyTokens, estimateMessageTokens, estimatePromptTokens, estimateTokens, type TokenCounts } from '../../core/tokens.ts';
+import { putDials } from './dialBody.ts';
 
 /** Reasoning tokens a sim lane reports per answer (part of its completion tokens). */
 const REASONING_TOKENS = { minimal: 0, low: 256, medium: 1024, high: 3072 } as const;
@@ -24,9 +25,9 @@ export class SimProvider implements ProviderAdapter {
   constructor(private readonly simulator: Simulator | undefined) {}
 
   buildRequest(lane: Lane, request: ChatRequest): { url: string; body: Record<string, unknown> } {
-    const body: Record<string, unknown> = { model: lane.model, messages: request.messages, ...flattenDials(lane.dials) };
+    const body: Record<string, unknown> = { model: lane.model, messages: request.messages };
+    putDials(body, lane, request);
     if (request.json === true) body['response_format'] = { type: 'json_object' };
-    if (request.seed !== undefined) body['seed'] = request.seed;
     return { url: 'sim://local/chat', body };
   }
 
@@ -47,7 +48,7 @@ export class SimProvider implements ProviderAdapter {
     const prefix = request.cachePrefix ?? 0;
     if (prefix > 0 && request.messages.length >= prefix) {
       const key = prefix === 1 ? request.messages[0].content : request.messages.slice(0, prefix).map((m) => m.content).join('\u0000');
-      const prefixTokens = estimatePromptTokens({ messages: request.messages.slice(0, prefix) });
+      const prefixTokens = estimateMessageTokens(request.messages.slice(0, prefix));
       if (this.warmPrefixes.has(key)) tokens.cached_read = prefixTokens;
       else {
         if (this.warmPrefixes.size >= WARM_PREFIX_LIMIT) this.warmPrefixes.clear();

@@ -5,7 +5,7 @@ import { redactValue } from '../../lib/secrets.ts';
 import { ProviderError, type ChatRequest, type ChatResponse } from '../../core/chat.ts';
 import { emptyTokens } from '../../core/tokens.ts';
 import type { RunLaneOptions, RunResult } from './engine.ts';
-import { stepSeed, type PlannedStep } from './plan.ts';
+import { withStepSeed, type PlannedStep } from './plan.ts';
 
 /** Thrown by the dry-run context once a step's first request is recorded. */
 class DryRunRecorded extends Error {}
@@ -18,7 +18,7 @@ export async function dryRun(options: RunLaneOptions, runId: string, planned: re
   const out = createWriteStream(path);
   for (const step of planned) {
     const complete = async (request: ChatRequest): Promise<ChatResponse> => {
-      const built = options.adapter.buildRequest(options.lane, { ...request, seed: request.seed ?? stepSeed(options.settings.seed, step.index) });
+      const built = options.adapter.buildRequest(options.lane, withStepSeed(request, step.seed));
       out.write(JSON.stringify(redactValue({ run_id: runId, item_id: step.item.id, replicate: step.replicate, url: built.url, body: built.body })) + '\n');
       throw new DryRunRecorded();
     };

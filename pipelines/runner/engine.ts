@@ -18,26 +18,13 @@ import { CacheAwareQueue } from './cacheAwareQueue.ts';
 import { dryRun } from './dryRun.ts';
 import { findLimit, type LimitRow } from './limits.ts';
 import { limiterFor } from './limiterRegistry.ts';
-import { groupSteps, planSteps, stepSeed, type PlannedStep } from './plan.ts';
+import { groupSteps, planRun, withStepSeed, type PlannedStep } from './plan.ts';
 import { findPrice, type PriceTable } from './pricing.ts';
 import { ProgressReporter } from './progress.ts';
 import { currentProvenance } from '../../core/provenance.ts';
 import { newRunId } from './runId.ts';
 import { RequestGate, StepAbandoned, StepUsage, asProviderError } from './requestGate.ts';
-
-export interface RunSettings {
-  replicates: number;
-  seed: number;
-  stage: string;
-  /** Run only the first N items. */
-  limit?: number;
-  concurrency: number;
-  maxRetries: number;
-  timeoutMs: number;
-  maxCostUsd?: number;
-  /** Task settings (output of parseTaskSettings), including `kind`. */
-  task: Record<string, unknown>;
-}
+import type { RunSettings } from './runSettings.ts';
 
 export interface RunLaneOptions {
   lane: Lane;
@@ -91,10 +78,8 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
   if (!lane.active) throw new CliError(`lane ${lane.slug} is not active (it may not run new generations)`, { hint: `'audition lanes enable ${lane.slug}' to run it again` });
   assertLaneFollowsRules(lane, { field: `lane ${lane.slug}` });
 
-  let items = (options.items ?? suite.items).filter((item) => task.accepts(item));
-  if (items.length === 0) throw new CliError(`suite ${suite.path} has no items the ${task.kind} task can run`, { hint: 'check the item kinds in the suite (mcq / prompt)' });
-  if (settings.limit !== undefined) items = items.slice(0, settings.limit);
-  const planned = planSteps(items, settings.replicates);
+  const planned = planRun(options.items ?? suite.items, task, settings);
+  if (planned.length === 0) throw new CliError(`suite ${suite.path} has no items the ${task.kind} task can run`, { hint: 'check the item kinds in the suite (mcq / prompt)' });
 
   const runId = options.runId ?? newRunId(lane.slug);
   if (options.dryRun === true) return dryRun(options, runId, planned);
@@ -155,9 +140,8 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
   const runStep = async (step: PlannedStep): Promise<StepRecord | null> => {
     const usage = new StepUsage(price !== null);
     const startedAt = new Date().toISOString();
-    const seed = stepSeed(settings.seed, step.index);
     const label = `${lane.slug} ${step.item.id}#${step.replicate}`;
-    const context: TaskContext = { lane, settings: settings.task, complete: (request) => gate.send(request, seed, usage, label), signal: gate.signal, seed: settings.seed };
+    const context: TaskContext = { lane, settings: settings.task, complete: (request) => gate.send(withStepSeed(request, step.seed), usage, label), signal: gate.signal, seed: settings.seed };
     let outcome: StepOutcome;
     try {
       outcome = await task.runStep(step.item, step.replicate, context);

@@ -1,12 +1,13 @@
 import type { Lane } from '../../core/lane.ts';
-import type { ChatRequest, ChatResponse } from '../../core/chat.ts';
+import type { ChatRequest, ChatResponse, ProviderAdapter } from '../../core/chat.ts';
 import { createAdapter as createSimAdapter } from '../providers/sim.ts';
 import { listRunLogFiles, readRunHeader } from '../runlog/discover.ts';
 import { readRunLog } from '../runlog/reader.ts';
 import { emptyTokens } from '../../core/tokens.ts';
 import type { Suite } from '../suites/types.ts';
 import type { Task } from '../tasks/task.ts';
-import type { RunSettings } from './engine.ts';
+import type { RunSettings } from './runSettings.ts';
+import { groupSteps, planRun, withStepSeed } from './plan.ts';
 import { costOf, findPrice, type PriceTable } from './pricing.ts';
 
 export interface RunEstimate {
@@ -39,37 +40,35 @@ async function completionHistory(runsDir: string, slug: string): Promise<number 
 }
 
 /**
- * Projects a run's requests, tokens and cost before it starts: every step is
- * played through the offline simulator (so self-consistency, best-of and
- * sessions count their real number of requests and prompt sizes), then priced
- * at the lane's model price, without prompt-cache discounts (an upper bound).
+ * Projects a run's requests, tokens and cost before it starts: every step the run
+ * would take (the run's own plan: items, limit, replicates, per-step seeds) is
+ * played through the offline simulator (so self-consistency, best-of and sessions
+ * count their real number of requests and prompt sizes), then priced at the lane's
+ * model price, without prompt-cache discounts (an upper bound).
  */
-export async function estimateRun(options: { lane: Lane; suite: Suite; task: Task; settings: RunSettings; prices: PriceTable; runsDir: string }): Promise<RunEstimate> {
+export async function estimateRun(options: { lane: Lane; suite: Suite; task: Task; settings: RunSettings; prices: PriceTable; runsDir: string; /** Plays the requests; by default the sim, answering with the task's simulator. */ simulator?: ProviderAdapter }): Promise<RunEstimate> {
   const { lane, task, settings } = options;
-  let items = options.suite.items.filter((item) => task.accepts(item));
-  if (settings.limit !== undefined) items = items.slice(0, settings.limit);
+  const planned = planRun(options.suite.items, task, settings);
   const usage = emptyTokens();
   let requests = 0;
-  let steps = 0;
   const controller = new AbortController();
-  const simulator = createSimAdapter({}, { simulator: task.simulator });
-  for (const item of items) {
-    for (let replicate = 0; replicate < settings.replicates; replicate++) {
-      steps++;
-      const complete = async (request: ChatRequest): Promise<ChatResponse> => {
-        requests++;
-        const response = await simulator.send(lane, { ...request, seed: settings.seed + steps }, { signal: controller.signal, timeoutMs: settings.timeoutMs });
-        usage.prompt += response.tokens.prompt;
-        usage.completion += response.tokens.completion;
-        return response;
-      };
-      try {
-        await task.runStep(item, replicate, { lane, settings: settings.task, complete, signal: controller.signal, seed: settings.seed });
-      } catch {
-        // a simulated failure still counts its requests
-      }
+  const simulator = options.simulator ?? createSimAdapter({}, { simulator: task.simulator });
+  // the run's order without cache warming: sessions replicate by replicate
+  for (const step of groupSteps(task, planned, false).flat()) {
+    const complete = async (request: ChatRequest): Promise<ChatResponse> => {
+      requests++;
+      const response = await simulator.send(lane, withStepSeed(request, step.seed), { signal: controller.signal, timeoutMs: settings.timeoutMs });
+      usage.prompt += response.tokens.prompt;
+      usage.completion += response.tokens.completion;
+      return response;
+    };
+    try {
+      await task.runStep(step.item, step.replicate, { lane, settings: settings.task, complete, signal: controller.signal, seed: settings.seed });
+    } catch {
+      // a simulated failure still counts its requests
     }
   }
+  const steps = planned.length;
   const history = await completionHistory(options.runsDir, lane.slug);
   const completion = history === null ? usage.completion : Math.round(history * steps);
   const price = findPrice(options.prices, lane);

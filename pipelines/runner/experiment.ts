@@ -4,7 +4,8 @@ import type { Output } from '../../lib/output.ts';
 import type { Lane } from '../../core/lane.ts';
 import type { ProviderAdapter } from '../../core/chat.ts';
 import type { Simulator } from '../../core/simulator.ts';
-import { runLane as engineRunLane, type RunLaneOptions, type RunResult, type RunSettings } from './engine.ts';
+import { runLane as engineRunLane, type RunLaneOptions, type RunResult } from './engine.ts';
+import { RUN_DEFAULTS, type RunSettings } from './runSettings.ts';
 import { readRunLog } from '../runlog/reader.ts';
 import type { Suite } from '../suites/types.ts';
 import { parseTaskSettings, type GenerateTaskSettings, type GradeTaskSettings } from '../tasks/settings.ts';
@@ -70,7 +71,7 @@ export async function runExperiment(options: ExperimentRunOptions): Promise<Expe
   const maxAttempts = options.maxAttempts ?? experiment.max_attempts;
   const where = { file: experiment.file, field: 'task settings' };
   const runs: PhaseRun[] = [];
-  const base = { replicates: 1, seed: experiment.seed, stage: experiment.stage, concurrency: options.workers, maxRetries: options.maxRetries ?? 3, timeoutMs: options.timeoutMs ?? 300_000 };
+  const base = { seed: experiment.seed ?? RUN_DEFAULTS.seed, stage: experiment.stage, concurrency: options.workers, maxRetries: options.maxRetries ?? RUN_DEFAULTS.maxRetries, timeoutMs: options.timeoutMs ?? RUN_DEFAULTS.timeoutMs };
   const launch = async (lane: Lane, runId: string, settings: RunSettings, task: RunLaneOptions['task'], runSuite: Suite, items: RunLaneOptions['items']): Promise<RunResult> => {
     const resume = existsSync(join(options.runsDir, experiment.stage, `${runId}.jsonl`));
     const adapter = await options.adapterFor(lane, task.simulator);

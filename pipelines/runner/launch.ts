@@ -9,28 +9,17 @@ import { requireRunLog } from '../runlog/discover.ts';
 import { readRunStart } from '../runlog/reader.ts';
 import { loadSuite } from '../suites/load.ts';
 import { createTask } from '../tasks/index.ts';
-import { parseTaskSettings } from '../tasks/settings.ts';
-import { runLane, type RunResult, type RunSettings } from './engine.ts';
+import { runLane, type RunResult } from './engine.ts';
 import { readLimitsFile } from './limits.ts';
 import { readPriceTable } from './pricing.ts';
+import { resolveRunSettings, type RunSettings, type RunSettingsInput } from './runSettings.ts';
 
-export interface LaunchOptions {
+/** A run by names and files; settings left unset take RUN_DEFAULTS (a resumed run takes its log's). */
+export interface LaunchOptions extends RunSettingsInput {
   /** Required for a new run; a resumed run takes its lane from its own log. */
   laneSlug?: string;
   suitePath: string;
   runsDir: string;
-  /** Task kind; defaults to the suite's first item kind (mcq → mcq, prompt → generate). */
-  taskKind?: string;
-  /** Raw task settings from flags, validated by the task. */
-  taskSettings: Record<string, unknown>;
-  replicates?: number;
-  seed?: number;
-  stage?: string;
-  limit?: number;
-  concurrency?: number;
-  maxRetries?: number;
-  timeoutMs?: number;
-  maxCostUsd?: number;
   dryRun?: boolean;
   verifyFirst?: boolean;
   resumeRunId?: string;
@@ -43,8 +32,6 @@ export interface LaunchOptions {
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
 }
-
-export const RUN_DEFAULTS = { replicates: 1, seed: 1, stage: 'adhoc', concurrency: 8, maxRetries: 3, timeoutMs: 300_000 } as const;
 
 async function laneFromRegistry(runsDir: string, slug: string, env: NodeJS.ProcessEnv): Promise<Lane> {
   const store = await openLaneStore(runsDir, { readOnly: true, env });
@@ -68,24 +55,15 @@ export async function launchRun(options: LaunchOptions): Promise<RunResult> {
     if (start === null) throw new CliError(`run log ${path} has no readable run_start; it cannot be resumed`);
     lane = parseLane(start.lane, { file: path, line: 1, field: 'lane' });
     if (options.laneSlug !== undefined && options.laneSlug !== lane.slug) throw new CliError(`run ${options.resumeRunId} belongs to lane ${lane.slug}, not ${options.laneSlug}`);
+    // what the run is comes from its log (re-validated); how it runs (concurrency, retries, timeout, cost cap) from this call
     const s = start.settings as { replicates: number; seed: number; limit: number | null; task: Record<string, unknown> };
-    settings = {
-      replicates: s.replicates, seed: s.seed, stage: start.stage, task: s.task,
-      concurrency: options.concurrency ?? RUN_DEFAULTS.concurrency, maxRetries: options.maxRetries ?? RUN_DEFAULTS.maxRetries, timeoutMs: options.timeoutMs ?? RUN_DEFAULTS.timeoutMs,
-    };
-    if (s.limit !== null && s.limit !== undefined) settings.limit = s.limit;
-    if (options.maxCostUsd !== undefined) settings.maxCostUsd = options.maxCostUsd;
+    settings = resolveRunSettings({
+      ...options, replicates: s.replicates, seed: s.seed, stage: start.stage, limit: s.limit ?? undefined, taskKind: String(s.task['kind']), taskSettings: s.task,
+    }, suite);
   } else {
     if (options.laneSlug === undefined) throw new CliError('--lane is required', { hint: "see 'audition lanes list'" });
     lane = await laneFromRegistry(options.runsDir, options.laneSlug, env);
-    const kind = options.taskKind ?? (suite.items[0]?.kind === 'prompt' ? 'generate' : 'mcq');
-    settings = {
-      replicates: options.replicates ?? RUN_DEFAULTS.replicates, seed: options.seed ?? RUN_DEFAULTS.seed, stage: options.stage ?? RUN_DEFAULTS.stage,
-      concurrency: options.concurrency ?? RUN_DEFAULTS.concurrency, maxRetries: options.maxRetries ?? RUN_DEFAULTS.maxRetries, timeoutMs: options.timeoutMs ?? RUN_DEFAULTS.timeoutMs,
-      task: parseTaskSettings(kind, options.taskSettings, { field: 'task settings' }),
-    };
-    if (options.limit !== undefined) settings.limit = options.limit;
-    if (options.maxCostUsd !== undefined) settings.maxCostUsd = options.maxCostUsd;
+    settings = resolveRunSettings(options, suite);
   }
   const task = createTask(String(settings.task['kind']), settings.task);
   const adapter = await createProvider(lane, env, task.simulator);

@@ -1,19 +1,37 @@
+import type { ChatRequest } from '../../core/chat.ts';
 import type { SuiteItem } from '../suites/types.ts';
 import type { Task } from '../tasks/task.ts';
+import type { RunSettings } from './runSettings.ts';
 
 /** One (item, replicate) of a run; `index` is stable across resumes: item position × replicates + replicate. */
 export interface PlannedStep {
   item: SuiteItem;
   replicate: number;
   index: number;
+  /** The step's seed (from the run seed and the index), sent with every request that names none. */
+  seed: number;
 }
 
-export function planSteps(items: readonly SuiteItem[], replicates: number): PlannedStep[] {
+/**
+ * The steps of a run, as `run`, `--dry-run` and `estimate` all see them: the items the task
+ * accepts (the first `limit`), each × replicates, with their per-step seeds.
+ */
+export function planRun(items: readonly SuiteItem[], task: Task, settings: Pick<RunSettings, 'replicates' | 'seed' | 'limit'>): PlannedStep[] {
+  let accepted = items.filter((item) => task.accepts(item));
+  if (settings.limit !== undefined) accepted = accepted.slice(0, settings.limit);
   const steps: PlannedStep[] = [];
-  items.forEach((item, i) => {
-    for (let r = 0; r < replicates; r++) steps.push({ item, replicate: r, index: i * replicates + r });
+  accepted.forEach((item, i) => {
+    for (let r = 0; r < settings.replicates; r++) {
+      const index = i * settings.replicates + r;
+      steps.push({ item, replicate: r, index, seed: stepSeed(settings.seed, index) });
+    }
   });
   return steps;
+}
+
+/** The request as sent for a step: its own seed, else the step's (the lane's seed dial wins in adapters). */
+export function withStepSeed(request: ChatRequest, seed: number): ChatRequest {
+  return { ...request, seed: request.seed ?? seed };
 }
 
 /**

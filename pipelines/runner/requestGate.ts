@@ -89,12 +89,12 @@ export class RequestGate {
   }
 
   /** Sends one request for a step (whose usage it adds to), with budget, limits and retries. */
-  async send(request: ChatRequest, stepSeed: number, usage: StepUsage, label: string): Promise<ChatResponse> {
+  async send(request: ChatRequest, usage: StepUsage, label: string): Promise<ChatResponse> {
     const { lane, price, budget, limiter, output } = this.options;
     const promptEstimate = estimatePromptTokens(request);
     const maxOutput = request.maxOutputTokens ?? lane.dials.max_output_tokens ?? 1024;
     const expectedCompletion = this.completions > 0 ? this.completionTokens / this.completions : Math.min(maxOutput, 1024);
-    const sent: ChatRequest = { ...request, seed: request.seed ?? stepSeed };
+    const sent: ChatRequest = { ...request };
     if (!this.options.cacheAware) delete sent.cachePrefix;
     for (let attempt = 1; ; attempt++) {
       if (this.stopReason !== null) throw new StepAbandoned('run stopping');

@@ -4,13 +4,18 @@ import { CliError } from '../../lib/errors.ts';
 import type { Output } from '../../lib/output.ts';
 import { listRunLogFiles } from '../runlog/discover.ts';
 import { readRunLog } from '../runlog/reader.ts';
+import type { Suite } from '../suites/types.ts';
 import type { RunResult } from './engine.ts';
 import { launchRun, type LaunchOptions } from './launch.ts';
+import { resolveRunSettings, type RunSettings } from './runSettings.ts';
+
+/** Sweep-only defaults (a run's own come from RUN_DEFAULTS). */
+export const SWEEP_DEFAULTS = { parallel: 4 } as const;
 
 export interface SweepOptions extends Omit<LaunchOptions, 'laneSlug' | 'resumeRunId' | 'runId' | 'stage'> {
   lanes: readonly string[];
   stage: string;
-  /** How many lanes run at once (each with its own --concurrency). */
+  /** How many lanes run at once (each with its own --concurrency); SWEEP_DEFAULTS.parallel when unset. */
   parallel?: number;
 }
 
@@ -25,11 +30,22 @@ export interface SweepRun {
 }
 
 /**
- * The run id of (stage, lane, suite, run shape): the same sweep run again finds its own runs,
+ * What makes two sweep runs the same run: the resolved settings that change what is asked and
+ * how it is scored, listed here on purpose. Defaults are resolved first, so a changed default
+ * changes the ids (new runs) instead of skipping runs made under the old one; how a run is
+ * executed (concurrency, retries, timeout, cost cap) is not part of it.
+ */
+export function sweepIdentity(settings: RunSettings): Record<string, unknown> {
+  const task = Object.fromEntries(Object.entries(settings.task).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return { replicates: settings.replicates, seed: settings.seed, limit: settings.limit ?? null, task };
+}
+
+/**
+ * The run id of (stage, lane, suite, identity): the same sweep run again finds its own runs,
  * skips the completed ones and resumes the partial ones; a change of settings starts new runs.
  */
-export function sweepRunId(stage: string, lane: string, suiteSha: string, shape: Record<string, unknown>): string {
-  const digest = createHash('sha256').update(JSON.stringify({ suiteSha, shape })).digest('hex').slice(0, 8);
+export function sweepRunId(stage: string, lane: string, suiteSha: string, identity: Record<string, unknown>): string {
+  const digest = createHash('sha256').update(JSON.stringify({ suiteSha, identity })).digest('hex').slice(0, 8);
   return `${stage}.${lane}.${digest}`;
 }
 
@@ -41,15 +57,15 @@ async function stateOf(runsDir: string, stage: string, runId: string): Promise<'
 }
 
 /** Runs many lanes over one suite, `parallel` lanes at a time; completed runs are skipped, partial ones resumed. */
-export async function runSweep(options: SweepOptions, suiteSha: string): Promise<SweepRun[]> {
+export async function runSweep(options: SweepOptions, suite: Suite): Promise<SweepRun[]> {
   const { lanes, output } = options;
-  const shape = { replicates: options.replicates ?? 1, seed: options.seed ?? 1, limit: options.limit ?? null, task: options.taskKind ?? null, taskSettings: options.taskSettings };
+  const identity = sweepIdentity(resolveRunSettings(options, suite));
   const queue = [...lanes];
   const done: SweepRun[] = [];
   const worker = async (): Promise<void> => {
     for (let lane = queue.shift(); lane !== undefined; lane = queue.shift()) {
       if (options.signal?.aborted === true) return;
-      const runId = sweepRunId(options.stage, lane, suiteSha, shape);
+      const runId = sweepRunId(options.stage, lane, suite.sha256, identity);
       const state = await stateOf(options.runsDir, options.stage, runId);
       if (state === 'completed') {
         output.info(`${lane}: run ${runId} already completed; skipped`);
@@ -70,7 +86,7 @@ export async function runSweep(options: SweepOptions, suiteSha: string): Promise
       if (result.stoppedBy !== undefined) return;
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, options.parallel ?? 4) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, options.parallel ?? SWEEP_DEFAULTS.parallel) }, worker));
   return done;
 }
 

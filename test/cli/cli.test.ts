@@ -48,7 +48,7 @@ cli('the production roster imports; with a temperature on a gpt-5 lane it fails 
   const failed = runCli(['lanes', 'import', bad, '--runs-dir', fresh.dir]);
   assert.is(failed.code, 2);
   assert.match(failed.stderr, /bad\.yaml:\d+: field lanes\[1\]\.dials\.temperature: lane gpt5\.t0-5\.reason-med/);
-  assert.match(failed.stderr, /openai\.reasoning\.no-temperature/);
+  assert.match(failed.stderr, /breaks rule backend\.temperature: temperature is not taken by OpenAI o-series and gpt-5 reasoning models/);
   const none = runCli(['lanes', 'list', '--json', '--runs-dir', fresh.dir]);
   assert.is(none.stdout.trim(), '', 'a roster with one bad lane changes nothing');
   fresh.cleanup();

@@ -13,13 +13,13 @@ const ruleIds = (l: Lane): string[] => checkLane(l).map((v) => v.rule);
 const rules = suite('checkLane');
 
 rules('OpenAI reasoning models reject temperature and take reasoning_effort', () => {
-  assert.ok(ruleIds(lane('openai', 'gpt-5', { temperature: 0.7 })).includes('openai.reasoning.no-temperature'));
-  assert.ok(ruleIds(lane('openai', 'o3', { temperature: 1 })).includes('openai.reasoning.no-temperature'));
-  assert.ok(ruleIds(lane('openai', 'o4-mini', { top_p: 0.9 })).includes('openai.reasoning.no-top-p'));
+  assert.ok(ruleIds(lane('openai', 'gpt-5', { temperature: 0.7 })).includes('backend.temperature'));
+  assert.ok(ruleIds(lane('openai', 'o3', { temperature: 1 })).includes('backend.temperature'));
+  assert.ok(ruleIds(lane('openai', 'o4-mini', { top_p: 0.9 })).includes('backend.top_p'));
   assert.equal(ruleIds(lane('openai', 'gpt-5', { reasoning_effort: 'minimal' })), []);
   assert.equal(ruleIds(lane('openai', 'o3', { reasoning_effort: 'high' })), []);
   assert.ok(ruleIds(lane('openai', 'o3', { reasoning_effort: 'minimal' })).includes('openai.reasoning.effort'));
-  assert.ok(ruleIds(lane('openai', 'gpt-4o', { reasoning_effort: 'low' })).includes('reasoning-effort.only-reasoning-models'));
+  assert.ok(ruleIds(lane('openai', 'gpt-4o', { reasoning_effort: 'low' })).includes('backend.reasoning_effort'));
   assert.equal(ruleIds(lane('openai', 'gpt-4o', { temperature: 1.1 })), []);
 });
 
@@ -37,7 +37,7 @@ rules('Anthropic extended thinking: no temperature but 1, no top_k, budget ≥ 1
   assert.ok(ruleIds(lane('anthropic', 'claude-sonnet-4-5', { thinking: true, max_output_tokens: 36000 })).includes('anthropic.thinking.budget'));
   assert.ok(ruleIds(lane('anthropic', 'claude-sonnet-4-5', { ...base, thinking_budget_tokens: 512 })).includes('anthropic.thinking.budget'));
   assert.ok(ruleIds(lane('anthropic', 'claude-sonnet-4-5', { ...base, thinking_budget_tokens: 36000 })).includes('anthropic.thinking.budget'));
-  assert.ok(ruleIds(lane('openai', 'gpt-4o', { thinking: true })).includes('thinking.anthropic-only'));
+  assert.ok(ruleIds(lane('openai', 'gpt-4o', { thinking: true })).includes('backend.thinking'));
 });
 
 rules('min_p, repetition_penalty and top_k only where the backend accepts them', () => {
@@ -45,9 +45,18 @@ rules('min_p, repetition_penalty and top_k only where the backend accepts them',
   assert.equal(ruleIds(lane('ollama', 'llama3', dials)), []);
   assert.equal(ruleIds(lane('openai-compatible', 'hermes', dials, { backend: 'openrouter' })), []);
   assert.equal(ruleIds(lane('openai-compatible', 'qwen', dials, { backend: 'vllm', base_url: 'http://127.0.0.1:8000/v1' })), []);
-  assert.equal(ruleIds(lane('openai', 'gpt-4o', dials)), ['backend.min_p', 'backend.top_k', 'backend.repetition_penalty']);
-  assert.equal(ruleIds(lane('openai-compatible', 'deepseek-chat', dials, { backend: 'deepseek' })), ['backend.min_p', 'backend.top_k', 'backend.repetition_penalty']);
+  assert.equal(ruleIds(lane('openai', 'gpt-4o', dials)), ['backend.top_k', 'backend.min_p', 'backend.repetition_penalty']);
+  assert.equal(ruleIds(lane('openai-compatible', 'deepseek-chat', dials, { backend: 'deepseek' })), ['backend.top_k', 'backend.min_p', 'backend.repetition_penalty']);
   assert.equal(ruleIds(lane('anthropic', 'claude-opus-4-1', { ...dials, max_output_tokens: 10 })), ['backend.min_p', 'backend.repetition_penalty']);
+});
+
+rules('dials no API of the lane takes are refused, not dropped: penalties and seed on Anthropic, seed on OpenAI reasoning models', () => {
+  const claude = (dials: Dials): string[] => ruleIds(lane('anthropic', 'claude-sonnet-4-5', { ...dials, max_output_tokens: 100 }));
+  assert.equal(claude({ frequency_penalty: 0.2 }), ['backend.frequency_penalty']);
+  assert.equal(claude({ presence_penalty: 0.2 }), ['backend.presence_penalty']);
+  assert.equal(claude({ seed: 7 }), ['backend.seed']);
+  assert.equal(ruleIds(lane('openai', 'o3', { seed: 7, reasoning_effort: 'low' })), ['backend.seed']);
+  assert.equal(ruleIds(lane('openai', 'gpt-4o', { seed: 7 })), []);
 });
 
 rules('penalties and top_p in range', () => {
@@ -73,7 +82,7 @@ parse('builds the slug and names lane, field and rule on failure', () => {
     const e = error as InputError;
     assert.is(e.where.field, 'lanes[0].dials.temperature');
     assert.match(e.message, /lane gpt5\.t0-2\.reason-min/);
-    assert.match(e.message, /openai\.reasoning\.no-temperature/);
+    assert.match(e.message, /temperature breaks rule backend\.temperature: temperature is not taken by OpenAI o-series and gpt-5 reasoning models: remove temperature from this gpt-5 lane \(they take reasoning_effort/);
   }
 });
 

@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createMemoryOutput } from '../../lib/output.ts';
 import type { Lane } from '../../core/lane.ts';
+import { createAdapter } from '../../pipelines/providers/sim.ts';
 import { withSimAdapter } from '../helpers/sim.ts';
 import { runLane } from '../../pipelines/runner/engine.ts';
 import { estimateRun } from '../../pipelines/runner/estimate.ts';
@@ -9,7 +10,12 @@ import { costOf, findPrice, readPriceTable } from '../../pipelines/runner/pricin
 import { loadSuite } from '../../pipelines/suites/load.ts';
 import { createTask } from '../../pipelines/tasks/index.ts';
 import { parseTaskSettings } from '../../pipelines/tasks/settings.ts';
-import { RUN_DEFAULTS } from '../../pipelines/runner/launch.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ProviderAdapter } from '../../core/chat.ts';
+import { createAdapter as createOpenAIAdapter } from '../../pipelines/providers/openai.ts';
+import { planRun } from '../../pipelines/runner/plan.ts';
+import { RUN_DEFAULTS, resolveRunSettings } from '../../pipelines/runner/runSettings.ts';
 import { runCli } from '../helpers/cli.ts';
 import { makeTempDir } from '../helpers/tmp.ts';
 
@@ -49,6 +55,35 @@ estimate('takes completion tokens from the lane’s own past runs once it has 20
   assert.is(e.completion_source, 'history');
   assert.ok(Math.abs(e.completion_tokens - perStep * 136) / (perStep * 136) < 0.05, `${e.completion_tokens} vs ${perStep * 136}`);
   cleanup();
+});
+
+estimate('sees the steps a --dry-run of the same run sends: same items, replicates, order, per-step seeds and request bodies', async () => {
+  const { dir, cleanup } = makeTempDir();
+  try {
+    const demo = await loadSuite(SUITE);
+    const settings = resolveRunSettings({ replicates: 2, limit: 5, seed: 9, stage: 'dry' }, demo);
+    const openai = createOpenAIAdapter({});
+    const task = createTask('mcq', settings.task);
+    const sim = createAdapter({}, { simulator: task.simulator });
+    const estimated: unknown[] = [];
+    // the simulator answers; the OpenAI adapter shows the body each estimated request would have been sent as
+    const recorder: ProviderAdapter = {
+      name: 'sim', buildRequest: (lane, request) => sim.buildRequest(lane, request), close: () => sim.close(),
+      send: (lane, request, options) => {
+        estimated.push(openai.buildRequest(lane, request).body);
+        return sim.send(lane, request, options);
+      },
+    };
+    const e = await estimateRun({ lane: GPT4O, suite: demo, task, settings, simulator: recorder, prices: readPriceTable(), runsDir: dir });
+    await runLane({ lane: GPT4O, suite: demo, task, settings, runsDir: dir, runId: 'dry', dryRun: true, output: createMemoryOutput(), adapter: openai });
+    const dry = readFileSync(join(dir, 'dry', 'dry.dry-run.jsonl'), 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { body: Record<string, unknown> }).body);
+    assert.is(e.steps, 10);
+    assert.is(dry.length, e.steps);
+    assert.equal(estimated, dry);
+    assert.equal(dry.map((body) => body['seed']), planRun(demo.items, task, settings).map((step) => step.seed));
+  } finally {
+    cleanup();
+  }
 });
 
 estimate('audition estimate prints one row a lane, as NDJSON with --json', () => {

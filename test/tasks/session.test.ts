@@ -1,5 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { ChatMessage, ChatRequest } from '../../core/chat.ts';
+import { estimatePromptTokens } from '../../core/tokens.ts';
 import { ContextManager, HYBRID_KEEP_RECENT, trimContext, type Turn } from '../../pipelines/tasks/session/contextManager.ts';
 import { loadSuite } from '../../pipelines/suites/load.ts';
 import type { McqItem } from '../../pipelines/suites/types.ts';
@@ -9,13 +11,15 @@ import type { StepOutcome } from '../../pipelines/tasks/task.ts';
 import { createAdapter } from '../../pipelines/providers/sim.ts';
 import { LANE } from './fixtures.ts';
 
-// Eight turns of 100 tokens, importance [3,1,3,1,1,1,1,1]; a fixed part of 100 tokens; limit 1000,
-// threshold 0.8, target 0.6: the context (900) passes 800, so each strategy trims towards 600.
-const TURNS: Turn[] = [3, 1, 3, 1, 1, 1, 1, 1].map((importance, index) => ({ index, importance, tokens: 100, messages: [], cluster: null, passages: [] }));
-const kept = (strategy: TrimStrategy, fixed = 100, turns = TURNS): number[] => {
+// Eight turns of 100 tokens (400 estimate characters), importance [3,1,3,1,1,1,1,1]; a fixed part of 100 tokens;
+// limit 1000, threshold 0.8, target 0.6: the context (900) passes 800, so each strategy trims towards 600.
+const TURNS: Turn[] = [3, 1, 3, 1, 1, 1, 1, 1].map((importance, index) => ({ index, importance, chars: 400, messages: [], cluster: null, passages: [] }));
+const kept = (strategy: TrimStrategy, fixedTokens = 100, turns = TURNS): number[] => {
   const window: SessionWindow = { context_limit: 1000, trim_threshold: 0.8, trim_target: 0.6, trim_strategy: strategy };
-  return trimContext(turns, fixed, window).kept.map((t) => t.index);
+  return trimContext(turns, fixedTokens * 4, window).kept.map((t) => t.index);
 };
+/** A message the estimate counts as `tokens` tokens (its text plus 8 characters of framing). */
+const messageOf = (tokens: number): ChatMessage => ({ role: 'user', content: 'x'.repeat(tokens * 4 - 8) });
 
 const trim = suite('trimContext');
 
@@ -42,9 +46,9 @@ trim('none never trims; nothing is trimmed at or below the threshold', () => {
 
 trim('reports tokens before and after, and stops when history runs out', () => {
   const window: SessionWindow = { context_limit: 1000, trim_threshold: 0.8, trim_target: 0.6, trim_strategy: 'sliding-window' };
-  const r = trimContext(TURNS, 100, window);
+  const r = trimContext(TURNS, 400, window);
   assert.equal([r.tokensBefore, r.tokensAfter, r.removed.length], [900, 600, 3]);
-  const huge = trimContext(TURNS, 5000, window);
+  const huge = trimContext(TURNS, 20_000, window);
   assert.equal([huge.kept.length, huge.tokensAfter], [0, 5000]);
 });
 
@@ -52,9 +56,9 @@ const manager = suite('ContextManager');
 
 manager('keeps turns across fits and reports what each fit trimmed', () => {
   const m = new ContextManager({ context_limit: 1000, trim_threshold: 0.8, trim_target: 0.6, trim_strategy: 'sliding-window' });
-  for (const t of TURNS) m.add({ importance: t.importance, tokens: t.tokens, messages: [], cluster: null, passages: [`p${t.index}`] });
-  assert.equal(m.fit(0), { tokens: 800, trimmed: 0, removedTurns: 0 });
-  assert.equal(m.fit(100), { tokens: 600, trimmed: 300, removedTurns: 3 });
+  for (const t of TURNS) m.add({ importance: t.importance, messages: [messageOf(100)], cluster: null, passages: [`p${t.index}`] });
+  assert.equal(m.fit([]), { tokens: 800, trimmed: 0, removedTurns: 0 });
+  assert.equal(m.fit([messageOf(100)]), { tokens: 600, trimmed: 300, removedTurns: 3 });
   assert.equal([...m.passagesInContext()], ['p3', 'p4', 'p5', 'p6', 'p7']);
 });
 
@@ -85,6 +89,30 @@ session('the context grows turn by turn, is trimmed past the threshold, and ever
   assert.ok(steps[trimmedAt].context!.tokens <= 0.5 * 4000 + 1000, 'trimmed towards the target');
   assert.ok(steps.every((s) => s.context!.tokens <= 0.8 * 4000 || s.context!.trimmed > 0));
   assert.equal(steps.map((s) => s.task?.['turn']), items.map((_, i) => i));
+});
+
+session('the context a step logs is the token estimate of the request it sent, which the sim counts alike', async () => {
+  const demo = await loadSuite(new URL('../../suites/demo-mcq.jsonl', import.meta.url).pathname);
+  const parsed = parseTaskSettings('session', { context_limit: 3000, trim_threshold: 0.8, trim_target: 0.5 }, {});
+  const task = createTask('session', parsed);
+  const adapter = createAdapter({}, { simulator: task.simulator });
+  const signal = new AbortController().signal;
+  let trimmed = 0;
+  for (const item of demo.items.slice(0, 20) as McqItem[]) {
+    let sent: ChatRequest | null = null;
+    let promptTokens = 0;
+    const outcome = await task.runStep(item, 0, { lane: LANE, settings: parsed, signal, seed: 3, complete: async (request) => {
+      sent = request;
+      const response = await adapter.send(LANE, request, { signal, timeoutMs: 1000 });
+      promptTokens = response.tokens.prompt;
+      return response;
+    } });
+    assert.ok(sent !== null);
+    assert.is(outcome.context?.tokens, estimatePromptTokens(sent), `turn ${outcome.task?.['turn']}`);
+    assert.is(promptTokens, estimatePromptTokens(sent), 'the sim counts prompt tokens with the same estimate');
+    trimmed += outcome.context?.trimmed ?? 0;
+  }
+  assert.ok(trimmed > 0, 'trimmed turns are left out of the count');
 });
 
 session('passages come once while they stay in context; replicates are separate sessions', async () => {

@@ -25,7 +25,8 @@ export interface Experiment {
   cases: 'all' | string[];
   note_replications: number;
   grade_replications: number;
-  seed: number;
+  /** The runs' seed; RUN_DEFAULTS.seed when the file gives none. */
+  seed?: number;
   max_attempts?: number;
   notes?: string;
 }
@@ -78,8 +79,9 @@ function parseExperiment(value: unknown, file: string): Experiment {
     file, name, suite: resolve(base, fields.string('suite')), stage: fields.string('stage', { optional: true }) ?? 'exp',
     generators: slugList(fields, 'generators'), graders: parseGraders(fields), cases,
     note_replications: fields.integer('note_replications', { min: 1, max: 1000 }), grade_replications: fields.integer('grade_replications', { min: 1, max: 1000 }),
-    seed: fields.integer('seed', { optional: true }) ?? 1,
   };
+  const seed = fields.integer('seed', { optional: true });
+  if (seed !== undefined) experiment.seed = seed;
   const lanes = fields.string('lanes', { optional: true });
   if (lanes !== undefined) experiment.lanes = resolve(base, lanes);
   const attempts = fields.integer('max_attempts', { optional: true, min: 1, max: 20 });

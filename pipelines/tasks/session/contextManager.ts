@@ -1,4 +1,5 @@
 import type { ChatMessage } from '../../../core/chat.ts';
+import { countMessageChars, tokensFromChars } from '../../../core/tokens.ts';
 import type { SessionWindow, TrimStrategy } from '../settings.ts';
 
 /** One earlier exchange kept in a session's context. */
@@ -6,7 +7,8 @@ export interface Turn {
   /** Order of arrival: higher is more recent. */
   index: number;
   messages: ChatMessage[];
-  tokens: number;
+  /** Its messages' size in the token estimate's characters; sizes add up exactly, tokens are rounded once. */
+  chars: number;
   /** Higher is kept longer by the importance and hybrid strategies. */
   importance: number;
   cluster: string | null;
@@ -27,13 +29,6 @@ export const HYBRID_KEEP_RECENT = 4;
 /** The aggressive strategy trims to this share of the target, so it trims seldom but deep. */
 export const AGGRESSIVE_SHARE = 0.5;
 
-/** Token estimate of messages: ⌈(characters + 8 per message) / 4⌉, the same rule the engine and the sim use. */
-export function countTokens(messages: readonly ChatMessage[]): number {
-  let chars = 0;
-  for (const m of messages) chars += m.content.length + 8;
-  return Math.ceil(chars / 4);
-}
-
 /** The order in which a strategy gives up turns (first = trimmed first). */
 function trimOrder(history: readonly Turn[], strategy: Exclude<TrimStrategy, 'none'>): Turn[] {
   const oldestFirst = [...history].sort((a, b) => a.index - b.index);
@@ -53,26 +48,28 @@ function trimOrder(history: readonly Turn[], strategy: Exclude<TrimStrategy, 'no
 
 /**
  * Trims a session's history once the context (fixed part: system message and
- * the current turn, plus the history) passes threshold × limit, down to
+ * the current turn, plus the history) passes threshold × limit tokens, down to
  * target × limit (aggressive: half of that). Strategies: sliding-window drops
  * the oldest turns; importance drops the least important (oldest first on a
  * tie); hybrid keeps the 4 most recent and drops the least important of the
  * rest, then the oldest; aggressive drops the oldest down to half the target;
- * none never trims. The fixed part is never trimmed.
+ * none never trims. The fixed part is never trimmed. Sizes are in estimate
+ * characters (core/tokens.ts), so the token counts reported are the estimate
+ * of exactly the messages that will be sent.
  */
-export function trimContext(history: readonly Turn[], fixedTokens: number, window: SessionWindow): TrimResult {
-  let total = fixedTokens;
-  for (const t of history) total += t.tokens;
-  const tokensBefore = total;
-  if (window.trim_strategy === 'none' || total <= window.trim_threshold * window.context_limit) return { kept: [...history], removed: [], tokensBefore, tokensAfter: total };
+export function trimContext(history: readonly Turn[], fixedChars: number, window: SessionWindow): TrimResult {
+  let total = fixedChars;
+  for (const t of history) total += t.chars;
+  const tokensBefore = tokensFromChars(total);
+  if (window.trim_strategy === 'none' || tokensBefore <= window.trim_threshold * window.context_limit) return { kept: [...history], removed: [], tokensBefore, tokensAfter: tokensBefore };
   const goal = window.trim_target * window.context_limit * (window.trim_strategy === 'aggressive' ? AGGRESSIVE_SHARE : 1);
   const removed = new Set<Turn>();
   for (const turn of trimOrder(history, window.trim_strategy)) {
-    if (total <= goal) break;
+    if (tokensFromChars(total) <= goal) break;
     removed.add(turn);
-    total -= turn.tokens;
+    total -= turn.chars;
   }
-  return { kept: history.filter((t) => !removed.has(t)), removed: history.filter((t) => removed.has(t)), tokensBefore, tokensAfter: total };
+  return { kept: history.filter((t) => !removed.has(t)), removed: history.filter((t) => removed.has(t)), tokensBefore, tokensAfter: tokensFromChars(total) };
 }
 
 /** A session's growing context: turns are added after each step and trimmed before the next. */
@@ -86,13 +83,16 @@ export class ContextManager {
     return this.history;
   }
 
-  add(turn: Omit<Turn, 'index'>): void {
-    this.history.push({ ...turn, index: this.next++ });
+  add(turn: Omit<Turn, 'index' | 'chars'>): void {
+    this.history.push({ ...turn, chars: countMessageChars(turn.messages), index: this.next++ });
   }
 
-  /** Trims for a request whose fixed part has `fixedTokens`; returns the context size and the tokens trimmed. */
-  fit(fixedTokens: number): { tokens: number; trimmed: number; removedTurns: number } {
-    const result = trimContext(this.history, fixedTokens, this.window);
+  /**
+   * Trims for a request whose fixed part (sent besides the kept turns) is `fixed`; returns the
+   * context size, which is the token estimate of the whole request, and the tokens trimmed.
+   */
+  fit(fixed: readonly ChatMessage[]): { tokens: number; trimmed: number; removedTurns: number } {
+    const result = trimContext(this.history, countMessageChars(fixed), this.window);
     this.history = result.kept;
     return { tokens: result.tokensAfter, trimmed: result.tokensBefore - result.tokensAfter, removedTurns: result.removed.length };
   }

@@ -6,7 +6,7 @@ import { runMcqSamples } from '../mcq/use.ts';
 import type { SessionTaskSettings } from '../settings.ts';
 import type { StepOutcome, Task } from '../task.ts';
 import { templateSection } from '../template.ts';
-import { ContextManager, countTokens } from './contextManager.ts';
+import { ContextManager } from './contextManager.ts';
 
 /** Turn importance: a turn that brought passages matters most, a credited answer next, an error not at all. */
 function importanceOf(outcome: StepOutcome, broughtPassages: boolean): number {
@@ -24,7 +24,6 @@ function importanceOf(outcome: StepOutcome, broughtPassages: boolean): number {
 export function createSessionTask(settings: SessionTaskSettings): Task<McqItem> {
   const sessions = new Map<number, { manager: ContextManager; turn: number }>();
   const system: ChatMessage = { role: 'system', content: templateSection('session', 'system').render({}) };
-  const systemTokens = countTokens([system]);
   const simulator = createMcqSimulator();
   return {
     kind: 'session',
@@ -40,8 +39,7 @@ export function createSessionTask(settings: SessionTaskSettings): Task<McqItem> 
       const missing = item.evidence.filter((e) => !present.has(e.id));
       const passages = missing.length === 0 ? '' : templateSection('session', 'passages').render({ passages: renderPassages(missing) }) + '\n';
       const current: ChatMessage = { role: 'user', content: passages + p.questionText };
-      const currentTokens = countTokens([current]);
-      const fit = session.manager.fit(systemTokens + currentTokens);
+      const fit = session.manager.fit([system, current]);
       const context = { tokens: fit.tokens, trimmed: fit.trimmed, strategy: settings.trim_strategy };
       if (fit.tokens > settings.context_limit) {
         const message = `the context of ${fit.tokens} tokens exceeds the model limit of ${settings.context_limit}`;
@@ -55,7 +53,7 @@ export function createSessionTask(settings: SessionTaskSettings): Task<McqItem> 
         { ...mcqHint(p, settings, replicate, sample, ctx.seed), session: { turn, contextTokens: fit.tokens, relatedInContext } },
       ), { turn, turns_in_context: kept.length });
       const reply: ChatMessage = { role: 'assistant', content: outcome.response?.text ?? '' };
-      session.manager.add({ messages: [current, reply], tokens: currentTokens + countTokens([reply]), importance: importanceOf(outcome, missing.length > 0), cluster: item.cluster, passages: missing.map((e) => e.id) });
+      session.manager.add({ messages: [current, reply], importance: importanceOf(outcome, missing.length > 0), cluster: item.cluster, passages: missing.map((e) => e.id) });
       return { ...outcome, context };
     },
     simulator,
