@@ -28,7 +28,11 @@ export const statusCommand: Command = {
     const paths = /\.jsonl(\.gz)?$/.test(id) && existsSync(id) ? [id] : await findRunLogs(runsDir, id);
     if (paths.length === 0) throw new CliError(`no log for run ${JSON.stringify(id)} under ${runsDir}`, { hint: "check the id (see 'audition sql catalog') or pass --runs-dir" });
     if (paths.length > 1) throw new CliError(`run ${id} has ${paths.length} logs: ${paths.join(', ')}`, { hint: 'pass the path of the one you mean' });
-    const p = summarizeProgress(await readRunLog(paths[0]), new Date());
+    const log = await readRunLog(paths[0]);
+    const p = summarizeProgress(log, new Date());
+    for (const problem of log.problems.slice(0, 5)) output.warn(`${problem.file}:${problem.line}: ${problem.reason}`);
+    if (log.problems.length > 5) output.warn(`… and ${log.problems.length - 5} more unusable lines`);
+    for (const warning of log.warnings) output.warn(`${paths[0]}: ${warning}`);
     if (options.flag('json')) {
       output.data(renderJsonLines([{ ...p }]));
       return;
