@@ -58,7 +58,7 @@ function csvToItem(record: CsvRecord, header: string[]): Record<string, unknown>
   const id = cell('id');
   const cluster = cell('cluster');
   const evidence = cell('evidence').split(PASSAGE_BREAK).map((t) => t.trim()).filter((t) => t !== '').map((t, i) => ({ id: `${cluster === '' ? id : cluster}-p${i + 1}`, text: t }));
-  const item: Record<string, unknown> = { kind: 'mcq', id, question: cell('question'), options, answer: cell('answer').toUpperCase(), evidence };
+  const item: Record<string, unknown> = { kind: 'mcq', id, question: cell('question'), options, answer: cell('answer'), evidence };
   if (cluster !== '') item['cluster'] = cluster;
   const tags = cell('tags');
   if (tags !== '') item['tags'] = tags.split(/[;,]/).map((t) => t.trim()).filter((t) => t !== '');

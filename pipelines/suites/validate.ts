@@ -1,5 +1,6 @@
 import type { Location } from '../../lib/errors.ts';
 import { Fields } from '../../lib/fields.ts';
+import { foldOptionKey, indexOptionKeys } from './optionKeys.ts';
 import type { EvidencePassage, McqItem, McqOption, PromptItem, Rubric, RubricCriterion, SuiteItem } from './types.ts';
 
 const MCQ_KEYS = ['kind', 'id', 'cluster', 'question', 'options', 'answer', 'evidence', 'tags'] as const;
@@ -60,8 +61,8 @@ function parseOptions(fields: Fields): McqOption[] {
     rejectUnknown(option, OPTION_KEYS, 'an option');
     const key = text(option, 'key');
     if (!OPTION_KEY.test(key) || key.toUpperCase() === 'IDK') option.fail('key', `${JSON.stringify(key)} must be 1–4 letters or digits (and not IDK)`);
-    if (seen.has(key.toUpperCase())) fields.fail(`options[${i}].key`, `key ${key} appears twice`);
-    seen.add(key.toUpperCase());
+    if (seen.has(foldOptionKey(key))) fields.fail(`options[${i}].key`, `key ${key} appears twice`);
+    seen.add(foldOptionKey(key));
     const parsed: McqOption = { key, text: text(option, 'text') };
     const pro = optionalText(option, 'pro');
     if (pro !== undefined) parsed.pro = pro;
@@ -82,14 +83,21 @@ function parsePassages(fields: Fields): EvidencePassage[] {
   });
 }
 
+/** The gold answer as the option key it names (see foldOptionKey), so JSONL and CSV suites follow one rule. */
+function parseAnswerKey(fields: Fields, options: readonly McqOption[]): string {
+  const answer = text(fields, 'answer');
+  const key = indexOptionKeys(options.map((o) => o.key)).get(foldOptionKey(answer));
+  if (key === undefined) fields.fail('answer', `${JSON.stringify(answer)} is not one of the option keys ${options.map((o) => o.key).join(', ')}`, 'option keys match ignoring case and surrounding spaces');
+  return key;
+}
+
 function parseMcq(fields: Fields): McqItem {
   rejectUnknown(fields, MCQ_KEYS, 'an mcq item');
-  const item: McqItem = {
-    kind: 'mcq', id: parseId(fields), cluster: parseCluster(fields), question: text(fields, 'question'),
-    options: parseOptions(fields), answer: text(fields, 'answer'), evidence: parsePassages(fields), tags: parseTags(fields),
-  };
-  if (!item.options.some((o) => o.key === item.answer)) fields.fail('answer', `${JSON.stringify(item.answer)} is not one of the option keys ${item.options.map((o) => o.key).join(', ')}`);
-  return item;
+  const id = parseId(fields);
+  const cluster = parseCluster(fields);
+  const question = text(fields, 'question');
+  const options = parseOptions(fields);
+  return { kind: 'mcq', id, cluster, question, options, answer: parseAnswerKey(fields, options), evidence: parsePassages(fields), tags: parseTags(fields) };
 }
 
 function parseCriterion(fields: Fields): RubricCriterion {

@@ -72,6 +72,31 @@ load('an answer that is not an option key names line and field', async () => {
   assert.match(e.message, /"E" is not one of the option keys A, B/);
 });
 
+/** Loads a suite from text written to a temp file. */
+async function loadText(name: string, text: string): Promise<McqItem[]> {
+  const { dir, cleanup } = makeTempDir();
+  try {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return (await loadSuite(path)).items as McqItem[];
+  } finally {
+    cleanup();
+  }
+}
+
+load('the answer key matches an option key ignoring case and spaces, in JSONL and CSV alike, and takes the declared spelling', async () => {
+  const [upper] = await loadText('s.jsonl', MCQ.replace('"answer":"B"', '"answer":" b "'));
+  assert.is(upper.answer, 'B');
+  const [lower] = await loadText('s.jsonl', MCQ.replace('"key":"A"', '"key":"a"').replace('"key":"B"', '"key":"b"'));
+  assert.is(lower.answer, 'b');
+  const [csvItem] = await loadText('s.csv', 'id,question,option_a,option_b,answer,evidence\nq1,How many?,one,two, b ,There are two.\n');
+  assert.is(csvItem.answer, 'B');
+  assert.equal(csvItem.options.map((o) => o.key), ['A', 'B']);
+  const e = await loadError('s.csv', 'id,question,option_a,option_b,answer,evidence\nq1,How many?,one,two,c,There are two.\n');
+  assert.equal(e.where, { file: e.where.file, line: 2, field: 'answer' });
+  assert.match(e.message, /"c" is not one of the option keys A, B/);
+});
+
 load('a missing or empty field, a typo and a bad nested value are named with their path', async () => {
   assert.is((await loadError('s.jsonl', MCQ.replace('"question":"How many?"', '"question":"  "'))).where.field, 'question');
   assert.is((await loadError('s.jsonl', MCQ.replace('"question"', '"questoin"'))).where.field, 'questoin');
