@@ -22,6 +22,8 @@ export interface McqItem {
   answer: string;
   evidence: EvidencePassage[];
   tags: string[];
+  /** Fields the suite format does not know (e.g. a source dataset's own), kept verbatim; absent when there are none. */
+  meta?: Record<string, unknown>;
 }
 
 export interface RubricCriterion {
@@ -46,9 +48,17 @@ export interface PromptItem {
   context: string;
   prompt: string;
   rubrics: Rubric[];
+  /** Fields the suite format does not know, kept verbatim; absent when there are none. */
+  meta?: Record<string, unknown>;
 }
 
 export type SuiteItem = McqItem | PromptItem;
+
+/** One parsed line (JSONL) or row (CSV) before validation, with the line it starts on. */
+export interface RawRecord {
+  line: number;
+  value: unknown;
+}
 
 export interface Suite {
   name: string;

@@ -1,5 +1,6 @@
 import type { Location } from '../../lib/errors.ts';
 import { Fields } from '../../lib/fields.ts';
+import { findNearMiss } from '../../lib/nearMiss.ts';
 import { foldOptionKey, indexOptionKeys } from './optionKeys.ts';
 import type { EvidencePassage, McqItem, McqOption, PromptItem, Rubric, RubricCriterion, SuiteItem } from './types.ts';
 
@@ -17,9 +18,30 @@ const ITEM_ID = /^[^\s|]+$/;
 const CRITERION_ID = /^[A-Za-z0-9_-]+$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
+/** Where an item keeps fields the suite format does not know, verbatim. */
+const META = 'meta';
+
 function rejectUnknown(fields: Fields, known: readonly string[], what: string): void {
   const unknown = fields.unknownKeys(known);
   if (unknown.length > 0) fields.fail(unknown[0], `is not a field of ${what}`, `${what} fields are: ${known.join(', ')}`);
+}
+
+/**
+ * An item's `meta`: its explicit `meta` object merged with every top-level
+ * field the format does not know, kept verbatim. A field that is probably a
+ * typo of a known field the item lacks ("anwser" without "answer") is an
+ * error instead, since keeping it would silently change what is scored.
+ */
+function parseMeta(fields: Fields, known: readonly string[], what: string): Record<string, unknown> | undefined {
+  const meta: Record<string, unknown> = { ...fields.object(META, { optional: true })?.value };
+  const absent = known.filter((key) => fields.value[key] === undefined);
+  for (const key of fields.unknownKeys([...known, META])) {
+    const near = findNearMiss(key, absent);
+    if (near !== undefined) fields.fail(key, `is not a field of ${what}; did you mean "${near}"?`, `rename it to "${near}", or move it under "${META}" to keep it as data`);
+    if (key in meta) fields.fail(key, `is also a key of "${META}"`, 'keep one of the two');
+    meta[key] = fields.value[key];
+  }
+  return Object.keys(meta).length === 0 ? undefined : meta;
 }
 
 /** A required string that is not blank. */
@@ -92,12 +114,14 @@ function parseAnswerKey(fields: Fields, options: readonly McqOption[]): string {
 }
 
 function parseMcq(fields: Fields): McqItem {
-  rejectUnknown(fields, MCQ_KEYS, 'an mcq item');
+  const meta = parseMeta(fields, MCQ_KEYS, 'an mcq item');
   const id = parseId(fields);
   const cluster = parseCluster(fields);
   const question = text(fields, 'question');
   const options = parseOptions(fields);
-  return { kind: 'mcq', id, cluster, question, options, answer: parseAnswerKey(fields, options), evidence: parsePassages(fields), tags: parseTags(fields) };
+  const item: McqItem = { kind: 'mcq', id, cluster, question, options, answer: parseAnswerKey(fields, options), evidence: parsePassages(fields), tags: parseTags(fields) };
+  if (meta !== undefined) item.meta = meta;
+  return item;
 }
 
 function parseCriterion(fields: Fields): RubricCriterion {
@@ -122,7 +146,7 @@ function parseRubric(fields: Fields): Rubric {
 }
 
 function parsePrompt(fields: Fields): PromptItem {
-  rejectUnknown(fields, PROMPT_KEYS, 'a prompt item');
+  const meta = parseMeta(fields, PROMPT_KEYS, 'a prompt item');
   const item: PromptItem = {
     kind: 'prompt', id: parseId(fields), cluster: parseCluster(fields), context: text(fields, 'context'), prompt: text(fields, 'prompt'),
     rubrics: fields.objects('rubrics', { optional: true }).map(parseRubric),
@@ -130,6 +154,7 @@ function parsePrompt(fields: Fields): PromptItem {
   const system = optionalText(fields, 'system');
   if (system !== undefined) item.system = system;
   parseTags(fields);
+  if (meta !== undefined) item.meta = meta;
   return item;
 }
 
@@ -140,6 +165,12 @@ function parsePrompt(fields: Fields): PromptItem {
 export function parseSuiteItem(value: unknown, where: Location): SuiteItem {
   const fields = new Fields(value, where);
   const kind = fields.oneOf('kind', ['mcq', 'prompt'], { optional: true }) ?? (fields.has('options') ? 'mcq' : fields.has('prompt') ? 'prompt' : undefined);
-  if (kind === undefined) fields.fail('kind', 'is missing and the item has neither "options" nor "prompt"', 'add "kind": "mcq" or "kind": "prompt"');
+  if (kind === undefined) {
+    for (const key of fields.unknownKeys(['options', 'prompt'])) {
+      const near = findNearMiss(key, ['options', 'prompt']);
+      if (near !== undefined) fields.fail(key, `is not a suite field; did you mean "${near}"?`, `rename it to "${near}"`);
+    }
+    fields.fail('kind', 'is missing and the item has neither "options" nor "prompt"', 'add "kind": "mcq" or "kind": "prompt"');
+  }
   return kind === 'mcq' ? parseMcq(fields) : parsePrompt(fields);
 }

@@ -108,6 +108,60 @@ load('a missing or empty field, a typo and a bad nested value are named with the
   assert.match(e.message, /not an ISO 8601 date/);
 });
 
+load('unknown item fields are kept verbatim under meta, merged with an explicit meta object', async () => {
+  const value = { ...JSON.parse(MCQ), subject: 'astronomy', source: { dataset: 'mmlu', row: 17 }, meta: { split: 'test' } };
+  const [item] = await loadText('s.jsonl', JSON.stringify(value));
+  assert.equal(item.meta, { split: 'test', subject: 'astronomy', source: { dataset: 'mmlu', row: 17 } });
+  const [plain] = await loadText('s.jsonl', MCQ);
+  assert.is(plain.meta, undefined, 'no meta when there is nothing to keep');
+  const [kept] = await loadText('s.jsonl', JSON.stringify({ ...JSON.parse(MCQ), anwser: 'B', tag: 'x', tags: ['x'] }));
+  assert.equal(kept.meta, { anwser: 'B', tag: 'x' }, 'a near-miss of a field the item has is data, not a typo');
+  const prompt = (await loadSuite(join(SUITES, 'demo-prompts.jsonl'))).items[0];
+  assert.is(prompt.meta, undefined);
+  const { dir, cleanup } = makeTempDir();
+  try {
+    writeFileSync(join(dir, 'p.jsonl'), JSON.stringify({ ...prompt, rubrics: undefined, meta: undefined, origin: 'handwritten' }));
+    assert.equal((await loadSuite(join(dir, 'p.jsonl'))).items[0].meta, { origin: 'handwritten' });
+  } finally {
+    cleanup();
+  }
+});
+
+load('a near-miss of a missing known field is an error that names it and the field it resembles', async () => {
+  const typo = await loadError('s.jsonl', MCQ.replace('"answer"', '"anwser"'));
+  assert.equal([typo.where.line, typo.where.field], [1, 'anwser']);
+  assert.match(typo.message, /is not a field of an mcq item; did you mean "answer"\?/);
+  assert.match(typo.hint ?? '', /move it under "meta"/);
+  assert.is((await loadError('s.jsonl', MCQ.replace('"evidence"', '"evidnece"'))).where.field, 'evidnece');
+  assert.is((await loadError('s.jsonl', MCQ.replace('"evidence"', '"Evidence"'))).where.field, 'Evidence');
+  assert.is((await loadError('s.jsonl', JSON.stringify({ ...JSON.parse(MCQ), Tags: ['x'] }))).where.field, 'Tags');
+  const noKind = await loadError('s.jsonl', MCQ.replace('"kind":"mcq",', '').replace('"options"', '"optoins"'));
+  assert.match(noKind.message, /field optoins: is not a suite field; did you mean "options"\?/);
+  const both = await loadError('s.jsonl', JSON.stringify({ ...JSON.parse(MCQ), subject: 'a', meta: { subject: 'b' } }));
+  assert.is(both.where.field, 'subject');
+  assert.match(both.message, /is also a key of "meta"/);
+  const badMeta = await loadError('s.jsonl', JSON.stringify({ ...JSON.parse(MCQ), meta: 'x' }));
+  assert.is(badMeta.where.field, 'meta');
+});
+
+load('unknown keys inside an option or a passage are still errors', async () => {
+  const option = await loadError('s.jsonl', MCQ.replace('{"key":"A","text":"one"}', '{"key":"A","text":"one","txet":"uno"}'));
+  assert.is(option.where.field, 'options[0].txet');
+  assert.match(option.message, /is not a field of an option/);
+  assert.is((await loadError('s.jsonl', MCQ.replace('"text":"There are two."', '"text":"There are two.","source":"x"'))).where.field, 'evidence[0].source');
+});
+
+load('CSV: unknown columns are kept under meta by their header name; a near-miss of a missing column, or a repeated column, stops the read', async () => {
+  const [item] = await loadText('s.csv', 'id,question,option_a,option_b,answer,evidence,Subject,Source Row\nq1,How many?,one,two,B,There are two.,astronomy,17\n');
+  assert.equal(item.meta, { Subject: 'astronomy', 'Source Row': '17' });
+  const typo = await loadError('s.csv', 'id,question,option_a,option_b,anwser,evidence\nq1,How many?,one,two,B,There are two.\n');
+  assert.equal([typo.where.line, typo.where.field], [1, 'anwser']);
+  assert.match(typo.message, /did you mean "answer"\?/);
+  assert.match((await loadError('s.csv', 'id,question,option_a,option_b,opton_c,answer,evidence\nq1,Q?,a,b,c,A,t\n')).message, /field opton_c: is not a suite column; did you mean "option_c"\?/);
+  assert.match((await loadError('s.csv', 'id,question,option_a,option_b,pro a,answer,evidence\nq1,Q?,a,b,c,A,t\n')).message, /did you mean "pro_a"\?/);
+  assert.match((await loadError('s.csv', 'id,question,option_a,option_b,answer,evidence,Question\nq1,Q?,a,b,A,t,x\n')).message, /column "Question" appears twice/);
+});
+
 load('a duplicate id names both lines', async () => {
   const e = await loadError('s.jsonl', `${MCQ}\n${MCQ}\n`);
   assert.is(e.where.line, 2);
