@@ -6,7 +6,7 @@ import type { RawRecord } from './types.ts';
 /** A blank line inside the CSV `evidence` cell separates passages. */
 const PASSAGE_BREAK = /\r?\n[ \t]*\r?\n/;
 const CSV_COLUMNS = ['id', 'cluster', 'question', 'answer', 'evidence', 'tags'] as const;
-const CSV_REQUIRED = ['id', 'question', 'answer', 'evidence'] as const;
+const CSV_REQUIRED = ['id', 'question', 'answer'] as const;
 const CSV_OPTION = /^option_([a-z0-9]{1,4})$/;
 const CSV_PRO = /^pro_([a-z0-9]{1,4})$/;
 /** A column name with a one-to-four character suffix, to catch typos of option_x and pro_x. */

@@ -26,6 +26,11 @@ export interface McqItem {
   meta?: Record<string, unknown>;
 }
 
+/** An MCQ item without passages is closed-book (MMLU/ARC style): scored on its answer alone, its evidence metrics null. */
+export function isClosedBook(item: McqItem): boolean {
+  return item.evidence.length === 0;
+}
+
 export interface RubricCriterion {
   id: string;
   description: string;

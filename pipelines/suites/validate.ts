@@ -92,9 +92,9 @@ function parseOptions(fields: Fields): McqOption[] {
   });
 }
 
+/** An item's evidence passages; none (no field, or an empty list) makes a closed-book item, scored on its answer alone. */
 function parsePassages(fields: Fields): EvidencePassage[] {
-  const list = fields.objects('evidence');
-  if (list.length === 0) fields.fail('evidence', 'needs at least one passage', 'add {"id": …, "text": …}');
+  const list = fields.objects('evidence', { optional: true });
   const seen = new Set<string>();
   return list.map((passage, i) => {
     rejectUnknown(passage, PASSAGE_KEYS, 'a passage');

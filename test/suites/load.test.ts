@@ -101,11 +101,19 @@ load('a missing or empty field, a typo and a bad nested value are named with the
   assert.is((await loadError('s.jsonl', MCQ.replace('"question":"How many?"', '"question":"  "'))).where.field, 'question');
   assert.is((await loadError('s.jsonl', MCQ.replace('"question"', '"questoin"'))).where.field, 'questoin');
   assert.is((await loadError('s.jsonl', MCQ.replace('{"key":"B","text":"two"}', '{"key":"B"}'))).where.field, 'options[1].text');
-  assert.is((await loadError('s.jsonl', MCQ.replace('"evidence":[{"id":"p1","text":"There are two."}]', '"evidence":[]'))).where.field, 'evidence');
   const rubric = { kind: 'prompt', id: 'c1', context: 'x', prompt: 'y', rubrics: [{ author: 'A', status: 'accepted', created_at: 'May 5th', criteria: [{ id: 'acc', description: 'd', max: 5 }] }] };
   const e = await loadError('p.jsonl', JSON.stringify(rubric));
   assert.is(e.where.field, 'rubrics[0].created_at');
   assert.match(e.message, /not an ISO 8601 date/);
+});
+
+load('an item without passages (no evidence, or an empty list) is a closed-book item, in JSONL and CSV', async () => {
+  const [none, empty] = await loadText('s.jsonl', [MCQ.replace(',"evidence":[{"id":"p1","text":"There are two."}]', ''), MCQ.replace('"id":"q1"', '"id":"q2"').replace('[{"id":"p1","text":"There are two."}]', '[]')].join('\n'));
+  assert.equal([none.evidence, empty.evidence], [[], []]);
+  const csvItems = await loadText('s.csv', 'id,question,option_a,option_b,option_c,option_d,answer\nq1,Which planet is largest?,Mars,Jupiter,Venus,Earth,B\n');
+  assert.equal(csvItems.map((i) => [i.id, i.answer, i.evidence]), [['q1', 'B', []]]);
+  const [blankCell] = await loadText('s.csv', 'id,question,option_a,option_b,answer,evidence\nq1,Q?,a,b,A,\n');
+  assert.equal(blankCell.evidence, []);
 });
 
 load('unknown item fields are kept verbatim under meta, merged with an explicit meta object', async () => {
