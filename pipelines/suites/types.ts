@@ -59,8 +59,9 @@ export interface PromptItem {
 
 export type SuiteItem = McqItem | PromptItem;
 
-/** One parsed line (JSONL) or row (CSV) before validation, with the line it starts on. */
+/** One parsed line (JSONL) or row (CSV) before validation, with the file and line it starts on. */
 export interface RawRecord {
+  file: string;
   line: number;
   value: unknown;
 }

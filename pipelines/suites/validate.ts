@@ -4,10 +4,11 @@ import { findNearMiss } from '../../lib/nearMiss.ts';
 import { foldOptionKey, indexOptionKeys } from './optionKeys.ts';
 import type { EvidencePassage, McqItem, McqOption, PromptItem, Rubric, RubricCriterion, SuiteItem } from './types.ts';
 
-const MCQ_KEYS = ['kind', 'id', 'cluster', 'question', 'options', 'answer', 'evidence', 'tags'] as const;
+const MCQ_KEYS = ['kind', 'id', 'cluster', 'question', 'options', 'answer', 'evidence', 'passages', 'tags'] as const;
 const PROMPT_KEYS = ['kind', 'id', 'cluster', 'system', 'context', 'prompt', 'rubrics', 'tags'] as const;
 const OPTION_KEYS = ['key', 'text', 'pro'] as const;
 const PASSAGE_KEYS = ['id', 'text'] as const;
+const PASSAGE_RECORD_KEYS = ['kind', 'id', 'text'] as const;
 const RUBRIC_KEYS = ['author', 'status', 'created_at', 'criteria'] as const;
 const CRITERION_KEYS = ['id', 'description', 'max'] as const;
 const RUBRIC_STATUSES = ['accepted', 'draft', 'rejected'] as const;
@@ -92,7 +93,7 @@ function parseOptions(fields: Fields): McqOption[] {
   });
 }
 
-/** An item's evidence passages; none (no field, or an empty list) makes a closed-book item, scored on its answer alone. */
+/** An item's inline evidence passages (their ids unique within the item). */
 function parsePassages(fields: Fields): EvidencePassage[] {
   const list = fields.objects('evidence', { optional: true });
   const seen = new Set<string>();
@@ -105,6 +106,18 @@ function parsePassages(fields: Fields): EvidencePassage[] {
   });
 }
 
+/** The ids in an item's `passages`: passages defined elsewhere in the suite, none of them also given inline. */
+function parsePassageRefs(fields: Fields, inline: readonly EvidencePassage[]): string[] {
+  const list = fields.array('passages', { optional: true }) ?? [];
+  const seen = new Set(inline.map((p) => p.id));
+  return list.map((ref, i) => {
+    if (typeof ref !== 'string' || ref.trim() === '') fields.fail(`passages[${i}]`, 'expected a passage id (a non-empty string)');
+    if (seen.has(ref)) fields.fail(`passages[${i}]`, `passage id ${ref} appears twice (in passages or evidence)`);
+    seen.add(ref);
+    return ref;
+  });
+}
+
 /** The gold answer as the option key it names (see foldOptionKey), so JSONL and CSV suites follow one rule. */
 function parseAnswerKey(fields: Fields, options: readonly McqOption[]): string {
   const answer = text(fields, 'answer');
@@ -113,15 +126,22 @@ function parseAnswerKey(fields: Fields, options: readonly McqOption[]): string {
   return key;
 }
 
-function parseMcq(fields: Fields): McqItem {
+function parseMcq(fields: Fields): SuiteRecord {
   const meta = parseMeta(fields, MCQ_KEYS, 'an mcq item');
   const id = parseId(fields);
   const cluster = parseCluster(fields);
   const question = text(fields, 'question');
   const options = parseOptions(fields);
-  const item: McqItem = { kind: 'mcq', id, cluster, question, options, answer: parseAnswerKey(fields, options), evidence: parsePassages(fields), tags: parseTags(fields) };
+  const evidence = parsePassages(fields);
+  const passageRefs = parsePassageRefs(fields, evidence);
+  const item: McqItem = { kind: 'mcq', id, cluster, question, options, answer: parseAnswerKey(fields, options), evidence, tags: parseTags(fields) };
   if (meta !== undefined) item.meta = meta;
-  return item;
+  return { kind: 'item', item, passageRefs };
+}
+
+function parsePassageRecord(fields: Fields): SuiteRecord {
+  rejectUnknown(fields, PASSAGE_RECORD_KEYS, 'a passage record');
+  return { kind: 'passage', passage: { id: text(fields, 'id'), text: text(fields, 'text') } };
 }
 
 function parseCriterion(fields: Fields): RubricCriterion {
@@ -159,18 +179,27 @@ function parsePrompt(fields: Fields): PromptItem {
 }
 
 /**
- * Validates one suite item from parsed JSON. `kind` may be omitted when the
- * shape says it (options → mcq, prompt → prompt). Errors name file, line and field.
+ * One validated line of a suite: an item, or a passage of the suite's passage
+ * table. An MCQ item holds its inline evidence; `passageRefs` are the ids of
+ * the passages it refers to, which the loader resolves against the table.
  */
-export function parseSuiteItem(value: unknown, where: Location): SuiteItem {
+export type SuiteRecord = { kind: 'item'; item: SuiteItem; passageRefs: string[] } | { kind: 'passage'; passage: EvidencePassage };
+
+/**
+ * Validates one suite record from parsed JSON. An item's `kind` may be
+ * omitted when the shape says it (options → mcq, prompt → prompt); a passage
+ * says `"kind": "passage"`. Errors name file, line and field.
+ */
+export function parseSuiteRecord(value: unknown, where: Location): SuiteRecord {
   const fields = new Fields(value, where);
-  const kind = fields.oneOf('kind', ['mcq', 'prompt'], { optional: true }) ?? (fields.has('options') ? 'mcq' : fields.has('prompt') ? 'prompt' : undefined);
+  const kind = fields.oneOf('kind', ['mcq', 'prompt', 'passage'], { optional: true }) ?? (fields.has('options') ? 'mcq' : fields.has('prompt') ? 'prompt' : undefined);
   if (kind === undefined) {
     for (const key of fields.unknownKeys(['options', 'prompt'])) {
       const near = findNearMiss(key, ['options', 'prompt']);
       if (near !== undefined) fields.fail(key, `is not a suite field; did you mean "${near}"?`, `rename it to "${near}"`);
     }
-    fields.fail('kind', 'is missing and the item has neither "options" nor "prompt"', 'add "kind": "mcq" or "kind": "prompt"');
+    fields.fail('kind', 'is missing and the item has neither "options" nor "prompt"', 'add "kind": "mcq", "prompt" or "passage"');
   }
-  return kind === 'mcq' ? parseMcq(fields) : parsePrompt(fields);
+  if (kind === 'passage') return parsePassageRecord(fields);
+  return kind === 'mcq' ? parseMcq(fields) : { kind: 'item', item: parsePrompt(fields), passageRefs: [] };
 }
