@@ -1,5 +1,9 @@
 import type { McqItem, McqOption } from '../../suites/types.ts';
+import { splitSentences } from './sentences.ts';
 import { contentTokens, words } from './tokens.ts';
+
+/** LEARN retrieves from passage sentences; the splitter is re-exported for the sim, which imports it from here. */
+export { splitSentences };
 
 /** The longest PRO card, in words (whitespace-separated tokens). */
 export const PRO_CARD_MAX_WORDS = 15;
@@ -29,9 +33,6 @@ export interface LearnSettings {
   max_learn_boosts: number;
 }
 
-/** Sentence ends: `.`, `!` or `?` followed by space and a capital, digit or opening quote. */
-const SENTENCE_END = /(?<=[.!?])\s+(?=[A-Z0-9"“‘(])/;
-
 /** Makes sure an option has a PRO card of at most 15 words: the suite's (clipped if longer) or the option text's first 15 words. */
 export function ensureProCard(option: McqOption): ProCard {
   const given = option.pro?.trim();
@@ -39,11 +40,6 @@ export function ensureProCard(option: McqOption): ProCard {
   const list = words(source);
   const origin = given === undefined || given === '' ? 'sliced' : list.length > PRO_CARD_MAX_WORDS ? 'clipped' : 'given';
   return { option: option.key, text: list.length > PRO_CARD_MAX_WORDS ? list.slice(0, PRO_CARD_MAX_WORDS).join(' ') : source, origin };
-}
-
-/** Splits a passage into sentences (see SENTENCE_END). */
-export function splitSentences(text: string): string[] {
-  return text.split(SENTENCE_END).map((s) => s.trim()).filter((s) => s !== '');
 }
 
 /**

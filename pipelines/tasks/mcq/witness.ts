@@ -1,5 +1,5 @@
 import type { McqItem } from '../../suites/types.ts';
-import { splitSentences } from './learn.ts';
+import { splitSentences } from './sentences.ts';
 import { contentTokens, tokenize, STOPWORDS } from './tokens.ts';
 
 /** A verbatim quote from one passage. */
