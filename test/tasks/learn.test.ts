@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ensureProCard, learn, retrieveSnippets } from '../../pipelines/tasks/mcq/learn.ts';
+import { countWords } from '../../pipelines/tasks/mcq/tokens.ts';
 import { ternItem } from './fixtures.ts';
 
 const card = suite('ensureProCard');
@@ -14,6 +15,40 @@ card('keeps a given card, clips one over 15 words, slices one from the option te
   assert.ok(c.text.endsWith('fifteen'));
   const long = ensureProCard({ key: 'X', text: Array.from({ length: 30 }, (_, i) => `w${i}`).join(' ') });
   assert.is(long.text, Array.from({ length: 15 }, (_, i) => `w${i}`).join(' '));
+});
+
+/** Whether a card is the start of its source (spaces collapsed) and ends where a word of the source ends. */
+function endsAtWordBoundary(card: string, source: string): boolean {
+  const normalized = source.replace(/\s+/g, ' ').trim();
+  return normalized.startsWith(card) && !/^[\p{L}\p{N}]/u.test(normalized.slice(card.length)) && !/^[.,'’][\p{L}\p{N}]/u.test(normalized.slice(card.length));
+}
+
+card('a card sliced from a long option has 15 words and ends where a word ends, also in text without spaces', () => {
+  const sources = [
+    'The well-known Osaka weaver Chie Tanaka, who paid 3,412 yen for a second-hand loom in 1931, later founded the guild',
+    'alpha/beta/gamma/delta/epsilon/zeta/eta/theta/iota/kappa/lambda/mu/nu/xi/omicron/pi/rho/sigma/tau',
+    'Chie Tanaka was born in Osaka.Chie was the eldest of five children.She moved to Kyoto in 1931.',
+    'It wasn\'t 3.14 but 2.718 that the U.S. committee chose in their 1931 meeting at the Nishijin weaving hall, they said',
+    'polytetrafluoroethylene-coated-electrodes-and-hydrochlorofluorocarbon-refrigerants-were-compared-across-twelve-laboratories-in-nineteen-countries-over-eight-years',
+  ];
+  for (const text of sources) {
+    const c = ensureProCard({ key: 'A', text });
+    assert.is(c.origin, 'sliced');
+    assert.is(countWords(c.text), 15, c.text);
+    assert.ok(endsAtWordBoundary(c.text, text), `${JSON.stringify(c.text)} cuts a word of ${JSON.stringify(text)}`);
+  }
+  assert.is(ensureProCard({ key: 'A', text: sources[1] }).text, 'alpha/beta/gamma/delta/epsilon/zeta/eta/theta/iota/kappa/lambda/mu/nu/xi/omicron');
+  assert.is(ensureProCard({ key: 'A', text: sources[2] }).text, 'Chie Tanaka was born in Osaka.Chie was the eldest of five children.She moved to Kyoto');
+  const japanese = '東京大学で勉強した後、京都の西陣で織物を学び、一九三一年に組合を設立し、その後も長く活動を続けました';
+  const cut = ensureProCard({ key: 'A', text: japanese }).text;
+  assert.ok(japanese.startsWith(cut) && cut.length < japanese.length && countWords(cut) === 15, 'text without spaces is cut at a dictionary word boundary');
+});
+
+card('a short option is its own card, unchanged; words are counted without punctuation', () => {
+  const text = 'Weld overdyed with indigo (not one dye), as the 2025 analysis found — see p. 4';
+  assert.equal(ensureProCard({ key: 'D', text }), { option: 'D', text, origin: 'sliced' });
+  assert.is(countWords(text), 15);
+  assert.is(countWords("It wasn't 3,412 but 2.718 (U.S. figures) — well-known!"), 9, 'it, wasn\'t, 3,412, but, 2.718, U.S, figures, well, known');
 });
 
 const retrieve = suite('retrieveSnippets');
