@@ -34,7 +34,8 @@ export interface RunProgress {
 }
 
 function metricOf(steps: readonly StepRecord[]): { metric: string; value: (s: StepRecord) => number | null } {
-  if (steps.some((s) => s.evaluation?.citations_evidence?.credited != null)) return { metric: 'credited', value: (s) => (s.status === 'ok' && s.evaluation?.citations_evidence?.credited === true ? 1 : 0) };
+  // A closed-book step (credited null) counts as correct in a credited run, as step_value in sql/macros.sql says.
+  if (steps.some((s) => s.evaluation?.citations_evidence?.credited != null)) return { metric: 'credited', value: (s) => (s.status === 'ok' && (s.evaluation?.citations_evidence?.credited ?? s.evaluation?.correct) === true ? 1 : 0) };
   if (steps.some((s) => s.evaluation?.correct != null)) return { metric: 'correct', value: (s) => (s.status === 'ok' && s.evaluation?.correct === true ? 1 : 0) };
   return { metric: 'score', value: (s) => (s.status === 'abstain' ? 0 : s.evaluation?.score ?? null) };
 }

@@ -1,10 +1,10 @@
 import { CliError } from '../../lib/errors.ts';
 import { renderJsonLines, renderTable } from '../../lib/table.ts';
 import { checkSuiteFile } from '../../pipelines/suites/load.ts';
-import type { Suite } from '../../pipelines/suites/types.ts';
+import { isClosedBook, type Suite } from '../../pipelines/suites/types.ts';
 import { checkEligibility } from '../../pipelines/tasks/graded/eligibility.ts';
 import { PRO_CARD_MAX_WORDS } from '../../pipelines/tasks/mcq/learn.ts';
-import { words } from '../../pipelines/tasks/mcq/tokens.ts';
+import { countWords } from '../../pipelines/tasks/mcq/tokens.ts';
 import type { Command } from '../command.ts';
 import { JSON_OPTION } from './shared.ts';
 
@@ -16,8 +16,8 @@ export function countSuite(suite: Suite): Record<string, string | number> {
   return {
     suite: suite.name, sha256: suite.sha256.slice(0, 12), items: suite.items.length,
     clusters: new Set(suite.items.map((i) => i.cluster ?? i.id)).size,
-    mcq: mcq.length, options: options.length, pro_cards: options.filter((o) => o.pro !== undefined).length, pro_cards_to_slice: options.filter((o) => o.pro === undefined).length,
-    pro_cards_to_clip: options.filter((o) => o.pro !== undefined && words(o.pro).length > PRO_CARD_MAX_WORDS).length,
+    mcq: mcq.length, mcq_closed_book: mcq.filter(isClosedBook).length, options: options.length, pro_cards: options.filter((o) => o.pro !== undefined).length, pro_cards_to_slice: options.filter((o) => o.pro === undefined).length,
+    pro_cards_to_clip: options.filter((o) => o.pro !== undefined && countWords(o.pro) > PRO_CARD_MAX_WORDS).length,
     passages: new Set(mcq.flatMap((i) => i.evidence.map((e) => e.id))).size,
     prompt: prompts.length, with_rubrics: prompts.filter((i) => i.rubrics.length > 0).length, rubrics: prompts.reduce((n, i) => n + i.rubrics.length, 0),
     eligible_cases: prompts.filter((i) => checkEligibility(i).eligible).length,

@@ -1,18 +1,15 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { CliError, InputError } from '../../lib/errors.ts';
-import { parseCsv, type CsvRecord } from './csv.ts';
-import type { Suite, SuiteItem } from './types.ts';
-import { parseSuiteItem } from './validate.ts';
+import { readCsvItems, readCsvPassages } from './csvItems.ts';
+import { PassageTable } from './passages.ts';
+import type { RawRecord, Suite, SuiteItem } from './types.ts';
+import { parseSuiteRecord, type SuiteRecord } from './validate.ts';
 
 const SUITE_EXTENSIONS = ['.jsonl', '.ndjson', '.csv'] as const;
-/** A blank line inside the CSV `evidence` cell separates passages. */
-const PASSAGE_BREAK = /\r?\n[ \t]*\r?\n/;
-const CSV_REQUIRED = ['id', 'question', 'answer', 'evidence'] as const;
-const CSV_OPTION = /^option_([a-z0-9]{1,4})$/i;
-const CSV_PRO = /^pro_([a-z0-9]{1,4})$/i;
-const CSV_KNOWN = /^(id|cluster|question|answer|evidence|tags|(option|pro)_[a-z0-9]{1,4})$/i;
+/** A CSV suite's passage table sits beside it: `name.csv` → `name.passages.csv`. */
+const PASSAGE_TABLE_SUFFIX = '.passages.csv';
 
 /** A suite file read line by line: items that validated, and every problem found (empty when valid). */
 export interface SuiteCheck {
@@ -20,20 +17,19 @@ export interface SuiteCheck {
   problems: InputError[];
 }
 
-/** One raw item before validation, with the line it starts on. */
-interface RawItem {
-  line: number;
-  value: unknown;
+/** The passage table file of a CSV suite (it may not exist). */
+export function passageTablePath(csvPath: string): string {
+  return join(dirname(csvPath), `${basename(csvPath, extname(csvPath))}${PASSAGE_TABLE_SUFFIX}`);
 }
 
-function readJsonLines(text: string, file: string, problems: InputError[]): RawItem[] {
-  const raw: RawItem[] = [];
+function readJsonLines(text: string, file: string, problems: InputError[]): RawRecord[] {
+  const raw: RawRecord[] = [];
   const lines = text.split('\n');
   lines.forEach((line, i) => {
     const trimmed = line.trim();
     if (trimmed === '') return;
     try {
-      raw.push({ line: i + 1, value: JSON.parse(trimmed) });
+      raw.push({ file, line: i + 1, value: JSON.parse(trimmed) });
     } catch (error) {
       problems.push(new InputError({ file, line: i + 1 }, `not valid JSON: ${(error as Error).message}`, 'one JSON object a line'));
     }
@@ -41,91 +37,108 @@ function readJsonLines(text: string, file: string, problems: InputError[]): RawI
   return raw;
 }
 
-/** Maps CSV columns (id, cluster, question, option_a…, pro_a…, answer, evidence, tags) to the JSONL item shape. */
-function csvToItem(record: CsvRecord, header: string[]): Record<string, unknown> {
-  const cell = (name: string): string => record.cells[header.indexOf(name)]?.trim() ?? '';
-  const options: Record<string, unknown>[] = [];
-  header.forEach((name, i) => {
-    const m = CSV_OPTION.exec(name);
-    const optionText = record.cells[i]?.trim() ?? '';
-    if (m === null || optionText === '') return;
-    const option: Record<string, unknown> = { key: m[1].toUpperCase(), text: optionText };
-    const proColumn = header.findIndex((h) => CSV_PRO.exec(h)?.[1].toLowerCase() === m[1].toLowerCase());
-    const pro = proColumn < 0 ? '' : (record.cells[proColumn]?.trim() ?? '');
-    if (pro !== '') option['pro'] = pro;
-    options.push(option);
-  });
-  const id = cell('id');
-  const cluster = cell('cluster');
-  const evidence = cell('evidence').split(PASSAGE_BREAK).map((t) => t.trim()).filter((t) => t !== '').map((t, i) => ({ id: `${cluster === '' ? id : cluster}-p${i + 1}`, text: t }));
-  const item: Record<string, unknown> = { kind: 'mcq', id, question: cell('question'), options, answer: cell('answer').toUpperCase(), evidence };
-  if (cluster !== '') item['cluster'] = cluster;
-  const tags = cell('tags');
-  if (tags !== '') item['tags'] = tags.split(/[;,]/).map((t) => t.trim()).filter((t) => t !== '');
-  return item;
+async function readSuiteBytes(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new CliError(`cannot read suite ${path}: ${(error as Error).message}`, { hint: 'check the path' });
+  }
 }
 
-function readCsvItems(text: string, file: string, problems: InputError[]): RawItem[] {
-  const records = parseCsv(text, file);
-  if (records.length === 0) return [];
-  const header = records[0].cells.map((h) => h.trim().toLowerCase());
-  for (const name of CSV_REQUIRED) {
-    if (!header.includes(name)) throw new InputError({ file, line: records[0].line, field: name }, `the header has no "${name}" column`, `columns: id, cluster, question, option_a…option_d, pro_a…pro_d, answer, evidence`);
+async function readOptionalBytes(path: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new CliError(`cannot read ${path}: ${(error as Error).message}`);
   }
-  if (!header.some((h) => CSV_OPTION.test(h))) throw new InputError({ file, line: records[0].line, field: 'option_a' }, 'the header has no option_* columns');
-  const unknown = header.find((h) => !CSV_KNOWN.test(h));
-  if (unknown !== undefined) throw new InputError({ file, line: records[0].line, field: unknown }, `unknown column "${unknown}"`, 'columns: id, cluster, question, option_a…, pro_a…, answer, evidence, tags');
-  const raw: RawItem[] = [];
-  for (const record of records.slice(1)) {
-    if (record.cells.length !== header.length) {
-      problems.push(new InputError({ file, line: record.line }, `has ${record.cells.length} cells; the header has ${header.length}`, 'quote cells that hold commas'));
-      continue;
-    }
-    raw.push({ line: record.line, value: csvToItem(record, header) });
-  }
-  return raw;
 }
 
-/** Validates raw items, collecting every problem (one per item) and duplicate ids. */
-function validateItems(raw: RawItem[], file: string, problems: InputError[]): SuiteItem[] {
-  const items: SuiteItem[] = [];
-  const firstLine = new Map<string, number>();
-  for (const { line, value } of raw) {
-    let item: SuiteItem;
+/** An item record as validated, and where it came from. */
+interface ParsedItem {
+  raw: RawRecord;
+  record: Extract<SuiteRecord, { kind: 'item' }>;
+}
+
+/**
+ * Validates raw records, collecting every problem (one per record), and puts
+ * every passage they define (passage records, inline evidence) in the table,
+ * in file order. Returns the items, their references not yet resolved.
+ */
+function parseRecords(raw: readonly RawRecord[], table: PassageTable, problems: InputError[]): ParsedItem[] {
+  const parsed: ParsedItem[] = [];
+  for (const r of raw) {
     try {
-      item = parseSuiteItem(value, { file, line });
+      const record = parseSuiteRecord(r.value, { file: r.file, line: r.line });
+      if (record.kind === 'passage') {
+        table.define(record.passage.id, record.passage.text, { file: r.file, line: r.line, field: 'text' });
+        continue;
+      }
+      if (record.item.kind === 'mcq') record.item.evidence = record.item.evidence.map((p, i) => table.define(p.id, p.text, { file: r.file, line: r.line, field: `evidence[${i}].text` }));
+      parsed.push({ raw: r, record });
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       problems.push(error);
+    }
+  }
+  return parsed;
+}
+
+/** Resolves the items' passage references (the referenced passages come first) and drops items with an unknown reference or a repeated id. */
+function resolveItems(parsed: readonly ParsedItem[], table: PassageTable, problems: InputError[]): SuiteItem[] {
+  const items: SuiteItem[] = [];
+  const firstLine = new Map<string, number>();
+  for (const { raw: r, record } of parsed) {
+    const { item } = record;
+    const refs = record.passageRefs.map((id) => table.get(id));
+    const missing = refs.indexOf(undefined);
+    if (missing >= 0) {
+      const hint = r.file.endsWith('.csv') ? `define it in ${basename(passageTablePath(r.file))} (columns id, text)` : 'define it on a line {"kind": "passage", "id": …, "text": …} or inline in an item\'s evidence';
+      problems.push(new InputError({ file: r.file, line: r.line, field: `passages[${missing}]` }, `passage ${record.passageRefs[missing]} is not defined in this suite`, hint));
       continue;
     }
+    if (item.kind === 'mcq' && refs.length > 0) item.evidence = [...refs.filter((p) => p !== undefined), ...item.evidence];
     const seen = firstLine.get(item.id);
     if (seen !== undefined) {
-      problems.push(new InputError({ file, line, field: 'id' }, `id ${item.id} is used twice (first at line ${seen})`, 'item ids must be unique in a suite'));
+      problems.push(new InputError({ file: r.file, line: r.line, field: 'id' }, `id ${item.id} is used twice (first at line ${seen})`, 'item ids must be unique in a suite'));
       continue;
     }
-    firstLine.set(item.id, line);
+    firstLine.set(item.id, r.line);
     items.push(item);
   }
   return items;
 }
 
-/** Reads and validates a suite file (JSONL or CSV), reporting every bad line instead of stopping at the first. */
+/**
+ * Reads and validates a suite file (JSONL or CSV, with a CSV suite's passage
+ * table when present), reporting every bad line instead of stopping at the
+ * first. The sha256 covers the passage table too, so editing it is a new suite.
+ */
 export async function checkSuiteFile(path: string): Promise<SuiteCheck> {
   const ext = extname(path).toLowerCase();
   if (!(SUITE_EXTENSIONS as readonly string[]).includes(ext)) throw new CliError(`suite ${path}: unknown file type ${ext === '' ? '(no extension)' : ext}`, { hint: `a suite is ${SUITE_EXTENSIONS.join(', ')}` });
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    throw new CliError(`cannot read suite ${path}: ${(error as Error).message}`, { hint: 'check the path' });
-  }
-  const text = bytes.toString('utf8');
+  if (path.toLowerCase().endsWith(PASSAGE_TABLE_SUFFIX)) throw new CliError(`${path} is the passage table of a CSV suite, not a suite`, { hint: `check ${path.slice(0, -PASSAGE_TABLE_SUFFIX.length)}.csv` });
+  const bytes = await readSuiteBytes(path);
+  const hash = createHash('sha256').update(bytes);
   const problems: InputError[] = [];
-  const raw = ext === '.csv' ? readCsvItems(text, path, problems) : readJsonLines(text, path, problems);
-  const items = validateItems(raw, path, problems);
+  const raw: RawRecord[] = [];
+  if (ext === '.csv') {
+    const tablePath = passageTablePath(path);
+    const table = await readOptionalBytes(tablePath);
+    if (table !== undefined) {
+      hash.update(table);
+      raw.push(...readCsvPassages(table.toString('utf8'), tablePath, problems));
+    }
+    raw.push(...readCsvItems(bytes.toString('utf8'), path, problems));
+  } else {
+    raw.push(...readJsonLines(bytes.toString('utf8'), path, problems));
+  }
+  const table = new PassageTable();
+  const items = resolveItems(parseRecords(raw, table, problems), table, problems);
+  const files = [...new Set(raw.map((r) => r.file))];
+  problems.sort((a, b) => files.indexOf(a.where.file ?? '') - files.indexOf(b.where.file ?? '') || (a.where.line ?? 0) - (b.where.line ?? 0));
   if (items.length === 0 && problems.length === 0) problems.push(new InputError({ file: path }, 'has no items'));
-  const suite: Suite = { name: basename(path, extname(path)), path, sha256: createHash('sha256').update(bytes).digest('hex'), items };
+  const suite: Suite = { name: basename(path, extname(path)), path, sha256: hash.digest('hex'), items };
   return { suite, problems };
 }
 

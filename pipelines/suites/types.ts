@@ -22,6 +22,13 @@ export interface McqItem {
   answer: string;
   evidence: EvidencePassage[];
   tags: string[];
+  /** Fields the suite format does not know (e.g. a source dataset's own), kept verbatim; absent when there are none. */
+  meta?: Record<string, unknown>;
+}
+
+/** An MCQ item without passages is closed-book (MMLU/ARC style): scored on its answer alone, its evidence metrics null. */
+export function isClosedBook(item: McqItem): boolean {
+  return item.evidence.length === 0;
 }
 
 export interface RubricCriterion {
@@ -46,9 +53,18 @@ export interface PromptItem {
   context: string;
   prompt: string;
   rubrics: Rubric[];
+  /** Fields the suite format does not know, kept verbatim; absent when there are none. */
+  meta?: Record<string, unknown>;
 }
 
 export type SuiteItem = McqItem | PromptItem;
+
+/** One parsed line (JSONL) or row (CSV) before validation, with the file and line it starts on. */
+export interface RawRecord {
+  file: string;
+  line: number;
+  value: unknown;
+}
 
 export interface Suite {
   name: string;

@@ -1,11 +1,14 @@
 import type { Location } from '../../lib/errors.ts';
 import { Fields } from '../../lib/fields.ts';
+import { findNearMiss } from '../../lib/nearMiss.ts';
+import { foldOptionKey, indexOptionKeys } from './optionKeys.ts';
 import type { EvidencePassage, McqItem, McqOption, PromptItem, Rubric, RubricCriterion, SuiteItem } from './types.ts';
 
-const MCQ_KEYS = ['kind', 'id', 'cluster', 'question', 'options', 'answer', 'evidence', 'tags'] as const;
+const MCQ_KEYS = ['kind', 'id', 'cluster', 'question', 'options', 'answer', 'evidence', 'passages', 'tags'] as const;
 const PROMPT_KEYS = ['kind', 'id', 'cluster', 'system', 'context', 'prompt', 'rubrics', 'tags'] as const;
 const OPTION_KEYS = ['key', 'text', 'pro'] as const;
 const PASSAGE_KEYS = ['id', 'text'] as const;
+const PASSAGE_RECORD_KEYS = ['kind', 'id', 'text'] as const;
 const RUBRIC_KEYS = ['author', 'status', 'created_at', 'criteria'] as const;
 const CRITERION_KEYS = ['id', 'description', 'max'] as const;
 const RUBRIC_STATUSES = ['accepted', 'draft', 'rejected'] as const;
@@ -16,9 +19,30 @@ const ITEM_ID = /^[^\s|]+$/;
 const CRITERION_ID = /^[A-Za-z0-9_-]+$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
+/** Where an item keeps fields the suite format does not know, verbatim. */
+const META = 'meta';
+
 function rejectUnknown(fields: Fields, known: readonly string[], what: string): void {
   const unknown = fields.unknownKeys(known);
   if (unknown.length > 0) fields.fail(unknown[0], `is not a field of ${what}`, `${what} fields are: ${known.join(', ')}`);
+}
+
+/**
+ * An item's `meta`: its explicit `meta` object merged with every top-level
+ * field the format does not know, kept verbatim. A field that is probably a
+ * typo of a known field the item lacks ("anwser" without "answer") is an
+ * error instead, since keeping it would silently change what is scored.
+ */
+function parseMeta(fields: Fields, known: readonly string[], what: string): Record<string, unknown> | undefined {
+  const meta: Record<string, unknown> = { ...fields.object(META, { optional: true })?.value };
+  const absent = known.filter((key) => fields.value[key] === undefined);
+  for (const key of fields.unknownKeys([...known, META])) {
+    const near = findNearMiss(key, absent);
+    if (near !== undefined) fields.fail(key, `is not a field of ${what}; did you mean "${near}"?`, `rename it to "${near}", or move it under "${META}" to keep it as data`);
+    if (key in meta) fields.fail(key, `is also a key of "${META}"`, 'keep one of the two');
+    meta[key] = fields.value[key];
+  }
+  return Object.keys(meta).length === 0 ? undefined : meta;
 }
 
 /** A required string that is not blank. */
@@ -60,8 +84,8 @@ function parseOptions(fields: Fields): McqOption[] {
     rejectUnknown(option, OPTION_KEYS, 'an option');
     const key = text(option, 'key');
     if (!OPTION_KEY.test(key) || key.toUpperCase() === 'IDK') option.fail('key', `${JSON.stringify(key)} must be 1–4 letters or digits (and not IDK)`);
-    if (seen.has(key.toUpperCase())) fields.fail(`options[${i}].key`, `key ${key} appears twice`);
-    seen.add(key.toUpperCase());
+    if (seen.has(foldOptionKey(key))) fields.fail(`options[${i}].key`, `key ${key} appears twice`);
+    seen.add(foldOptionKey(key));
     const parsed: McqOption = { key, text: text(option, 'text') };
     const pro = optionalText(option, 'pro');
     if (pro !== undefined) parsed.pro = pro;
@@ -69,9 +93,9 @@ function parseOptions(fields: Fields): McqOption[] {
   });
 }
 
+/** An item's inline evidence passages (their ids unique within the item). */
 function parsePassages(fields: Fields): EvidencePassage[] {
-  const list = fields.objects('evidence');
-  if (list.length === 0) fields.fail('evidence', 'needs at least one passage', 'add {"id": …, "text": …}');
+  const list = fields.objects('evidence', { optional: true });
   const seen = new Set<string>();
   return list.map((passage, i) => {
     rejectUnknown(passage, PASSAGE_KEYS, 'a passage');
@@ -82,14 +106,42 @@ function parsePassages(fields: Fields): EvidencePassage[] {
   });
 }
 
-function parseMcq(fields: Fields): McqItem {
-  rejectUnknown(fields, MCQ_KEYS, 'an mcq item');
-  const item: McqItem = {
-    kind: 'mcq', id: parseId(fields), cluster: parseCluster(fields), question: text(fields, 'question'),
-    options: parseOptions(fields), answer: text(fields, 'answer'), evidence: parsePassages(fields), tags: parseTags(fields),
-  };
-  if (!item.options.some((o) => o.key === item.answer)) fields.fail('answer', `${JSON.stringify(item.answer)} is not one of the option keys ${item.options.map((o) => o.key).join(', ')}`);
-  return item;
+/** The ids in an item's `passages`: passages defined elsewhere in the suite, none of them also given inline. */
+function parsePassageRefs(fields: Fields, inline: readonly EvidencePassage[]): string[] {
+  const list = fields.array('passages', { optional: true }) ?? [];
+  const seen = new Set(inline.map((p) => p.id));
+  return list.map((ref, i) => {
+    if (typeof ref !== 'string' || ref.trim() === '') fields.fail(`passages[${i}]`, 'expected a passage id (a non-empty string)');
+    if (seen.has(ref)) fields.fail(`passages[${i}]`, `passage id ${ref} appears twice (in passages or evidence)`);
+    seen.add(ref);
+    return ref;
+  });
+}
+
+/** The gold answer as the option key it names (see foldOptionKey), so JSONL and CSV suites follow one rule. */
+function parseAnswerKey(fields: Fields, options: readonly McqOption[]): string {
+  const answer = text(fields, 'answer');
+  const key = indexOptionKeys(options.map((o) => o.key)).get(foldOptionKey(answer));
+  if (key === undefined) fields.fail('answer', `${JSON.stringify(answer)} is not one of the option keys ${options.map((o) => o.key).join(', ')}`, 'option keys match ignoring case and surrounding spaces');
+  return key;
+}
+
+function parseMcq(fields: Fields): SuiteRecord {
+  const meta = parseMeta(fields, MCQ_KEYS, 'an mcq item');
+  const id = parseId(fields);
+  const cluster = parseCluster(fields);
+  const question = text(fields, 'question');
+  const options = parseOptions(fields);
+  const evidence = parsePassages(fields);
+  const passageRefs = parsePassageRefs(fields, evidence);
+  const item: McqItem = { kind: 'mcq', id, cluster, question, options, answer: parseAnswerKey(fields, options), evidence, tags: parseTags(fields) };
+  if (meta !== undefined) item.meta = meta;
+  return { kind: 'item', item, passageRefs };
+}
+
+function parsePassageRecord(fields: Fields): SuiteRecord {
+  rejectUnknown(fields, PASSAGE_RECORD_KEYS, 'a passage record');
+  return { kind: 'passage', passage: { id: text(fields, 'id'), text: text(fields, 'text') } };
 }
 
 function parseCriterion(fields: Fields): RubricCriterion {
@@ -114,7 +166,7 @@ function parseRubric(fields: Fields): Rubric {
 }
 
 function parsePrompt(fields: Fields): PromptItem {
-  rejectUnknown(fields, PROMPT_KEYS, 'a prompt item');
+  const meta = parseMeta(fields, PROMPT_KEYS, 'a prompt item');
   const item: PromptItem = {
     kind: 'prompt', id: parseId(fields), cluster: parseCluster(fields), context: text(fields, 'context'), prompt: text(fields, 'prompt'),
     rubrics: fields.objects('rubrics', { optional: true }).map(parseRubric),
@@ -122,16 +174,32 @@ function parsePrompt(fields: Fields): PromptItem {
   const system = optionalText(fields, 'system');
   if (system !== undefined) item.system = system;
   parseTags(fields);
+  if (meta !== undefined) item.meta = meta;
   return item;
 }
 
 /**
- * Validates one suite item from parsed JSON. `kind` may be omitted when the
- * shape says it (options → mcq, prompt → prompt). Errors name file, line and field.
+ * One validated line of a suite: an item, or a passage of the suite's passage
+ * table. An MCQ item holds its inline evidence; `passageRefs` are the ids of
+ * the passages it refers to, which the loader resolves against the table.
  */
-export function parseSuiteItem(value: unknown, where: Location): SuiteItem {
+export type SuiteRecord = { kind: 'item'; item: SuiteItem; passageRefs: string[] } | { kind: 'passage'; passage: EvidencePassage };
+
+/**
+ * Validates one suite record from parsed JSON. An item's `kind` may be
+ * omitted when the shape says it (options → mcq, prompt → prompt); a passage
+ * says `"kind": "passage"`. Errors name file, line and field.
+ */
+export function parseSuiteRecord(value: unknown, where: Location): SuiteRecord {
   const fields = new Fields(value, where);
-  const kind = fields.oneOf('kind', ['mcq', 'prompt'], { optional: true }) ?? (fields.has('options') ? 'mcq' : fields.has('prompt') ? 'prompt' : undefined);
-  if (kind === undefined) fields.fail('kind', 'is missing and the item has neither "options" nor "prompt"', 'add "kind": "mcq" or "kind": "prompt"');
-  return kind === 'mcq' ? parseMcq(fields) : parsePrompt(fields);
+  const kind = fields.oneOf('kind', ['mcq', 'prompt', 'passage'], { optional: true }) ?? (fields.has('options') ? 'mcq' : fields.has('prompt') ? 'prompt' : undefined);
+  if (kind === undefined) {
+    for (const key of fields.unknownKeys(['options', 'prompt'])) {
+      const near = findNearMiss(key, ['options', 'prompt']);
+      if (near !== undefined) fields.fail(key, `is not a suite field; did you mean "${near}"?`, `rename it to "${near}"`);
+    }
+    fields.fail('kind', 'is missing and the item has neither "options" nor "prompt"', 'add "kind": "mcq", "prompt" or "passage"');
+  }
+  if (kind === 'passage') return parsePassageRecord(fields);
+  return kind === 'mcq' ? parseMcq(fields) : { kind: 'item', item: parsePrompt(fields), passageRefs: [] };
 }

@@ -12,11 +12,12 @@ CREATE OR REPLACE MACRO parse_utc_timestamp(text) AS
 
 -- A step's outcome on its run's metric: credited/correct as 1 or 0 (an abstention or a missing verdict is 0),
 -- score as written (graded tasks write the mean criterion score scaled to 0..1); NULL for an error, which never
--- counts toward accuracy.
+-- counts toward accuracy. In a credited run a closed-book item (no passages, credited NULL) counts as correct:
+-- there is no evidence to cite, so only the answer can be right or wrong.
 CREATE OR REPLACE MACRO step_value(metric, status, credited, correct, score) AS
   CASE
     WHEN status = 'error' THEN NULL
-    WHEN metric = 'credited' THEN CASE WHEN status = 'abstain' THEN 0 ELSE coalesce(credited::INTEGER, 0) END
+    WHEN metric = 'credited' THEN CASE WHEN status = 'abstain' THEN 0 ELSE coalesce(credited, correct, false)::INTEGER END
     WHEN metric = 'correct' THEN CASE WHEN status = 'abstain' THEN 0 ELSE coalesce(correct::INTEGER, 0) END
     WHEN metric = 'score' THEN CASE WHEN status = 'abstain' THEN 0 ELSE score END
   END::DOUBLE;

@@ -24,4 +24,19 @@ progress('a finished run’s elapsed time is its duration; a live run’s is the
   assert.is(live.elapsed_s, 7200);
 });
 
+progress('a credited run counts a closed-book step (credited null) as correct, an evidence-less run ranks on correct', () => {
+  const evidence = (correct: boolean, credited: boolean | null) => ({ correct, score: correct ? 1 : 0, citations_evidence: { coverage: null, witness_pass: null, credited, reasons: [] } });
+  const steps = [
+    { ...step('p1', 'q1', 0, 'ok', 0), evaluation: evidence(true, true) },
+    { ...step('p1', 'q2', 0, 'ok', 1), evaluation: evidence(true, false) },
+    { ...step('p1', 'mmlu-1', 0, 'ok', 2), evaluation: evidence(true, null) },
+    { ...step('p1', 'mmlu-2', 0, 'ok', 3), evaluation: evidence(false, null) },
+  ];
+  const at = new Date('2026-11-22T12:00:00.000Z');
+  const mixed = summarizeProgress({ ...log(true), steps }, at);
+  assert.equal([mixed.metric, mixed.rate], ['credited', 0.5]);
+  const closed = summarizeProgress({ ...log(true), steps: steps.slice(2) }, at);
+  assert.equal([closed.metric, closed.rate], ['correct', 0.5]);
+});
+
 progress.run();

@@ -22,6 +22,15 @@ export function ternItem(id = 'tern-01'): McqItem {
   };
 }
 
+/** An MMLU-style item: five options, no passages, no PRO cards (gold C). */
+export function closedBookItem(id = 'astro-01'): McqItem {
+  return {
+    kind: 'mcq', id, cluster: null, question: 'Which planet has the shortest year?',
+    options: [{ key: 'A', text: 'Venus' }, { key: 'B', text: 'Earth' }, { key: 'C', text: 'Mercury' }, { key: 'D', text: 'Mars' }, { key: 'E', text: 'Jupiter' }],
+    answer: 'C', evidence: [], tags: [],
+  };
+}
+
 export type Reply = string | ProviderError;
 
 /** A TaskContext whose `complete` answers from a script (by call order) and records the requests. */

@@ -5,7 +5,7 @@ import type { McqItem } from '../../pipelines/suites/types.ts';
 import { createTask } from '../../pipelines/tasks/index.ts';
 import { parseTaskSettings } from '../../pipelines/tasks/settings.ts';
 import type { StepOutcome } from '../../pipelines/tasks/task.ts';
-import { LANE, answer, fakeContext, ternItem, type Reply } from './fixtures.ts';
+import { LANE, answer, closedBookItem, fakeContext, ternItem, type Reply } from './fixtures.ts';
 
 const GOOD = 'counted 3,412 breeding pairs of the marsh tern';
 const WIDE = 'Numbers were up from 2,860 pairs in 2022.';
@@ -136,6 +136,47 @@ use('best-of keeps the sample whose verified quotes best support its own answer;
   assert.is(tie.outcome.task?.['chosen_sample'], 0);
 });
 
+const closed = suite('mcq task on closed-book items (no passages)');
+const NO_EVIDENCE = { coverage: null, witness_pass: null, credited: null, reasons: ['no evidence passages: scored on the answer alone'] };
+
+closed('the prompt has no passages block and asks for the answer alone; PRO cards still take the LEARN slots', async () => {
+  for (const [settings, rule] of [[{}, /Always choose one of the options\.$/], [{ idk: true }, /If you do not know the answer, reply \{"answer": "IDK"\}\.$/], [{ strict_evidence: true }, /If you do not know the answer/]] as const) {
+    const parsed = parseTaskSettings('mcq', settings, {});
+    const ctx = fakeContext(parsed, ['{"answer": "C"}']);
+    await createTask('mcq', parsed).runStep(closedBookItem(), 0, ctx);
+    const [system, user] = ctx.requests[0].messages.map((m) => m.content);
+    assert.is(system, 'You answer multiple-choice questions. Choose the option you believe is correct.');
+    assert.match(user, /^Study notes\. A PRO card is a short argument for one option\.\nPRO card for A: Venus\n/);
+    assert.not.match(user, /passage|[Ss]nippet|citations/);
+    assert.match(user, /Question: Which planet has the shortest year\?\n\nOptions:\nA\. Venus\n[^]*\nE\. Jupiter\n/);
+    assert.match(user, /\{"answer": "<option key>"\}/);
+    assert.match(user, rule);
+    assert.not.match(system + user, /\{\{/);
+  }
+});
+
+closed('an answer is scored on correct; the evidence metrics are null, not false, even under strict evidence', async () => {
+  const right = await step({}, ['{"answer": "c"}'], closedBookItem());
+  assert.is(right.outcome.status, 'ok');
+  assert.equal(right.outcome.evaluation, { correct: true, score: 1, citations_evidence: NO_EVIDENCE });
+  assert.is(right.outcome.task?.['card_first'], null);
+  const wrong = await step({ strict_evidence: true }, ['{"answer": "A", "citations": []}'], closedBookItem());
+  assert.is(wrong.outcome.status, 'ok', 'no passage quote is required where there are no passages');
+  assert.equal(wrong.outcome.evaluation, { correct: false, score: 0, citations_evidence: NO_EVIDENCE });
+  const idk = await step({ idk: true }, ['{"answer": "IDK"}'], closedBookItem());
+  assert.is(idk.outcome.status, 'abstain');
+  assert.equal(idk.outcome.evaluation, { correct: false, score: 0, citations_evidence: { ...NO_EVIDENCE, reasons: [...NO_EVIDENCE.reasons, 'abstained'] } });
+});
+
+closed('self-consistency and best-of work without passages', async () => {
+  const sc = await step({ sc: 3 }, ['{"answer": "A"}', '{"answer": "C"}', '{"answer": "C"}'], closedBookItem());
+  assert.equal(sc.outcome.task?.['votes'], { A: 1, C: 2 });
+  assert.equal(sc.outcome.evaluation, { correct: true, score: 1, citations_evidence: NO_EVIDENCE });
+  const best = await step({ best_of: 2, idk: true }, ['{"answer": "IDK"}', '{"answer": "C"}'], closedBookItem());
+  assert.is(best.outcome.task?.['chosen_sample'], 1, 'any answer beats an abstention');
+  assert.is(best.outcome.evaluation?.correct, true);
+});
+
 use('contextKey groups items that share passages', () => {
   const task = createTask('mcq', parseTaskSettings('mcq', {}, {}));
   assert.is(task.contextKey(ternItem('a')), task.contextKey(ternItem('b')));
@@ -144,3 +185,4 @@ use('contextKey groups items that share passages', () => {
 });
 
 use.run();
+closed.run();

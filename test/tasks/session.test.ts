@@ -9,7 +9,7 @@ import { createTask } from '../../pipelines/tasks/index.ts';
 import { parseTaskSettings, type SessionWindow, type TrimStrategy } from '../../pipelines/tasks/settings.ts';
 import type { StepOutcome } from '../../pipelines/tasks/task.ts';
 import { createAdapter } from '../../pipelines/providers/sim.ts';
-import { LANE } from './fixtures.ts';
+import { closedBookItem, LANE } from './fixtures.ts';
 
 // Eight turns of 100 tokens (400 estimate characters), importance [3,1,3,1,1,1,1,1]; a fixed part of 100 tokens;
 // limit 1000, threshold 0.8, target 0.6: the context (900) passes 800, so each strategy trims towards 600.
@@ -130,6 +130,19 @@ session('passages come once while they stay in context; replicates are separate 
   for (const item of items) await task.runStep(item, 0, ctx(0));
   await task.runStep(items[0], 1, ctx(1));
   assert.equal(seen, ['0:passages:2', '0:question:4', '0:question:6', '1:passages:2']);
+});
+
+session('closed-book turns bring no passages and are scored on correct alone', async () => {
+  const demo = await loadSuite(new URL('../../suites/demo-mcq.jsonl', import.meta.url).pathname);
+  const items = [closedBookItem('astro-01'), demo.items[0] as McqItem, closedBookItem('astro-02')];
+  const replicates = await runSession({}, items, 4);
+  const closedSteps = replicates.flatMap((steps) => [steps[0], steps[2]]).filter((s) => s.status === 'ok');
+  assert.ok(closedSteps.length >= 6, 'the sim answers closed-book turns');
+  for (const s of closedSteps) {
+    assert.is(typeof s.evaluation?.correct, 'boolean');
+    assert.equal([s.evaluation?.citations_evidence?.credited, s.evaluation?.citations_evidence?.coverage], [null, null]);
+  }
+  assert.ok(replicates.every((steps) => typeof steps[1].evaluation?.citations_evidence?.credited === 'boolean' || steps[1].status === 'error'));
 });
 
 session('a context over the model limit is not sent: an invalid_request error step', async () => {

@@ -1,5 +1,5 @@
 import type { PromptItem, Rubric } from '../../suites/types.ts';
-import { splitSentences } from '../mcq/learn.ts';
+import { splitSentences } from '../mcq/sentences.ts';
 import { coverage } from '../mcq/metrics.ts';
 import { contentTokens } from '../mcq/tokens.ts';
 import {

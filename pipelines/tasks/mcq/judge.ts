@@ -1,5 +1,6 @@
 import type { Evaluation } from '../../../core/record.ts';
-import { coverage, creditEvidence, witness, unionTokens } from './metrics.ts';
+import { isClosedBook } from '../../suites/types.ts';
+import { coverage, creditEvidence, isCorrect, witness, unionTokens } from './metrics.ts';
 import type { Citation, ParsedAnswer } from './parseAnswer.ts';
 import { checkQuote, type PreparedMcq } from './prepare.ts';
 
@@ -33,28 +34,37 @@ export function readEvidence(p: PreparedMcq, answer: string | null, citations: r
   return { quotes, unverified, cardFirst };
 }
 
-function abstention(reasons: string[]): Evaluation {
-  return { correct: false, score: 0, citations_evidence: { coverage: null, witness_pass: null, credited: false, reasons } };
+/** A closed-book item has nothing to cite, so its evidence metrics are unknown (null), never failed (false). */
+const NO_PASSAGES = 'no evidence passages: scored on the answer alone';
+
+function abstention(reasons: string[], closedBook: boolean): Evaluation {
+  return { correct: false, score: 0, citations_evidence: { coverage: null, witness_pass: null, credited: closedBook ? null : false, reasons: closedBook ? [NO_PASSAGES, ...reasons] : reasons } };
 }
 
 /**
  * Scores a parsed answer. IDK is an abstention. Under strict evidence an
  * answer with a hard-evidence failure (no verified passage quote, or a first
  * citation that is not its shown PRO card) is an abstention too. Otherwise:
- * correct, and the evidence metrics over the verified quotes.
+ * correct, and the evidence metrics over the verified quotes. A closed-book
+ * item (no passages) is scored on correct alone, its evidence metrics null.
  */
 export function judgeAnswer(p: PreparedMcq, parsed: ParsedAnswer, settings: { tau: number; strict_evidence: boolean }): Judgement {
-  if (parsed.answer === null) return { status: 'abstain', evaluation: abstention(['abstained']), cardFirst: null };
+  const closedBook = isClosedBook(p.item);
+  if (parsed.answer === null) return { status: 'abstain', evaluation: abstention(['abstained'], closedBook), cardFirst: null };
+  if (closedBook) {
+    const correct = isCorrect(parsed.answer, p.item.answer);
+    return { status: 'ok', evaluation: { correct, score: correct ? 1 : 0, citations_evidence: { coverage: null, witness_pass: null, credited: null, reasons: [NO_PASSAGES] } }, cardFirst: null };
+  }
   const evidence = readEvidence(p, parsed.answer, parsed.citations);
   if (settings.strict_evidence) {
     const failures: string[] = [];
     if (evidence.quotes.length === 0) failures.push(`hard-evidence failure: no verified passage quote${evidence.unverified > 0 ? ` (${evidence.unverified} not in the passages)` : ''}`);
     if (evidence.cardFirst === false) failures.push(`hard-evidence failure: the first citation is not the PRO card of ${parsed.answer}`);
-    if (failures.length > 0) return { status: 'abstain', evaluation: abstention(failures), cardFirst: evidence.cardFirst };
+    if (failures.length > 0) return { status: 'abstain', evaluation: abstention(failures, false), cardFirst: evidence.cardFirst };
   }
   const gold = p.item.answer;
   const credit = creditEvidence({ answer: parsed.answer, gold, options: p.options, quotes: evidence.quotes, tau: settings.tau, unverified: evidence.unverified });
-  const correct = parsed.answer === gold;
+  const correct = isCorrect(parsed.answer, gold);
   return { status: 'ok', evaluation: { correct, score: correct ? 1 : 0, citations_evidence: credit }, cardFirst: evidence.cardFirst };
 }
 

@@ -1,7 +1,10 @@
 import type { McqItem, McqOption } from '../../suites/types.ts';
-import { contentTokens, words } from './tokens.ts';
+import { splitSentences } from './sentences.ts';
+import { clipWords, contentTokens, countWords } from './tokens.ts';
 
-/** The longest PRO card, in words (whitespace-separated tokens). */
+/** LEARN retrieves from passage sentences; the splitter is re-exported for the sim, which imports it from here. */
+
+/** The longest PRO card, in words (see countWords). */
 export const PRO_CARD_MAX_WORDS = 15;
 
 /** A short argument for one option, cited first when that option is chosen. */
@@ -29,21 +32,17 @@ export interface LearnSettings {
   max_learn_boosts: number;
 }
 
-/** Sentence ends: `.`, `!` or `?` followed by space and a capital, digit or opening quote. */
-const SENTENCE_END = /(?<=[.!?])\s+(?=[A-Z0-9"“‘(])/;
-
-/** Makes sure an option has a PRO card of at most 15 words: the suite's (clipped if longer) or the option text's first 15 words. */
+/**
+ * Makes sure an option has a PRO card of at most 15 words: the suite's
+ * (clipped if longer) or the option text's first 15 words, cut at the end of
+ * a word even when the text has no spaces.
+ */
 export function ensureProCard(option: McqOption): ProCard {
   const given = option.pro?.trim();
   const source = given === undefined || given === '' ? option.text : given;
-  const list = words(source);
-  const origin = given === undefined || given === '' ? 'sliced' : list.length > PRO_CARD_MAX_WORDS ? 'clipped' : 'given';
-  return { option: option.key, text: list.length > PRO_CARD_MAX_WORDS ? list.slice(0, PRO_CARD_MAX_WORDS).join(' ') : source, origin };
-}
-
-/** Splits a passage into sentences (see SENTENCE_END). */
-export function splitSentences(text: string): string[] {
-  return text.split(SENTENCE_END).map((s) => s.trim()).filter((s) => s !== '');
+  const long = countWords(source) > PRO_CARD_MAX_WORDS;
+  const origin = given === undefined || given === '' ? 'sliced' : long ? 'clipped' : 'given';
+  return { option: option.key, text: long ? clipWords(source, PRO_CARD_MAX_WORDS) : source, origin };
 }
 
 /**

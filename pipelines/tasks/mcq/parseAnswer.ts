@@ -1,3 +1,4 @@
+import { foldOptionKey, indexOptionKeys } from '../../suites/optionKeys.ts';
 import { extractJsonObject } from '../extractJson.ts';
 
 /** One citation: where the quote comes from (`card:B`, a passage id, or unknown) and the quoted text. */
@@ -23,7 +24,7 @@ const ABSTAIN_WORDS: ReadonlySet<string> = new Set(['IDK', "I DON'T KNOW", 'I DO
 const KEY_PREFIX = /^(?:OPTION\s+)?\(?([A-Z0-9]{1,4})\)?(?:[.):\s]|$)/;
 
 function normalizeKey(value: string, keys: ReadonlyMap<string, string>): string | null | undefined {
-  const upper = value.trim().toUpperCase();
+  const upper = foldOptionKey(value);
   if (ABSTAIN_WORDS.has(upper)) return null;
   const exact = keys.get(upper);
   if (exact !== undefined) return exact;
@@ -48,9 +49,9 @@ function readCitations(value: unknown): Citation[] | undefined {
   return citations;
 }
 
-/** Upper-cased option key → key as written in the suite, built once per item. */
+/** Folded option key → key as written in the suite (see foldOptionKey), built once per item. */
 export function keyLookup(keys: readonly string[]): Map<string, string> {
-  return new Map(keys.map((k) => [k.toUpperCase(), k]));
+  return indexOptionKeys(keys);
 }
 
 /**

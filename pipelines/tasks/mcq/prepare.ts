@@ -1,5 +1,5 @@
 import type { ChatMessage } from '../../../core/chat.ts';
-import type { EvidencePassage, McqItem, McqOption } from '../../suites/types.ts';
+import { isClosedBook, type EvidencePassage, type McqItem, type McqOption } from '../../suites/types.ts';
 import type { McqSettings } from '../settings.ts';
 import { templateSection } from '../template.ts';
 import { learn, type LearnBlock } from './learn.ts';
@@ -53,17 +53,27 @@ export function renderPassages(passages: readonly EvidencePassage[]): string {
   return passages.map((p) => passage.render({ id: p.id, text: p.text })).join('\n\n');
 }
 
+/** A closed-book item asks for the answer alone; strict evidence there only allows abstaining (there is nothing to quote). */
+function ruleSection(item: McqItem, settings: McqSettings): string {
+  if (isClosedBook(item)) return settings.strict_evidence || settings.idk ? 'closed-rule-idk' : 'rule-answer';
+  return settings.strict_evidence ? 'rule-strict' : settings.idk ? 'rule-idk' : 'rule-answer';
+}
+
 function renderQuestion(item: McqItem, block: LearnBlock, settings: McqSettings): string {
+  const prefix = isClosedBook(item) ? 'closed-' : '';
   const card = templateSection('mcq', 'card');
   const snippet = templateSection('mcq', 'snippet');
   const notes = [...block.cards.map((c) => card.render({ key: c.option, text: c.text })), ...block.snippets.map((s) => snippet.render({ passage: s.passage, text: s.text }))];
-  const learnText = notes.length === 0 ? '' : templateSection('mcq', 'learn').render({ notes: notes.join('\n') }) + '\n';
+  const learnText = notes.length === 0 ? '' : templateSection('mcq', `${prefix}learn`).render({ notes: notes.join('\n') }) + '\n';
   const option = templateSection('mcq', 'option');
-  const rule = settings.strict_evidence ? 'rule-strict' : settings.idk ? 'rule-idk' : 'rule-answer';
-  return templateSection('mcq', 'user').render({
+  return templateSection('mcq', `${prefix}user`).render({
     learn: learnText, question: item.question, options: item.options.map((o) => option.render({ key: o.key, text: o.text })).join('\n'),
-    rule: templateSection('mcq', rule).render({}),
+    rule: templateSection('mcq', ruleSection(item, settings)).render({}),
   });
+}
+
+function renderSystem(item: McqItem, passagesText: string): string {
+  return isClosedBook(item) ? templateSection('mcq', 'closed-system').render({}) : templateSection('mcq', 'system').render({ passages: passagesText });
 }
 
 function build(item: McqItem, settings: McqSettings): Shared {
@@ -75,7 +85,7 @@ function build(item: McqItem, settings: McqSettings): Shared {
     options: item.options.map((o) => ({ key: o.key, tokens: contentTokens(o.text) })),
     shownCards: new Map(block.cards.map((c) => [c.option, normalizeForQuote(c.text)])),
     passagesText, questionText,
-    messages: [{ role: 'system', content: templateSection('mcq', 'system').render({ passages: passagesText }) }, { role: 'user', content: questionText }],
+    messages: [{ role: 'system', content: renderSystem(item, passagesText) }, { role: 'user', content: questionText }],
     passagesNormalized: item.evidence.map((p) => normalizeForQuote(p.text)).join('\n'),
     quoteCache: new Map(),
   };

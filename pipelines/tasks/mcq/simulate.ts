@@ -1,5 +1,5 @@
 import type { Lane } from '../../../core/lane.ts';
-import type { McqItem } from '../../suites/types.ts';
+import { isClosedBook, type McqItem } from '../../suites/types.ts';
 import type { McqSettings } from '../settings.ts';
 import {
   CITATION_QUALITIES, drawMcq, hashString, isGreedy, itemDifficulty, mcqCategoryProbabilities, mcqSampleModel, sampleSeed, simLane,
@@ -38,15 +38,17 @@ export interface SimItem {
   hash: number;
   difficulty: number;
   gold: number;
-  /** Per option (in option order): the best quote for it (see bestQuotes). */
-  quotes: PassageQuote[];
-  /** The quote of a hurried reader (see topicalSentence). */
-  distractor: PassageQuote;
+  /** Per option (in option order): the best quote for it (see bestQuotes); null when the item has no passages. */
+  quotes: (PassageQuote | null)[];
+  /** The quote of a hurried reader (see topicalSentence); null when the item has no passages. */
+  distractor: PassageQuote | null;
+  /** No passages (MMLU style): the answer carries no citations. */
+  closedBook: boolean;
 }
 
 /** Computes the sim's view of an item. */
 export function simItem(item: McqItem, quotes = itemQuotes(item)): SimItem {
-  return { hash: hashString(item.id), difficulty: itemDifficulty(item.id), gold: item.options.findIndex((o) => o.key === item.answer), ...quotes };
+  return { hash: hashString(item.id), difficulty: itemDifficulty(item.id), gold: item.options.findIndex((o) => o.key === item.answer), closedBook: isClosedBook(item), ...quotes };
 }
 
 function itemQuotes(item: McqItem): Pick<SimItem, 'quotes' | 'distractor'> {
@@ -88,7 +90,9 @@ class McqSimCache {
     const key = `${option}|${quality}`;
     let json = byKey.get(key);
     if (json === undefined) {
-      json = JSON.stringify({ answer: hint.item.options[option].key, citations: simCitations(this.item(hint.item), hint.item, hint.cards, option, quality === 'good', quality === 'distractor') });
+      const sim = this.item(hint.item);
+      const key = hint.item.options[option].key;
+      json = JSON.stringify(sim.closedBook ? { answer: key } : { answer: key, citations: simCitations(sim, hint.item, hint.cards, option, quality === 'good', quality === 'distractor') });
       byKey.set(key, json);
     }
     return json;
@@ -105,8 +109,10 @@ export function simCitations(sim: SimItem, item: McqItem, cards: McqHint['cards'
   const citations: Citation[] = [];
   const card = cards.find((c) => c.option === key);
   if (card !== undefined) citations.push({ source: `card:${key}`, quote: card.text });
-  if (withGood) citations.push({ source: sim.quotes[option].passage, quote: sim.quotes[option].quote });
-  if (withDistractor && !(withGood && sim.distractor.quote === sim.quotes[option].quote && sim.distractor.passage === sim.quotes[option].passage)) citations.push({ source: sim.distractor.passage, quote: sim.distractor.quote });
+  const good = sim.quotes[option];
+  const distractor = sim.distractor;
+  if (withGood && good !== null) citations.push({ source: good.passage, quote: good.quote });
+  if (withDistractor && distractor !== null && !(withGood && distractor.quote === good?.quote && distractor.passage === good?.passage)) citations.push({ source: distractor.passage, quote: distractor.quote });
   return citations;
 }
 
@@ -115,14 +121,15 @@ const FENCED = 0.1;
 const IN_PROSE = 0.2;
 
 function formatMcq(cache: McqSimCache, hint: McqHint, draw: McqDraw): string {
+  const source = cache.item(hint.item).closedBook ? 'what I remember' : 'the passages';
   if (draw.kind === 'malformed') {
-    if (draw.variant < 0.5) return `I think the answer is probably ${hint.item.options[0].key}, but the passages are not clear to me.`;
+    if (draw.variant < 0.5) return `I think the answer is probably ${hint.item.options[0].key}, but ${source} is not clear to me.`;
     const full = cache.answerJson(hint, 0, 'good');
     return full.slice(0, Math.floor(full.length * 0.6));
   }
   const json = draw.kind === 'idk' ? '{"answer":"IDK","citations":[]}' : cache.answerJson(hint, draw.option, draw.quality);
   if (draw.variant < FENCED) return '```json\n' + json + '\n```';
-  if (draw.variant < IN_PROSE) return `Based on the passages, here is my answer:\n${json}\nThe quotes above are copied from the evidence.`;
+  if (draw.variant < IN_PROSE) return `Based on ${source}, here is my answer:\n${json}${cache.item(hint.item).closedBook ? '' : '\nThe quotes above are copied from the evidence.'}`;
   return json;
 }
 

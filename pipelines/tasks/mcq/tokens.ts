@@ -40,7 +40,24 @@ export function normalizeForQuote(text: string): string {
   return text.normalize('NFKC').toLowerCase().replace(QUOTES, "'").replace(DOUBLE_QUOTES, '"').replace(DASHES, '-').replace(SPACE, ' ').trim();
 }
 
-/** Splits a whitespace-separated text into words (the unit of PRO-card length). */
-export function words(text: string): string[] {
-  return text.trim().split(SPACE).filter((w) => w !== '');
+/** Unicode word boundaries (UAX #29), which also split text that has no spaces ("well-known/famous", CJK). */
+const WORD_SEGMENTER = new Intl.Segmenter('und', { granularity: 'word' });
+
+/** Where each word of a text ends: a word is a Unicode word segment holding letters or digits ("3,412", "don't" and "U.S" are one each, "well-known" is two). */
+function wordEnds(text: string): number[] {
+  const ends: number[] = [];
+  for (const segment of WORD_SEGMENTER.segment(text)) if (segment.isWordLike === true) ends.push(segment.index + segment.segment.length);
+  return ends;
+}
+
+/** How many words a text has (see wordEnds): the unit of PRO-card length. */
+export function countWords(text: string): number {
+  return wordEnds(text).length;
+}
+
+/** The text up to the end of its `max`-th word, spaces collapsed: cut at a word boundary, never inside a word. */
+export function clipWords(text: string, max: number): string {
+  const ends = wordEnds(text);
+  const cut = ends.length <= max ? text.length : max <= 0 ? 0 : ends[max - 1];
+  return text.slice(0, cut).replace(SPACE, ' ').trim();
 }

@@ -1,5 +1,5 @@
 import type { McqItem } from '../../suites/types.ts';
-import { splitSentences } from './learn.ts';
+import { splitSentences } from './sentences.ts';
 import { contentTokens, tokenize, STOPWORDS } from './tokens.ts';
 
 /** A verbatim quote from one passage. */
@@ -76,9 +76,10 @@ export function bestQuotes(item: McqItem): Map<string, PassageQuote> {
 /**
  * The sentence most about the question itself (not its options): the one
  * sharing most content tokens with the question, per √length; the first on
- * a tie. The quote a hurried reader cites.
+ * a tie. The quote a hurried reader cites; an empty quote when the item has
+ * no passages (an answer's reader drops empty quotes).
  */
-export function topicalSentence(item: McqItem): PassageQuote {
+export function topicalSentence(item: McqItem): PassageQuote | null {
   const question = contentTokens(item.question);
   let best: { quote: PassageQuote; score: number } | null = null;
   for (const passage of item.evidence) {
@@ -90,5 +91,5 @@ export function topicalSentence(item: McqItem): PassageQuote {
       if (best === null || score > best.score) best = { quote: { passage: passage.id, quote: sentence }, score };
     }
   }
-  return best?.quote ?? { passage: item.evidence[0].id, quote: item.evidence[0].text };
+  return best?.quote ?? null;
 }
