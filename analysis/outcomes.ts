@@ -17,9 +17,8 @@ export interface RunInfo {
   suite: string;
   /** null when the run has no scored step. */
   metric: Metric | null;
+  /** The lane registry's visible flag for the run's lane (true when the registry does not hold it). */
   visible: boolean;
-  /** ms since the epoch; orders a lane's runs (its latest run's visible flag wins). */
-  createdAt: number;
   laneDials: Record<string, Scalar>;
   /** The run's task settings (see settings.ts), without run-control keys. */
   settings: Record<string, unknown>;
@@ -75,7 +74,6 @@ export async function loadRuns(connection: DuckDBConnection): Promise<RunInfo[]>
     suite: String(r['suite'] ?? ''),
     metric: (METRICS as readonly unknown[]).includes(r['metric']) ? (r['metric'] as Metric) : null,
     visible: r['visible'] !== false,
-    createdAt: r['created_at'] instanceof Date ? r['created_at'].getTime() : 0,
     laneDials: scalars(parseObject(r['dials'])),
     settings: parseObject(r['settings']),
   }));
@@ -129,14 +127,9 @@ export function poolRuns(index: ReadonlyMap<string, readonly ItemOutcome[]>, run
   return pooled;
 }
 
-/** The lanes shown in rankings: a lane's latest run says whether it is visible. */
+/** The lanes shown in rankings, pairs, best settings and dial effects: those the registry shows. */
 export function visibleLanes(runs: readonly RunInfo[]): Set<string> {
-  const latest = new Map<string, RunInfo>();
-  for (const run of runs) {
-    const seen = latest.get(run.lane);
-    if (seen === undefined || run.createdAt >= seen.createdAt) latest.set(run.lane, run);
-  }
-  return new Set([...latest.values()].filter((r) => r.visible).map((r) => r.lane));
+  return new Set(runs.filter((r) => r.visible).map((r) => r.lane));
 }
 
 /** The comparable groups: runs on the same suite scored on the same metric. */

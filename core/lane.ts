@@ -53,6 +53,9 @@ export interface Lane {
   updated_at?: string;
 }
 
+/** A lane's registry flags alone: what the aggregate needs to know of the registry. */
+export type LaneFlags = Pick<Lane, 'slug' | 'active' | 'visible'>;
+
 /** The dials as a flat object with only the set values, in DIAL_NAMES order (for logs and tables). */
 export function flattenDials(dials: Dials): Record<string, number | string | boolean> {
   const flat: Record<string, number | string | boolean> = {};

@@ -37,7 +37,8 @@ export interface QuarantineSummaryRow {
 
 export interface InsightsInput {
   generatedAt: string;
-  totals: { files: number; runs: number; steps: number; quarantined: number };
+  /** hiddenLanes: lanes with runs that the registry hides; they are left out of this report. */
+  totals: { files: number; runs: number; steps: number; quarantined: number; hiddenLanes: number };
   ranking: readonly RankingRow[];
   pairs: readonly LanePairRow[];
   best: readonly BestSettingRow[];
@@ -154,7 +155,7 @@ export function renderInsights(input: InsightsInput): string {
   const out: string[] = [
     '# Insights',
     '',
-    `Generated ${input.generatedAt} from ${count(input.totals.runs)} runs (${count(input.totals.steps)} steps in ${count(input.totals.files)} log files).`,
+    `Generated ${input.generatedAt} from ${count(input.totals.runs)} runs (${count(input.totals.steps)} steps in ${count(input.totals.files)} log files).${input.totals.hiddenLanes > 0 ? ` Lanes hidden in the lane registry (${count(input.totals.hiddenLanes)}) are left out of this report; their steps stay in the database.` : ''}`,
     'Rates are means over items (replicates averaged first), errors excluded; intervals are 95% — Wilson for one attempt an item, otherwise t with item-clustered standard errors.',
     'A difference is called significant only when its Holm-adjusted p < .05 and its interval excludes zero; lanes whose intervals overlap share a rank.',
     '',

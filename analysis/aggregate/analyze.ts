@@ -1,8 +1,9 @@
 // Runs the statistics over the aggregated database and writes their four tables. Results are per suite, so an
 // incremental aggregate recomputes only the suites whose runs changed and keeps the other suites' rows; within
 // those suites it keeps the pairs of lanes neither of which changed (redoing only the adjustments across the
-// family) and the best settings and dial effects of models none of whose runs changed. A change of options
-// (--baseline) or of which lanes are visible recomputes everything.
+// family) and the best settings and dial effects of models none of whose runs changed. A lane whose registry flags
+// changed counts as changed (its runs are among the changed runs). A change of options (--baseline) recomputes
+// everything.
 
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { findBestSettings, type BestSettingRow } from '../bestSettings.ts';
@@ -69,7 +70,7 @@ function byRank(rows: RankingRow[]): RankingRow[] {
 export async function analyze(connection: DuckDBConnection, options: AnalyzeOptions): Promise<StatisticsTables & { statsKey: string; recomputedSuites: number }> {
   const runs = await loadRuns(connection);
   const visible = visibleLanes(runs);
-  const statsKey = JSON.stringify({ baselines: [...options.baselines].sort(), visible: [...visible].sort() });
+  const statsKey = JSON.stringify({ baselines: [...options.baselines].sort() });
   const tablesExist = (await queryNamed(connection, 'existing_tables', { names: listValue([...RESULT_TABLES]) })).length === RESULT_TABLES.length;
   const changed = options.changed === 'all' || options.previousKey !== statsKey || !tablesExist ? 'all' : options.changed;
   const suites = changed === 'all' ? new Set(runs.map((r) => r.suite)) : changed.suites;

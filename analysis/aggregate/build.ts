@@ -9,14 +9,16 @@ import { listValue, type DuckDBConnection, type DuckDBInstance } from '@duckdb/n
 import { inTransaction, openDuckDB, withConnection } from '../../lib/duckdb.ts';
 import { tempPathBeside } from '../../lib/files.ts';
 import { currentProvenance } from '../../core/provenance.ts';
+import type { LaneFlags } from '../../core/lane.ts';
 import type { Output } from '../../lib/output.ts';
 import { writeInsights, type ErrorKindRow, type ModelStepsRow, type QuarantineSummaryRow } from '../../reports/insights.ts';
 import { createView, digestQueries, queryNamed, runNamed } from '../queries.ts';
 import type { RankingRow } from '../ranking.ts';
 import { analyze } from './analyze.ts';
-import { describeChanges, runsInFiles } from './changes.ts';
+import { describeChanges, runsInFiles, runsOfLanes } from './changes.ts';
 import { EXPORTED_TABLES, exportTables } from './export.ts';
 import { ingestPlan, listLogFiles, planIngest, type IngestCounts } from './ingest.ts';
+import { updateLaneFlags } from './laneFlags.ts';
 import { exportSteps } from './stepsExport.ts';
 import { refreshRunTables, refreshSummaries, RUN_TABLES, SUMMARY_TABLES } from './summaries.ts';
 
@@ -28,6 +30,7 @@ export const STORED_TABLES: Record<string, string> = {
   records: 'every accepted log line, flattened (steps, run_start, run_end); superseded marks retried steps',
   files: 'one row a log file read: size, mtime, lines, records, steps, superseded, quarantined, present',
   quarantine: 'unusable log lines: file, line, reason, the start of the text',
+  lane_flags: "the lane registry's flags (slug, active, visible) as of the last aggregate; a lane not in it is shown",
   model_ranking: 'per suite, metric and visible lane: n, clusters, rate, 95% CI, method, rank (overlapping intervals tie)',
   lane_pairs: 'paired differences of lanes on shared items: diff, paired SE, CI, correlation, MDE, McNemar or t p, Holm p, BH q',
   best_settings: "per model: the setting that beats the baseline after Holm, or 'no setting reliably beats the baseline' and the tied set",
@@ -50,6 +53,11 @@ export interface AggregateOptions {
   rebuild?: boolean;
   /** Lane slugs to use as their model's baseline instead of the default choice. */
   baselines?: readonly string[];
+  /**
+   * The lane registry's current flags (pipelines/lanes/laneFlags.ts reads them): hidden lanes leave the rankings,
+   * pairs, best settings, dial effects and INSIGHTS.md. A lane not listed is shown; omitted: every lane is shown.
+   */
+  laneFlags?: readonly LaneFlags[];
   output?: Output;
   now?: Date;
 }
@@ -60,6 +68,8 @@ export interface AggregateResult {
   catalogPath: string;
   exports: string[];
   ingest: IngestCounts;
+  /** Lanes whose registry flags changed since the last build (their suites were computed again). */
+  flagsChanged: string[];
   /** Nothing was new: the previous results stand and nothing was rewritten. */
   upToDate: boolean;
   rebuilt: boolean;
@@ -133,7 +143,8 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
   if (rebuild) await rm(join(outDir, '.cache'), { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
   const instance = existing ?? (await openDuckDB(target, { settings: BUILD_SETTINGS }));
-  const context: BuildContext = { runsDir, outDir, databasePath, insightsPath, catalogPath, baselines, optionsKey, rebuild, now, timings, lap };
+  const laneFlags = options.laneFlags ?? [];
+  const context: BuildContext = { runsDir, outDir, databasePath, insightsPath, catalogPath, baselines, laneFlags, optionsKey, rebuild, now, timings, lap };
   let result: AggregateResult;
   try {
     result = await withConnection(instance, async (connection) => {
@@ -184,6 +195,7 @@ interface BuildContext {
   insightsPath: string;
   catalogPath: string;
   baselines: string[];
+  laneFlags: readonly LaneFlags[];
   optionsKey: string;
   rebuild: boolean;
   now: Date;
@@ -193,7 +205,7 @@ interface BuildContext {
 
 /** Ingests what changed and brings every table, export and INSIGHTS.md up to date (the caller commits and checkpoints). */
 async function buildTables(connection: DuckDBConnection, instance: DuckDBInstance, context: BuildContext): Promise<AggregateResult> {
-  const { runsDir, outDir, databasePath, insightsPath, catalogPath, baselines, optionsKey, rebuild, now, timings, lap } = context;
+  const { runsDir, outDir, databasePath, insightsPath, catalogPath, baselines, laneFlags, optionsKey, rebuild, now, timings, lap } = context;
   // Tables, macros and views are (re)defined only when their SQL changed: catalog changes made the commit of every
   // update ~60 ms slower.
   const meta = rebuild ? new Map<string, string>() : await readMeta(connection);
@@ -203,14 +215,16 @@ async function buildTables(connection: DuckDBConnection, instance: DuckDBInstanc
     await runNamed(connection, 'schema');
     await runNamed(connection, 'macros');
   }
+  // Before anything reads runs: runs joins the flags. A lane whose flags changed has its runs computed again.
+  const flagsChanged = await updateLaneFlags(connection, laneFlags);
   const plan = await planIngest(connection, await listLogFiles(runsDir));
   lap('plan');
   // other options (baselines) or another audition version: every table is recomputed from the rows
   const recompute = meta.get('options') !== undefined && meta.get('options') !== optionsKey;
-  const nothingNew = !rebuild && plan.read.length === 0 && plan.vanished.length === 0 && plan.reappeared.length === 0 && meta.get('options') === optionsKey;
+  const nothingNew = !rebuild && plan.read.length === 0 && plan.vanished.length === 0 && plan.reappeared.length === 0 && flagsChanged.length === 0 && meta.get('options') === optionsKey;
   if (nothingNew && expectedOutputs(outDir, runsDir).every((p) => existsSync(p))) {
     const ingest: IngestCounts = { filesRead: 0, filesSkipped: plan.unchanged.length, filesVanished: 0, lines: 0, records: 0, quarantined: 0, steps: 0, superseded: 0 };
-    return { databasePath, insightsPath, catalogPath, exports: [], ingest, upToDate: true, rebuilt: false, ranking: await readRanking(connection), timings };
+    return { databasePath, insightsPath, catalogPath, exports: [], ingest, flagsChanged, upToDate: true, rebuilt: false, ranking: await readRanking(connection), timings };
   }
 
   // Runs in the logs about to be read, as the database holds them now: a log read again may have lost a run.
@@ -219,7 +233,7 @@ async function buildTables(connection: DuckDBConnection, instance: DuckDBInstanc
   const runsAfter = rebuild ? [] : await runsInFiles(connection, plan.read.map((f) => f.file));
   lap('ingest');
   const everything = rebuild || recompute;
-  const changedRuns = [...new Set([...runsBefore, ...runsAfter])].sort();
+  const changedRuns = [...new Set([...runsBefore, ...runsAfter, ...(rebuild ? [] : await runsOfLanes(connection, flagsChanged))])].sort();
   await refreshRunTables(connection, everything ? 'all' : changedRuns);
   if (redefine) for (const name of DERIVED_BEFORE_SUMMARIES) await createView(connection, name);
   const changed = everything ? 'all' : await describeChanges(connection, changedRuns);
@@ -247,10 +261,10 @@ async function buildTables(connection: DuckDBConnection, instance: DuckDBInstanc
   const [totals] = await queryNamed(connection, 'aggregate_totals');
   await writeInsights(insightsPath, {
     generatedAt: now.toISOString(),
-    totals: { files: toNumber(totals['files']), runs: toNumber(totals['runs']), steps: toNumber(totals['steps']), quarantined: toNumber(totals['quarantined']) },
+    totals: { files: toNumber(totals['files']), runs: toNumber(totals['runs']), steps: toNumber(totals['steps']), quarantined: toNumber(totals['quarantined']), hiddenLanes: toNumber(totals['hidden_lanes']) },
     ranking, pairs, best, dialEffects,
     modelSteps: plainRows<ModelStepsRow>(await queryNamed(connection, 'model_steps_rows')),
-    errorKinds: plainRows<ErrorKindRow>(await queryNamed(connection, 'error_kinds')),
+    errorKinds: plainRows<ErrorKindRow>(await queryNamed(connection, 'error_kinds', { hidden: false })),
     quarantine: plainRows<QuarantineSummaryRow>(await queryNamed(connection, 'quarantine_summary')),
     pooledSettings: (await queryNamed(connection, 'pooled_task_settings')).map((r) => ({ suite: String(r['suite']), lane: String(r['lane']), variants: (r['variants'] as unknown[]).map(String) })),
   });
@@ -260,5 +274,5 @@ async function buildTables(connection: DuckDBConnection, instance: DuckDBInstanc
   await runNamed(connection, 'set_meta', { key: 'stats_key', value: statsKey });
   await runNamed(connection, 'set_meta', { key: 'built_at', value: now.toISOString() });
   if (redefine) await runNamed(connection, 'set_meta', { key: 'definitions', value: definitions });
-  return { databasePath, insightsPath, catalogPath, exports: [...exported, insightsPath], ingest, upToDate: false, rebuilt: rebuild, ranking, timings };
+  return { databasePath, insightsPath, catalogPath, exports: [...exported, insightsPath], ingest, flagsChanged: rebuild ? [] : flagsChanged, upToDate: false, rebuilt: rebuild, ranking, timings };
 }

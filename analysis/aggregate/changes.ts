@@ -1,5 +1,6 @@
-// What a build changed: the runs with a record in a log read in this build (before or after it was read), and the
-// suites, lanes and models they belong to, now or as last summarised. Everything incremental redoes exactly these.
+// What a build changed: the runs with a record in a log read in this build (before or after it was read), the runs
+// of lanes whose registry flags changed, and the suites, lanes and models they belong to, now or as last
+// summarised. Everything incremental redoes exactly these.
 
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { queryNamed } from '../queries.ts';
@@ -21,6 +22,12 @@ export function laneKey(suite: string, lane: string): string {
 export async function runsInFiles(connection: DuckDBConnection, files: readonly string[]): Promise<string[]> {
   if (files.length === 0) return [];
   return (await queryNamed(connection, 'runs_in_files', { files: listValue([...files]) })).map((r) => String(r['run_id']));
+}
+
+/** The runs of the given lanes (none for an empty list). */
+export async function runsOfLanes(connection: DuckDBConnection, lanes: readonly string[]): Promise<string[]> {
+  if (lanes.length === 0) return [];
+  return (await queryNamed(connection, 'runs_of_lanes', { lanes: listValue([...lanes]) })).map((r) => String(r['run_id']));
 }
 
 /** Describes the changed runs; call after `runs` is refreshed and before runs_summary is refreshed (it holds the old facts). */

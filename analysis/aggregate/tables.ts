@@ -29,7 +29,7 @@ function appendCell(appender: DuckDBAppender, type: string, value: Value, where:
   }
 }
 
-/** Appends `rows` (objects keyed by column name) to `table`, freshly made by result_tables.sql; NaN and ±Infinity become NULL. */
+/** Appends `rows` (objects keyed by column name) to `table` (a result table, freshly made, or lane_flags); NaN and ±Infinity become NULL. */
 export async function writeRows(connection: DuckDBConnection, table: string, rows: readonly object[]): Promise<void> {
   const columns = await readColumns(connection, table);
   if (rows.length > 0) {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { aggregate } from '../../analysis/aggregate/build.ts';
 import type { RankingRow } from '../../analysis/ranking.ts';
+import { readLaneFlags } from '../../pipelines/lanes/laneFlags.ts';
 import { renderJsonLines, renderTable } from '../../lib/table.ts';
 import type { Command } from '../command.ts';
 import { JSON_OPTION, RUNS_DIR_OPTION, runsDirOf } from './shared.ts';
@@ -27,6 +28,9 @@ export const aggregateCommand: Command = {
     'their rows. Unusable lines go to the quarantine table with file, line and reason. Writes model_ranking,',
     'lane_pairs, best_settings and dial_effects, exports every table to OUT/exports as Parquet and CSV.gz, the',
     'catalog to RUNS/_catalog/catalog.csv and the report to OUT/plots/INSIGHTS.md. Prints the ranking.',
+    "The lane registry decides what is shown: a lane it hides ('audition lanes disable') leaves the rankings, pairs,",
+    'best settings, dial effects and INSIGHTS.md, and stays in steps with lane_visible = false. A lane the registry',
+    'does not hold (a log from elsewhere) is shown.',
   ].join('\n'),
   options: {
     ...RUNS_DIR_OPTION,
@@ -39,8 +43,10 @@ export const aggregateCommand: Command = {
   async run({ options, output, env }) {
     const runsDir = runsDirOf(options, env);
     const outDir = options.string('out-dir') ?? join(runsDir, '_aggregated');
-    const result = await aggregate({ runsDir, outDir, rebuild: options.flag('rebuild'), baselines: options.list('baseline'), output });
+    const laneFlags = await readLaneFlags(runsDir, env);
+    const result = await aggregate({ runsDir, outDir, rebuild: options.flag('rebuild'), baselines: options.list('baseline'), laneFlags, output });
     const i = result.ingest;
+    if (result.flagsChanged.length > 0) output.info(`lane flags changed in the registry: ${result.flagsChanged.join(', ')}`);
     if (result.upToDate) output.info(`up to date: ${count(i.filesSkipped)} logs unchanged since the last aggregate`);
     else {
       output.info(`read ${count(i.filesRead)} logs (${count(i.filesSkipped)} unchanged, skipped; ${count(i.filesVanished)} vanished, rows kept): ${count(i.lines)} lines = ${count(i.records)} records + ${count(i.quarantined)} quarantined; ${count(i.steps)} step records, ${count(i.superseded)} superseded by a later line`);

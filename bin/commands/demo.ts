@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { aggregate } from '../../analysis/aggregate/build.ts';
 import { readLaneFile } from '../../pipelines/lanes/laneFile.ts';
+import { readLaneFlags } from '../../pipelines/lanes/laneFlags.ts';
 import { openLaneStore } from '../../pipelines/lanes/openStore.ts';
 import { closeProviders } from '../../pipelines/providers/index.ts';
 import { describeSweep, runSweep } from '../../pipelines/runner/sweep.ts';
@@ -40,7 +41,7 @@ export const demo: Command = {
     }, suite).finally(() => closeProviders(env));
     describeSweep(runs, output);
     if (runs.some((r) => r.result?.stoppedBy === 'signal')) return 130;
-    const result = await aggregate({ runsDir, outDir: join(runsDir, '_aggregated'), output });
+    const result = await aggregate({ runsDir, outDir: join(runsDir, '_aggregated'), laneFlags: await readLaneFlags(runsDir, env), output });
     output.data(rankingTable(result.ranking));
     output.info(`database: ${result.databasePath}`);
     output.info(`insights: ${result.insightsPath}`);

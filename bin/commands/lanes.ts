@@ -208,7 +208,7 @@ function flagCommand(name: string, summary: string, flags: { active: boolean; vi
       await withStore(context, false, async (store) => {
         for (const slug of context.positionals) await setLaneFlags(store, slug, flags);
       });
-      context.output.info(`${flags.active ? 'enabled' : 'disabled'} ${context.positionals.join(', ')}`);
+      context.output.info(`${flags.active ? 'enabled' : 'disabled'} ${context.positionals.join(', ')}; the next 'audition aggregate' ${flags.visible ? 'shows' : 'hides'} ${context.positionals.length > 1 ? 'them' : 'it'} in rankings and INSIGHTS.md`);
     },
   };
 }

@@ -8,8 +8,7 @@ SELECT
   r.model,
   r.suite,
   m.metric,
-  r.visible,
-  r.created_at,
+  r.lane_visible AS visible,
   r.dials,
   r.settings
 FROM runs r

@@ -1,10 +1,11 @@
--- by_model_steps: per provider and model, over every step: counts by status, error share, tokens, cost and latency.
+-- by_model_steps: per provider and model, over every step, apart for lanes the registry shows and hides: counts by status, error share, tokens, cost and latency.
 -- kind: table
 -- param: models VARCHAR[] = NULL  -- only these models' rows (an incremental aggregate refreshes the models of changed runs); NULL: every model
 WITH per_model AS (
   SELECT
     r.provider,
     r.model,
+    r.lane_visible,
     count(*) AS steps,
     count(*) FILTER (WHERE s.status = 'ok') AS ok,
     count(*) FILTER (WHERE s.status = 'abstain') AS abstain,
@@ -25,20 +26,20 @@ WITH per_model AS (
   FROM records s
   JOIN runs r USING (run_id)
   WHERE s.type = 'step' AND NOT s.superseded AND ($models IS NULL OR r.model IN (SELECT unnest($models)))
-  GROUP BY r.provider, r.model
+  GROUP BY r.provider, r.model, r.lane_visible
 ),
 per_run AS (
-  SELECT provider, model, count(DISTINCT lane) AS lanes, count(*) AS runs
+  SELECT provider, model, lane_visible, count(DISTINCT lane) AS lanes, count(*) AS runs
   FROM runs
   WHERE $models IS NULL OR model IN (SELECT unnest($models))
-  GROUP BY provider, model
+  GROUP BY provider, model, lane_visible
 )
 SELECT
-  m.provider, m.model, p.lanes, p.runs,
-  m.* EXCLUDE (provider, model, latency_ms_quantiles, attempts_mean),
+  m.provider, m.model, m.lane_visible, p.lanes, p.runs,
+  m.* EXCLUDE (provider, model, lane_visible, latency_ms_quantiles, attempts_mean),
   m.latency_ms_quantiles[1] AS latency_ms_p50,
   m.latency_ms_quantiles[2] AS latency_ms_p95,
   m.attempts_mean
 FROM per_model m
-JOIN per_run p USING (provider, model)
-ORDER BY m.provider, m.model
+JOIN per_run p USING (provider, model, lane_visible)
+ORDER BY m.provider, m.model, m.lane_visible DESC

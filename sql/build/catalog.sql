@@ -5,6 +5,8 @@ SELECT
   run_id,
   stage,
   lane,
+  lane_visible,
+  lane_active,
   model,
   suite,
   status,

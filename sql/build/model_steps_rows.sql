@@ -1,3 +1,3 @@
--- model_steps_rows: by_model_steps in its order (provider, model): an incremental aggregate appends refreshed rows.
+-- model_steps_rows: by_model_steps over the lanes the registry shows, in its order (provider, model), for INSIGHTS.md.
 -- kind: query
-SELECT * FROM by_model_steps ORDER BY provider, model
+SELECT * FROM by_model_steps WHERE lane_visible ORDER BY provider, model

@@ -1,9 +1,10 @@
--- runs: one row a run, from its run_start (lane, suite, settings, provenance) and its latest run_end.
+-- runs: one row a run, from its run_start (lane, suite, settings, provenance) and its latest run_end, with its lane's registry flags.
 -- kind: table
 -- param: runs VARCHAR[] = NULL  -- only these runs' rows (an incremental aggregate refreshes the changed runs); NULL: every run
 --
 -- Variable-key objects (dials, settings) stay JSON text (VARCHAR): DuckDB's JSON functions read it, and
--- Parquet readers see a string column.
+-- Parquet readers see a string column. The lane's flags come from the registry (lane_flags), not from the copy
+-- of the lane in the log: the registry decides what is shown. A lane it does not hold is visible, active unknown.
 WITH starts AS (
   SELECT * REPLACE (json_or_null(lane) AS lane, json_or_null(suite) AS suite, json_or_null(settings) AS settings, json_or_null(provenance) AS provenance)
   FROM records
@@ -29,8 +30,8 @@ SELECT
   json_extract_string(s.lane, '$.model') AS model,
   json_extract_string(s.lane, '$.backend') AS backend,
   coalesce(json_extract(s.lane, '$.dials'), '{}')::VARCHAR AS dials,
-  coalesce(try_cast(json_extract_string(s.lane, '$.visible') AS BOOLEAN), true) AS visible,
-  coalesce(try_cast(json_extract_string(s.lane, '$.active') AS BOOLEAN), true) AS active,
+  coalesce(f.visible, true) AS lane_visible,
+  f.active AS lane_active,
   json_extract_string(s.suite, '$.name') AS suite,
   json_extract_string(s.suite, '$.path') AS suite_path,
   json_extract_string(s.suite, '$.sha256') AS suite_sha256,
@@ -49,3 +50,4 @@ SELECT
   e.end_reason
 FROM starts s
 LEFT JOIN ends e USING (run_id)
+LEFT JOIN lane_flags f ON f.slug = json_extract_string(s.lane, '$.slug')

@@ -38,6 +38,14 @@ CREATE TABLE IF NOT EXISTS quarantine (
   ingested_at TIMESTAMP NOT NULL
 );
 
+-- The lane registry's flags as of this build (DuckDB or PostgreSQL, read by the caller): which lanes rankings and
+-- reports show. A lane the registry does not hold (a log from elsewhere) is shown; its lane_active is NULL.
+CREATE TABLE IF NOT EXISTS lane_flags (
+  slug VARCHAR PRIMARY KEY,
+  active BOOLEAN NOT NULL,
+  visible BOOLEAN NOT NULL
+);
+
 -- Build facts (schema version, options the derived tables were computed with).
 CREATE TABLE IF NOT EXISTS meta (
   key VARCHAR PRIMARY KEY,

@@ -1,4 +1,4 @@
--- steps: one row a step (the latest record per run, item and replicate), flattened, with its run's lane, dials, suite and provenance.
+-- steps: one row a step (the latest record per run, item and replicate), flattened, with its run's lane (and the registry's flags for it), dials, suite and provenance.
 -- kind: view
 --
 -- metric is the run's outcome measure (credited, else correct, else score); value is the step's outcome on it,
@@ -16,6 +16,8 @@ SELECT
   r.provider,
   r.model,
   r.dials,
+  r.lane_visible,
+  r.lane_active,
   s.status,
   m.metric,
   step_value(m.metric, s.status, s.credited, s.correct, s.score) AS value,

@@ -5,7 +5,7 @@ SELECT
   lane,
   list(DISTINCT json_extract(settings, '$.task')::VARCHAR ORDER BY json_extract(settings, '$.task')::VARCHAR) AS variants
 FROM runs
-WHERE visible AND json_extract(settings, '$.task') IS NOT NULL
+WHERE lane_visible AND json_extract(settings, '$.task') IS NOT NULL
 GROUP BY suite, lane
 HAVING count(DISTINCT json_extract(settings, '$.task')::VARCHAR) > 1
 ORDER BY suite, lane

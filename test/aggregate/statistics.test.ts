@@ -111,8 +111,8 @@ settings('labelSettings shows only the task dials that differ', () => {
 
 /** Runs and outcomes for a model whose lanes differ by known amounts: each item's attempts are given. */
 function scenario(outcomesByRun: Record<string, number[]>, lanes: Record<string, { dials: Record<string, number>; budget?: number; model?: string }>): { runs: RunInfo[]; outcomes: ItemOutcome[] } {
-  const runs: RunInfo[] = Object.entries(lanes).map(([lane, l], i) => ({
-    runId: `r-${lane}-${l.budget ?? 0}`, lane, model: l.model ?? 'm', provider: 'sim', suite: 's', metric: 'correct', visible: true, createdAt: i,
+  const runs: RunInfo[] = Object.entries(lanes).map(([lane, l]) => ({
+    runId: `r-${lane}-${l.budget ?? 0}`, lane, model: l.model ?? 'm', provider: 'sim', suite: 's', metric: 'correct', visible: true,
     laneDials: l.dials, settings: { task: { kind: 'mcq', cards_budget: l.budget ?? 3 } },
   }));
   const outcomes: ItemOutcome[] = runs.flatMap((r) => (outcomesByRun[r.lane] ?? []).map((v, i) => ({ runId: r.runId, item: `q${i}`, cluster: null, attempts: 1, total: v })));

@@ -32,7 +32,7 @@ const effect = (dial: string, from: string, to: string, diff: number, lo: number
 
 export const FIXTURE: InsightsInput = {
   generatedAt: '2026-11-22T10:00:00.000Z',
-  totals: { files: 7, runs: 6, steps: 3600, quarantined: 2 },
+  totals: { files: 7, runs: 6, steps: 3600, quarantined: 2, hiddenLanes: 0 },
   ranking: [rank('alpha.t0-7', 'sim-alpha', 0.72, 0.69, 0.75, 1), rank('beta.t1-0', 'sim-beta', 0.58, 0.54, 0.62, 2), rank('beta.t0-2', 'sim-beta', 0.55, 0.51, 0.6, 2), rank('alpha.t0-2', 'sim-alpha', 0.61, 0.57, 0.65, 2)],
   pairs: [
     pair('alpha.t0-7', 'beta.t0-2', 0.17, 0.12, 0.22, 0.0001, true),
