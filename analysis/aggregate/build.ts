@@ -240,11 +240,12 @@ async function buildTables(connection: DuckDBConnection, instance: DuckDBInstanc
   await refreshSummaries(connection, changed);
   if (redefine) for (const name of DERIVED_AFTER_SUMMARIES) await createView(connection, name);
   lap('views');
-  // The steps export needs only the views, and the statistics are mostly JavaScript on the main thread, so the two
-  // overlap: a rebuild encodes steps on a second connection; an update, whose uncommitted rows a second connection
-  // would not see, interleaves its few steps' export with the statistics' queries on this one.
+  // The steps export needs only the views, and the statistics are mostly JavaScript on the main thread, so a rebuild
+  // overlaps the two, encoding steps on a second connection. An update exports its few steps first, on this
+  // connection (a second one would not see its uncommitted rows): interleaving them with the statistics' queries
+  // and Appender on one connection failed now and then ("closed pending query result").
   const stepsLogs = everything ? 'all' : new Set(plan.read.map((f) => f.file));
-  const steps = rebuild ? withConnection(instance, (second) => exportSteps(second, outDir, stepsLogs)) : exportSteps(connection, outDir, stepsLogs);
+  const steps = rebuild ? withConnection(instance, (second) => exportSteps(second, outDir, stepsLogs)) : Promise.resolve(await exportSteps(connection, outDir, stepsLogs));
   let analysis: Awaited<ReturnType<typeof analyze>>;
   try {
     analysis = await analyze(connection, { baselines, changed, previousKey: meta.get('stats_key') });
