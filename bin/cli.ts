@@ -46,7 +46,7 @@ function formatOverview(): string {
     ...Object.entries(COMMANDS).map(([name, entry]) => `  ${name.padEnd(width)}  ${entry.summary}`),
     '',
     "Run 'audition COMMAND --help' for a command's options.",
-    'Exit codes: 0 ok, 1 unexpected error, 2 usage or bad input, 3 stopped by a threshold or budget.',
+    'Exit codes: 0 ok, 1 unexpected error, 2 usage or bad input, 3 stopped by a threshold or budget, 130 interrupted (Ctrl-C).',
   ];
   return lines.join('\n') + '\n';
 }
@@ -98,9 +98,9 @@ export async function main(argv: string[], output: Output = createProcessOutput(
     interrupts++;
     if (interrupts === 1) {
       output.info(`\n${signal}: finishing in-flight work and closing the run log (press Ctrl-C again to abandon it)`);
-      controller.abort(new CliError(`interrupted by ${signal}`, { exitCode: ExitCode.stopped }));
+      controller.abort(new CliError(`interrupted by ${signal}`, { exitCode: ExitCode.interrupted }));
     } else {
-      process.exit(130);
+      process.exit(ExitCode.interrupted);
     }
   };
   process.on('SIGINT', onSignal);

@@ -6,6 +6,7 @@ import { openLaneStore } from '../../pipelines/lanes/openStore.ts';
 import { closeProviders } from '../../pipelines/providers/index.ts';
 import { describeSweep, runSweep } from '../../pipelines/runner/sweep.ts';
 import { loadSuite } from '../../pipelines/suites/load.ts';
+import { ExitCode } from '../../lib/errors.ts';
 import type { Command } from '../command.ts';
 import { rankingTable } from './aggregate.ts';
 import { RUNS_DIR_OPTION, runsDirOf } from './shared.ts';
@@ -37,12 +38,12 @@ export const demo: Command = {
       taskSettings: {}, parallel: lanes.length, concurrency: 16, output, signal, env,
     }, suite.sha256).finally(() => closeProviders(env));
     describeSweep(runs, output);
-    if (runs.some((r) => r.result?.stoppedBy === 'signal')) return 130;
+    if (runs.some((r) => r.result?.stoppedBy === 'signal')) return ExitCode.interrupted;
     const result = await aggregate({ runsDir, outDir: join(runsDir, '_aggregated'), output });
     output.data(rankingTable(result.ranking));
     output.info(`database: ${result.databasePath}`);
     output.info(`insights: ${result.insightsPath}`);
     output.info(`try: npx audition sql "SELECT lane, round(rate, 3) AS rate, ci_lo, ci_hi, rank FROM model_ranking ORDER BY rank"`);
-    return 0;
+    return ExitCode.ok;
   },
 };

@@ -101,7 +101,7 @@ export const run: Command = {
     if (result.stoppedBy === 'max-cost') throw new StoppedError(`stopped by --max-cost after $${result.costUsd.toFixed(4)}`, `resume with 'audition run --resume ${result.runId} --suite …' and a higher --max-cost`);
     if (result.stoppedBy === 'signal') {
       output.info(`interrupted; resume with: audition run --resume ${result.runId} --suite ${options.string('suite')}`);
-      return 130;
+      return ExitCode.interrupted;
     }
     return ExitCode.ok;
   },

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { ExitCode } from '../../lib/errors.ts';
 import { readRunLog } from '../../pipelines/runlog/reader.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -124,7 +125,7 @@ e2e('Ctrl-C stops taking steps, closes the log with run_end interrupted, and exi
   }
   const sentAt = Date.now();
   r.kill('SIGINT');
-  assert.is(await r.exited, 130, r.output());
+  assert.is(await r.exited, ExitCode.interrupted, r.output());
   assert.ok(Date.now() - sentAt < 5000, 'stopped within a few seconds');
   const log = await readRunLog(logPath);
   assert.equal([log.end?.status, log.end?.reason], ['interrupted', 'signal']);
