@@ -51,6 +51,24 @@ function formatOverview(): string {
   return lines.join('\n') + '\n';
 }
 
+/** The subcommands of a group (`lanes` → add, list, …) with their summaries, in table order; empty when `group` is none. */
+function subcommandsOf(group: string): [string, string][] {
+  return Object.entries(COMMANDS).filter(([name]) => name.startsWith(`${group} `)).map(([name, entry]) => [name.slice(group.length + 1), entry.summary]);
+}
+
+/** One line a subcommand, generated from the command table. */
+function formatSubcommands(subcommands: readonly [string, string][]): string[] {
+  const width = Math.max(...subcommands.map(([name]) => name.length));
+  return subcommands.map(([name, summary]) => `  ${name.padEnd(width)}  ${summary}`);
+}
+
+function formatGroupHelp(group: string, subcommands: readonly [string, string][]): string {
+  const lines = [`usage: audition ${group} SUBCOMMAND [options]`, '', 'subcommands:', ...formatSubcommands(subcommands), '', `Run 'audition ${group} SUBCOMMAND --help' for a subcommand's options.`];
+  return lines.join('\n') + '\n';
+}
+
+const HELP_WORDS = new Set(['--help', '-h', 'help']);
+
 /** Finds the longest command name that prefixes argv (`lanes add` before `lanes`). */
 function resolveCommand(argv: string[]): { name: string; rest: string[] } | null {
   for (const words of [2, 1]) {
@@ -86,10 +104,18 @@ export async function main(argv: string[], output: Output = createProcessOutput(
   }
   const resolved = resolveCommand(argv);
   if (resolved === null) {
-    const group = Object.keys(COMMANDS).filter((n) => n.startsWith(`${argv[0]} `));
-    const hint = group.length > 0 ? `'${argv[0]}' takes a subcommand: ${group.map((n) => n.split(' ')[1]).join(', ')}` : "run 'audition --help' for the list of commands";
-    output.info(`error: unknown command ${JSON.stringify(argv.slice(0, group.length > 0 ? 2 : 1).join(' '))}`);
-    output.info(`hint: ${hint}`);
+    const subcommands = subcommandsOf(argv[0]);
+    if (subcommands.length === 0) {
+      output.info(`error: unknown command ${JSON.stringify(argv[0])}`);
+      output.info("hint: run 'audition --help' for the list of commands");
+      return ExitCode.usage;
+    }
+    if (argv.length === 1 || HELP_WORDS.has(argv[1])) {
+      output.data(formatGroupHelp(argv[0], subcommands));
+      return ExitCode.ok;
+    }
+    output.info(`error: unknown command ${JSON.stringify(`${argv[0]} ${argv[1]}`)}`);
+    output.info([`hint: 'audition ${argv[0]}' takes one of these subcommands:`, ...formatSubcommands(subcommands)].join('\n'));
     return ExitCode.usage;
   }
   const controller = new AbortController();

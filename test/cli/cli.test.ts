@@ -2,6 +2,8 @@ import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { main } from '../../bin/cli.ts';
+import { createMemoryOutput } from '../../lib/output.ts';
 import { runCli } from '../helpers/cli.ts';
 import { makeTempDir } from '../helpers/tmp.ts';
 
@@ -22,6 +24,41 @@ cli('a command’s --help is generated from its options', () => {
   assert.is(r.code, 0);
   assert.match(r.stdout, /--reasoning-effort LEVEL\s+minimal\|low\|medium\|high/);
   assert.match(r.stdout, /--debug/);
+});
+
+/** Runs the CLI's entry in-process, for checks that need many invocations; the bin itself is spawned in the other tests. */
+async function runMain(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const output = createMemoryOutput();
+  const code = await main(argv, output);
+  return { code, stdout: output.dataText.join(''), stderr: output.logText.join('\n') };
+}
+
+cli('every command group prints its subcommands, one line each, on --help, -h, help or alone (exit 0)', async () => {
+  const overview = (await runMain(['--help'])).stdout;
+  // the overview lists `group sub  summary`; every group's own help must list the same subcommands and summaries
+  const grouped = new Map<string, string[]>();
+  for (const [, group, sub, summary] of overview.matchAll(/^ {2}(\S+) (\S+) +(.+)$/gm)) grouped.set(group, [...(grouped.get(group) ?? []), `${sub}  ${summary}`]);
+  assert.ok(['lanes', 'suite', 'experiment'].every((g) => grouped.has(g)), [...grouped.keys()].join(', '));
+  const listedIn = (stdout: string) => stdout.split('\n').filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim().replace(/ {2,}/, '  '));
+  for (const [group, lines] of grouped) {
+    for (const args of [[group, '--help'], [group, '-h'], [group, 'help'], [group]]) {
+      const r = await runMain(args);
+      assert.is(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stdout, `usage: audition ${group} SUBCOMMAND`);
+      assert.equal(listedIn(r.stdout), lines, args.join(' '));
+    }
+  }
+  const bin = runCli(['lanes', '--help']);
+  assert.is(bin.code, 0, bin.stderr);
+  assert.equal(listedIn(bin.stdout), grouped.get('lanes'));
+});
+
+cli('an unknown subcommand of a group is a usage error (exit 2) that lists the subcommands', () => {
+  const r = runCli(['lanes', 'frobnicate']);
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /unknown command "lanes frobnicate"/);
+  assert.match(r.stderr, /^ {2}import +add or update lanes/m);
+  assert.is(r.stdout, '');
 });
 
 cli('unknown commands and flags are usage errors (exit 2) without a stack', () => {
