@@ -44,7 +44,7 @@ export const RUN_OPTIONS: Record<string, OptionSpec> = {
   'max-retries': { type: 'string', value: 'N', description: 'retries per request after rate limits, timeouts, 5xx (default 3)' },
   timeout: { type: 'string', value: 'SECONDS', description: 'per-request timeout (default 300)' },
   'max-cost': { type: 'string', value: 'USD', description: 'stop before a request would take spending past USD (exit 3)' },
-  'dry-run': { type: 'boolean', description: 'write the exact request bodies (redacted) next to the log; send nothing' },
+  'dry-run': { type: 'boolean', description: 'write the exact request bodies (redacted) to RUNS/_dry-run/STAGE/RUN_ID.jsonl; send nothing' },
   'verify-first': { type: 'boolean', description: 'send one request first; stop with a clear error if it fails' },
   'no-cache': { type: 'boolean', description: 'no cache-aware ordering and no prompt-cache markers' },
   resume: { type: 'string', value: 'RUN_ID', description: 'continue a run: skip steps already ok/abstain, retry error rows' },

@@ -101,15 +101,25 @@ e2e('a run SIGKILLed mid-way and resumed loses no completed step and repeats non
   }
 });
 
-e2e('--dry-run makes no connection and writes the exact bodies without the key', async () => {
-  const sentBefore = fake.stats.requests;
-  const r = startCli(['run', '--lane', '4o.t0-7', '--suite', SUITE, '--stage', 'dry', '--run-id', 'dry1', '--dry-run', '--runs-dir', runs.dir, '--limits', limits], env());
-  assert.is(await r.exited, 0, r.output());
-  assert.is(fake.stats.requests, sentBefore, 'nothing reached the server');
-  const dump = readFileSync(join(runs.dir, 'dry', 'dry1.dry-run.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { url: string; body: { model: string; temperature: number; messages: unknown[] } });
-  assert.is(dump.length, 68);
-  assert.equal([dump[0].body.model, dump[0].body.temperature], ['gpt-4o', 0.7]);
-  assert.match(dump[0].url, /^http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions$/);
+e2e('--dry-run makes no connection and writes the exact bodies without the key; aggregate never reads the dump', async () => {
+  const own = makeTempDir(); // no other run's logs, so aggregate has nothing but the dump to trip over
+  try {
+    const added = runCli(['lanes', 'add', '--alias', '4o', '--provider', 'openai', '--model', 'gpt-4o', '--temperature', '0.7', '--max-output-tokens', '256', '--base-url', `${fake.url}/v1`, '--runs-dir', own.dir]);
+    assert.is(added.code, 0, added.stderr);
+    const sentBefore = fake.stats.requests;
+    const r = startCli(['run', '--lane', '4o.t0-7', '--suite', SUITE, '--stage', 'dry', '--run-id', 'dry1', '--dry-run', '--runs-dir', own.dir, '--limits', limits], env());
+    assert.is(await r.exited, 0, r.output());
+    assert.is(fake.stats.requests, sentBefore, 'nothing reached the server');
+    const dump = readFileSync(join(own.dir, '_dry-run', 'dry', 'dry1.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { url: string; body: { model: string; temperature: number; messages: unknown[] } });
+    assert.is(dump.length, 68);
+    assert.equal([dump[0].body.model, dump[0].body.temperature], ['gpt-4o', 0.7]);
+    assert.match(dump[0].url, /^http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions$/);
+    const aggregated = runCli(['aggregate', '--runs-dir', own.dir]);
+    assert.is(aggregated.code, 0, aggregated.stderr);
+    assert.match(aggregated.stderr, /read 0 logs .*: 0 lines = 0 records \+ 0 quarantined/);
+  } finally {
+    own.cleanup();
+  }
 });
 
 e2e('Ctrl-C stops taking steps, closes the log with run_end interrupted, and exits 130', async () => {

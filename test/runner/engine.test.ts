@@ -6,6 +6,7 @@ import { createMemoryOutput } from '../../lib/output.ts';
 import { runLane, type RunLaneOptions, type RunSettings } from '../../pipelines/runner/engine.ts';
 import { readPriceTable } from '../../pipelines/runner/pricing.ts';
 import { readRunLog } from '../../pipelines/runlog/reader.ts';
+import { listRunLogFiles } from '../../pipelines/runlog/discover.ts';
 import { ProviderError, ScriptedAdapter, TEST_LANE, delay, echoTask, makeSuite, reply } from '../helpers/engineKit.ts';
 import { makeTempDir } from '../helpers/tmp.ts';
 
@@ -157,6 +158,7 @@ engine('--dry-run writes the exact request bodies, redacted, and sends nothing',
   assert.is(lines[0].body.messages.length, 2);
   assert.is(lines[0].body.authorization, '[redacted]');
   assert.not.match(readFileSync(result.path, 'utf8'), /sk-should-never-appear/);
+  assert.equal(await listRunLogFiles(dir), [], 'a dump is never taken for a run log');
   cleanup();
 });
 
