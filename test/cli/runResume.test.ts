@@ -154,6 +154,19 @@ e2e('--max-cost stops the run before it would overspend: exit 3, run_end interru
   assert.ok(log.steps.length > 0 && log.steps.length < 68);
 });
 
+e2e("OpenAI's 429 insufficient_quota stops the run at once, like a refused key: exit 2, run_end failed (quota), the cause and the fix named", async () => {
+  fake.inject({ kind: 'status', status: 429, type: 'insufficient_quota' });
+  const sentBefore = fake.stats.requests;
+  const r = startCli(['run', '--lane', '4o.t0-7', '--suite', SUITE, '--concurrency', '1', '--stage', 'quota', '--run-id', 'quota1', '--runs-dir', runs.dir, '--limits', limits], env());
+  assert.is(await r.exited, ExitCode.usage, r.output());
+  assert.is(fake.stats.requests - sentBefore, 1, 'not retried, and nothing else sent');
+  assert.match(r.output(), /error: lane 4o\.t0-7: openai HTTP 429 insufficient_quota: You exceeded your current quota.*stopped at its first quota or billing failure/);
+  assert.match(r.output(), /hint: check the provider account's plan and billing \(credits, spend limits\), then resume: audition run --resume quota1 /);
+  const log = await readRunLog(join(runs.dir, 'quota', 'quota1.jsonl'));
+  assert.equal([log.end?.status, log.end?.reason], ['failed', 'quota']);
+  assert.equal(log.steps.map((s) => [s.status, s.error?.kind, s.attempts]), [['error', 'quota', 1]]);
+});
+
 e2e('no key appears in any output file or in the command output', async () => {
   const r = startCli(['run', '--lane', '4o.t0-7', '--suite', SUITE, '--stage', 'keys', '--limit', '5', '--runs-dir', runs.dir, '--limits', limits], env());
   assert.is(await r.exited, 0);

@@ -46,8 +46,9 @@ const anthropicProvider: Provider<FakeAnthropicOptions> = {
   },
   statusReply(fault, exchange) {
     const headers = { 'request-id': exchange.requestId, ...faultRetryHeaders(fault, false) };
-    const message = fault.message ?? stockMessage(fault.status);
-    return anthropicError(fault.status, errorTypeFor(fault.status), message, exchange.requestId, headers);
+    const type = fault.type ?? errorTypeFor(fault.status);
+    const message = fault.message ?? stockMessage(type, fault.status, fault.code);
+    return anthropicError(fault.status, type, message, exchange.requestId, headers, fault.code);
   },
 };
 

@@ -9,40 +9,53 @@ import type { LimitState, RateLimitVerdict } from './rateLimit.ts';
 export type AnthropicErrorType =
   | 'invalid_request_error'
   | 'authentication_error'
+  | 'billing_error'
   | 'permission_error'
   | 'not_found_error'
   | 'request_too_large'
   | 'rate_limit_error'
   | 'api_error'
+  | 'timeout_error'
   | 'overloaded_error';
 
-// https://docs.claude.com/en/api/errors: every error body has this shape.
+// https://platform.claude.com/docs/en/api/errors: every error body has this shape; `details.error_code` names a
+// case within a type (a 429 enforced_spend_limit_reached, https://platform.claude.com/docs/en/api/rate-limits).
 export function anthropicError(
   status: number,
-  type: AnthropicErrorType,
+  type: string,
   message: string,
   requestId: string,
   headers: OutgoingHttpHeaders,
+  errorCode?: string,
 ): Reply {
-  return jsonReply(status, { type: 'error', error: { type, message }, request_id: requestId }, headers);
+  const error = errorCode === undefined ? { type, message } : { type, message, details: { error_code: errorCode } };
+  return jsonReply(status, { type: 'error', error, request_id: requestId }, headers);
 }
 
-/** The error type Anthropic uses for a status code. */
+// https://platform.claude.com/docs/en/api/errors: the error type Anthropic uses for a status code.
 export function errorTypeFor(status: number): AnthropicErrorType {
   if (status === 401) return 'authentication_error';
+  if (status === 402) return 'billing_error';
   if (status === 403) return 'permission_error';
   if (status === 404) return 'not_found_error';
   if (status === 413) return 'request_too_large';
   if (status === 429) return 'rate_limit_error';
+  if (status === 504) return 'timeout_error';
   if (status === 529) return 'overloaded_error';
   if (status >= 500) return 'api_error';
   return 'invalid_request_error';
 }
 
-export function stockMessage(status: number): string {
-  if (status === 429) return 'Number of requests has exceeded your rate limit (https://docs.claude.com/en/api/rate-limits).';
-  if (status === 529) return 'Overloaded';
-  if (status >= 500) return 'Internal server error';
+/** The message the API sends with an error type (the SDK's defaults where the API's own wording is not public). */
+export function stockMessage(type: string, status: number, errorCode?: string): string {
+  if (errorCode === 'enforced_spend_limit_reached') {
+    return "You have reached your API usage limits: your organization has crossed its monthly API usage threshold, set based on your organization's API tier. You will regain access on the first day of next month at 00:00 UTC.";
+  }
+  if (type === 'billing_error') return 'Billing error';
+  if (type === 'timeout_error') return 'Request timeout';
+  if (type === 'rate_limit_error') return 'Number of requests has exceeded your rate limit (https://docs.claude.com/en/api/rate-limits).';
+  if (type === 'overloaded_error') return 'Overloaded';
+  if (type === 'api_error') return 'Internal server error';
   return `Injected error ${status}`;
 }
 

@@ -179,25 +179,34 @@ engine('--verify-first stops after one failed request with a clear error', async
   cleanup();
 });
 
-engine('the first authentication failure stops the run: every request would fail alike', async () => {
-  const { dir, cleanup } = makeTempDir();
-  const adapter = new ScriptedAdapter(() => {
-    throw new ProviderError('auth', 'OPENAI_API_KEY is not set: the openai lane needs an API key in it (nothing was sent)', { httpStatus: null });
+const ACCOUNT_FAILURES = [
+  { error: new ProviderError('auth', 'OPENAI_API_KEY is not set: the openai lane needs an API key in it (nothing was sent)', { httpStatus: null }), stop: /stopped at its first authentication failure/, fix: /^set the key, then resume: audition run --resume / },
+  { error: new ProviderError('quota', 'openai HTTP 429 insufficient_quota: You exceeded your current quota', { httpStatus: 429 }), stop: /stopped at its first quota or billing failure/, fix: /^check the provider account's plan and billing .*, then resume: audition run --resume / },
+];
+
+for (const { error: failure, stop, fix } of ACCOUNT_FAILURES) {
+  engine(`the first ${failure.kind} failure stops the run: every request would fail alike`, async () => {
+    const { dir, cleanup } = makeTempDir();
+    const adapter = new ScriptedAdapter(() => {
+      throw failure;
+    });
+    try {
+      await runLane(options(dir, adapter, { suite: makeSuite(50, 50), settings: { ...SETTINGS, concurrency: 4 } }));
+      assert.unreachable();
+    } catch (error) {
+      assert.instance(error, CliError);
+      assert.ok((error as Error).message.includes(failure.message), (error as Error).message);
+      assert.match((error as Error).message, stop);
+      assert.is((error as CliError).exitCode, 2);
+      assert.match((error as CliError).hint ?? '', fix);
+    }
+    assert.ok(adapter.calls.length <= 4, `${adapter.calls.length} requests: at most the ones already in flight`);
+    const [path] = (await import('node:fs')).readdirSync(`${dir}/smoke`).filter((f) => f.endsWith('.jsonl')).map((f) => `${dir}/smoke/${f}`);
+    const log = await readRunLog(path);
+    assert.equal([log.end?.status, log.end?.reason], ['failed', failure.kind]);
+    cleanup();
   });
-  try {
-    await runLane(options(dir, adapter, { suite: makeSuite(50, 50), settings: { ...SETTINGS, concurrency: 4 } }));
-    assert.unreachable();
-  } catch (error) {
-    assert.instance(error, CliError);
-    assert.match((error as Error).message, /OPENAI_API_KEY is not set.*stopped at its first authentication failure/);
-    assert.match((error as CliError).hint ?? '', /resume: audition run --resume /);
-  }
-  assert.ok(adapter.calls.length <= 4, `${adapter.calls.length} requests: at most the ones already in flight`);
-  const [path] = (await import('node:fs')).readdirSync(`${dir}/smoke`).filter((f) => f.endsWith('.jsonl')).map((f) => `${dir}/smoke/${f}`);
-  const log = await readRunLog(path);
-  assert.equal([log.end?.status, log.end?.reason], ['failed', 'auth']);
-  cleanup();
-});
+}
 
 engine('refuses an inactive lane', async () => {
   const { dir, cleanup } = makeTempDir();
