@@ -110,7 +110,7 @@ async function chatCompletions(
   const promptTokens = estimateTurnsTokens(turns);
   const maxTokens = optionalCount(body.max_completion_tokens) ?? optionalCount(body.max_tokens);
   const cost = promptTokens + (maxTokens ?? 0);
-  const verdict = context.admit(cost);
+  const verdict = context.admit(promptTokens, maxTokens ?? 0);
   const limitHeaders = { ...headers, ...openaiRateHeaders(verdict) };
   if (verdict !== undefined && !verdict.allowed) return openaiRateLimited(model, verdict, cost, limitHeaders);
 

@@ -187,6 +187,16 @@ test('every Anthropic error type is classified: billing and spend limits → quo
   assert.is(server.stats.requests, cases.length, 'the SDK retried none of them');
 });
 
+test('a 429 from the input-tokens-per-minute limit → rate_limit, with retry-after and the message that names the limit', async ({ server, env }) => {
+  server.configure({ rateLimit: { inputTokensPerMinute: 20 } });
+  const adapter = createAdapter(env);
+  await send(adapter, laneAt(server), ASK);
+  const error = await sendError(adapter, laneAt(server), { messages: [{ role: 'user', content: 'x'.repeat(60) }] });
+  assert.equal([error.kind, error.httpStatus, error.retryable], ['rate_limit', 429, true]);
+  assert.ok(error.retryAfterMs !== null && error.retryAfterMs > 0 && error.retryAfterMs <= 60_000 && error.retryAfterMs % 1000 === 0, `retryAfterMs ${error.retryAfterMs}`);
+  assert.match(error.message, /^anthropic HTTP 429 rate_limit_error: This request would exceed your organization's rate limit of 20 input tokens per minute/);
+});
+
 test('buildMessagesBody leaves out empty fields', () => {
   const body = buildMessagesBody(makeLane({ provider: 'anthropic', model: MODEL, dials: { max_output_tokens: 10 } }), { messages: [{ role: 'user', content: 'hi' }] });
   assert.equal(body, { model: MODEL, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] });
