@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { CliError, ExitCode } from '../lib/errors.ts';
 import { createProcessOutput, type Output } from '../lib/output.ts';
+import { TempFiles } from '../lib/tempFiles.ts';
 import { formatHelp, parseCommandArgs, type Command } from './command.ts';
 
 interface CommandEntry {
@@ -80,7 +81,8 @@ function resolveCommand(argv: string[]): { name: string; rest: string[] } | null
 
 function reportError(error: unknown, output: Output, debug: boolean): number {
   if (error instanceof CliError) {
-    output.info(`error: ${error.message}`);
+    // the user asked to stop: not an error
+    output.info(error.exitCode === ExitCode.interrupted ? error.message : `error: ${error.message}`);
     if (error.hint !== undefined) output.info(`hint: ${error.hint}`);
     if (debug && error.stack !== undefined) output.info(error.stack);
     return error.exitCode;
@@ -119,26 +121,31 @@ export async function main(argv: string[], output: Output = createProcessOutput(
     return ExitCode.usage;
   }
   const controller = new AbortController();
+  const tempFiles = new TempFiles();
+  let command: Command | undefined;
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
     interrupts++;
-    if (interrupts === 1) {
-      output.info(`\n${signal}: finishing in-flight work and closing the run log (press Ctrl-C again to abandon it)`);
+    if (interrupts === 1 && command?.onInterrupt !== undefined) {
+      output.info(`\n${signal}: ${command.onInterrupt} (press Ctrl-C again to stop at once)`);
       controller.abort(new CliError(`interrupted by ${signal}`, { exitCode: ExitCode.interrupted }));
     } else {
+      // no cleanup will run after this exit: remove the temp files now
+      tempFiles.removeAllSync();
+      output.info(`\n${signal}: stopped at once`);
       process.exit(ExitCode.interrupted);
     }
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const command = await COMMANDS[resolved.name].load();
+    command = await COMMANDS[resolved.name].load();
     const { options, positionals } = parseCommandArgs(command, resolved.rest);
     if (options.flag('help')) {
       output.data(formatHelp(command));
       return ExitCode.ok;
     }
-    const code = await command.run({ options, positionals, output, env: process.env, signal: controller.signal });
+    const code = await command.run({ options, positionals, output, env: process.env, signal: controller.signal, tempFiles });
     return code ?? ExitCode.ok;
   } catch (error) {
     return reportError(error, output, debug);

@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { aggregate } from '../../analysis/aggregate/build.ts';
 import { readLaneFile } from '../../pipelines/lanes/laneFile.ts';
 import { openLaneStore } from '../../pipelines/lanes/openStore.ts';
 import { closeProviders } from '../../pipelines/providers/index.ts';
@@ -8,7 +7,7 @@ import { describeSweep, runSweep } from '../../pipelines/runner/sweep.ts';
 import { loadSuite } from '../../pipelines/suites/load.ts';
 import { ExitCode } from '../../lib/errors.ts';
 import type { Command } from '../command.ts';
-import { rankingTable } from './aggregate.ts';
+import { aggregateOrExplainStop, rankingTable } from './aggregate.ts';
 import { RUNS_DIR_OPTION, runsDirOf } from './shared.ts';
 
 const DEMO_LANES = fileURLToPath(new URL('../../lanes/demo.yaml', import.meta.url));
@@ -22,7 +21,8 @@ export const demo: Command = {
     replicates: { type: 'string', value: 'N', description: 'attempts per item and lane (default 3)' },
     ...RUNS_DIR_OPTION,
   },
-  async run({ options, output, env, signal }) {
+  onInterrupt: 'finishing in-flight work and closing the run logs',
+  async run({ options, output, env, signal, tempFiles }) {
     const runsDir = runsDirOf(options, env);
     const lanes = await readLaneFile(DEMO_LANES);
     const store = await openLaneStore(runsDir, { env });
@@ -39,7 +39,7 @@ export const demo: Command = {
     }, suite.sha256).finally(() => closeProviders(env));
     describeSweep(runs, output);
     if (runs.some((r) => r.result?.stoppedBy === 'signal')) return ExitCode.interrupted;
-    const result = await aggregate({ runsDir, outDir: join(runsDir, '_aggregated'), output });
+    const result = await aggregateOrExplainStop({ runsDir, outDir: join(runsDir, '_aggregated'), output, signal, tempFiles });
     output.data(rankingTable(result.ranking));
     output.info(`database: ${result.databasePath}`);
     output.info(`insights: ${result.insightsPath}`);

@@ -59,6 +59,7 @@ export const run: Command = {
   summary: 'run one lane over a suite and write one run log',
   description: 'The log goes to runs/<stage>/<run_id>.jsonl, one record a step, flushed as each completes; Ctrl-C stops cleanly and --resume continues.',
   options: { ...RUN_OPTIONS, ...TASK_OPTIONS, ...JSON_OPTION, ...RUNS_DIR_OPTION },
+  onInterrupt: 'finishing in-flight work and closing the run log',
   examples: [
     'audition run --lane strong.t0-2 --suite suites/demo-mcq.jsonl --replicates 3 --stage smoke',
     'audition run --lane gpt5.reason-min --suite suites/demo-mcq.jsonl --verify-first --max-cost 5',

@@ -28,6 +28,7 @@ export const sweep: Command = {
     ...JSON_OPTION,
     ...RUNS_DIR_OPTION,
   },
+  onInterrupt: 'finishing in-flight work and closing the run logs',
   examples: ['audition sweep --stage holdout --suite suites/demo-mcq.jsonl --replicates 3 --lane strong.t0-7 --lane weak.t0-7'],
   async run({ options, output, env, signal }) {
     const runsDir = runsDirOf(options, env);

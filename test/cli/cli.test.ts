@@ -1,10 +1,12 @@
-import { writeFileSync, readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { main } from '../../bin/cli.ts';
 import { createMemoryOutput } from '../../lib/output.ts';
-import { runCli } from '../helpers/cli.ts';
+import { ExitCode } from '../../lib/errors.ts';
+import { withDatabase } from '../../lib/duckdb.ts';
+import { runCli, startCli } from '../helpers/cli.ts';
 import { makeTempDir } from '../helpers/tmp.ts';
 
 const ROSTER = new URL('../../lanes/production.yaml', import.meta.url).pathname;
@@ -108,6 +110,31 @@ cli('lanes add / show / disable / enable / export round-trip', () => {
   assert.is(missing.code, 2);
   assert.match(missing.stderr, /hint: lanes with that alias: kimi\.t0-75\.tp0-95\.fp0-2/);
   cleanup();
+});
+
+cli('a command that cannot stop cleanly (sql) exits at once on the first Ctrl-C, with 130', async () => {
+  const { dir, cleanup } = makeTempDir();
+  try {
+    const db = join(dir, 'empty.duckdb');
+    await withDatabase(db, {}, async () => undefined);
+    const r = startCli(['sql', '--db', db, 'SELECT sum(i) FROM range(1000000000000) t(i)']);
+    // once the command has the database open, the CLI's own signal handling is in place (Linux /proc shows open files)
+    const hasOpen = () => {
+      try {
+        return readdirSync(`/proc/${r.pid}/fd`).some((fd) => readlinkSync(`/proc/${r.pid}/fd/${fd}`) === db);
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 1200 && !hasOpen(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    r.kill('SIGINT');
+    const code = await Promise.race([r.exited, new Promise((resolve) => setTimeout(resolve, 20_000, 'still running'))]);
+    if (code === 'still running') r.kill('SIGKILL');
+    assert.is(code, ExitCode.interrupted, r.output());
+    assert.match(r.stderr(), /SIGINT: stopped at once/);
+  } finally {
+    cleanup();
+  }
 });
 
 cli('--debug adds the stack to an error', () => {

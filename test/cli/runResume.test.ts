@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,21 +6,11 @@ import * as assert from 'uvu/assert';
 import { ExitCode } from '../../lib/errors.ts';
 import { readRunLog } from '../../pipelines/runlog/reader.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
-import { runCli } from '../helpers/cli.ts';
+import { runCli, startCli } from '../helpers/cli.ts';
 import { makeTempDir } from '../helpers/tmp.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/audition.mjs', import.meta.url));
 const SUITE = fileURLToPath(new URL('../../suites/demo-mcq.jsonl', import.meta.url));
 const SECRET = 'sk-e2e-secret-key-do-not-leak-0123456789';
-
-/** Starts the real bin as a child process (async, so the in-process fake server keeps answering). */
-function startCli(args: string[], env: NodeJS.ProcessEnv): { exited: Promise<number | null>; kill: (signal: NodeJS.Signals) => void; output: () => string } {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  return { exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))), kill: (signal) => child.kill(signal), output: () => output };
-}
 
 function allFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
