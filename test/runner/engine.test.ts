@@ -179,6 +179,24 @@ engine('--verify-first stops after one failed request with a clear error', async
   cleanup();
 });
 
+engine('--verify-first on an account out of quota: exit 2 and the fix, not a stack', async () => {
+  const { dir, cleanup } = makeTempDir();
+  const adapter = new ScriptedAdapter(() => {
+    throw new ProviderError('quota', 'openai HTTP 429 insufficient_quota: You exceeded your current quota', { httpStatus: 429 });
+  });
+  try {
+    await runLane(options(dir, adapter, { verifyFirst: true }));
+    assert.unreachable();
+  } catch (error) {
+    assert.instance(error, CliError);
+    assert.match((error as Error).message, /failed with quota \(HTTP 429\): openai HTTP 429 insufficient_quota/);
+    assert.is((error as CliError).exitCode, 2);
+    assert.match((error as CliError).hint ?? '', /plan and billing/);
+  }
+  assert.is(adapter.calls.length, 1);
+  cleanup();
+});
+
 const ACCOUNT_FAILURES = [
   { error: new ProviderError('auth', 'OPENAI_API_KEY is not set: the openai lane needs an API key in it (nothing was sent)', { httpStatus: null }), stop: /stopped at its first authentication failure/, fix: /^set the key, then resume: audition run --resume / },
   { error: new ProviderError('quota', 'openai HTTP 429 insufficient_quota: You exceeded your current quota', { httpStatus: 429 }), stop: /stopped at its first quota or billing failure/, fix: /^check the provider account's plan and billing .*, then resume: audition run --resume / },
