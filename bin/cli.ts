@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { CliError, ExitCode } from '../lib/errors.ts';
 import { createProcessOutput, type Output } from '../lib/output.ts';
+import { TempFiles } from '../lib/tempFiles.ts';
 import { formatHelp, parseCommandArgs, type Command } from './command.ts';
 
 interface CommandEntry {
@@ -46,10 +47,28 @@ function formatOverview(): string {
     ...Object.entries(COMMANDS).map(([name, entry]) => `  ${name.padEnd(width)}  ${entry.summary}`),
     '',
     "Run 'audition COMMAND --help' for a command's options.",
-    'Exit codes: 0 ok, 1 unexpected error, 2 usage or bad input, 3 stopped by a threshold or budget.',
+    'Exit codes: 0 ok, 1 unexpected error, 2 usage or bad input, 3 stopped by a threshold or budget, 130 interrupted (Ctrl-C).',
   ];
   return lines.join('\n') + '\n';
 }
+
+/** The subcommands of a group (`lanes` → add, list, …) with their summaries, in table order; empty when `group` is none. */
+function subcommandsOf(group: string): [string, string][] {
+  return Object.entries(COMMANDS).filter(([name]) => name.startsWith(`${group} `)).map(([name, entry]) => [name.slice(group.length + 1), entry.summary]);
+}
+
+/** One line a subcommand, generated from the command table. */
+function formatSubcommands(subcommands: readonly [string, string][]): string[] {
+  const width = Math.max(...subcommands.map(([name]) => name.length));
+  return subcommands.map(([name, summary]) => `  ${name.padEnd(width)}  ${summary}`);
+}
+
+function formatGroupHelp(group: string, subcommands: readonly [string, string][]): string {
+  const lines = [`usage: audition ${group} SUBCOMMAND [options]`, '', 'subcommands:', ...formatSubcommands(subcommands), '', `Run 'audition ${group} SUBCOMMAND --help' for a subcommand's options.`];
+  return lines.join('\n') + '\n';
+}
+
+const HELP_WORDS = new Set(['--help', '-h', 'help']);
 
 /** Finds the longest command name that prefixes argv (`lanes add` before `lanes`). */
 function resolveCommand(argv: string[]): { name: string; rest: string[] } | null {
@@ -62,7 +81,8 @@ function resolveCommand(argv: string[]): { name: string; rest: string[] } | null
 
 function reportError(error: unknown, output: Output, debug: boolean): number {
   if (error instanceof CliError) {
-    output.info(`error: ${error.message}`);
+    // the user asked to stop: not an error
+    output.info(error.exitCode === ExitCode.interrupted ? error.message : `error: ${error.message}`);
     if (error.hint !== undefined) output.info(`hint: ${error.hint}`);
     if (debug && error.stack !== undefined) output.info(error.stack);
     return error.exitCode;
@@ -86,33 +106,46 @@ export async function main(argv: string[], output: Output = createProcessOutput(
   }
   const resolved = resolveCommand(argv);
   if (resolved === null) {
-    const group = Object.keys(COMMANDS).filter((n) => n.startsWith(`${argv[0]} `));
-    const hint = group.length > 0 ? `'${argv[0]}' takes a subcommand: ${group.map((n) => n.split(' ')[1]).join(', ')}` : "run 'audition --help' for the list of commands";
-    output.info(`error: unknown command ${JSON.stringify(argv.slice(0, group.length > 0 ? 2 : 1).join(' '))}`);
-    output.info(`hint: ${hint}`);
+    const subcommands = subcommandsOf(argv[0]);
+    if (subcommands.length === 0) {
+      output.info(`error: unknown command ${JSON.stringify(argv[0])}`);
+      output.info("hint: run 'audition --help' for the list of commands");
+      return ExitCode.usage;
+    }
+    if (argv.length === 1 || HELP_WORDS.has(argv[1])) {
+      output.data(formatGroupHelp(argv[0], subcommands));
+      return ExitCode.ok;
+    }
+    output.info(`error: unknown command ${JSON.stringify(`${argv[0]} ${argv[1]}`)}`);
+    output.info([`hint: 'audition ${argv[0]}' takes one of these subcommands:`, ...formatSubcommands(subcommands)].join('\n'));
     return ExitCode.usage;
   }
   const controller = new AbortController();
+  const tempFiles = new TempFiles();
+  let command: Command | undefined;
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
     interrupts++;
-    if (interrupts === 1) {
-      output.info(`\n${signal}: finishing in-flight work and closing the run log (press Ctrl-C again to abandon it)`);
-      controller.abort(new CliError(`interrupted by ${signal}`, { exitCode: ExitCode.stopped }));
+    if (interrupts === 1 && command?.onInterrupt !== undefined) {
+      output.info(`\n${signal}: ${command.onInterrupt} (press Ctrl-C again to stop at once)`);
+      controller.abort(new CliError(`interrupted by ${signal}`, { exitCode: ExitCode.interrupted }));
     } else {
-      process.exit(130);
+      // no cleanup will run after this exit: remove the temp files now
+      tempFiles.removeAllSync();
+      output.info(`\n${signal}: stopped at once`);
+      process.exit(ExitCode.interrupted);
     }
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const command = await COMMANDS[resolved.name].load();
+    command = await COMMANDS[resolved.name].load();
     const { options, positionals } = parseCommandArgs(command, resolved.rest);
     if (options.flag('help')) {
       output.data(formatHelp(command));
       return ExitCode.ok;
     }
-    const code = await command.run({ options, positionals, output, env: process.env, signal: controller.signal });
+    const code = await command.run({ options, positionals, output, env: process.env, signal: controller.signal, tempFiles });
     return code ?? ExitCode.ok;
   } catch (error) {
     return reportError(error, output, debug);

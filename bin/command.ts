@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { CliError } from '../lib/errors.ts';
 import type { Output } from '../lib/output.ts';
+import type { TempFiles } from '../lib/tempFiles.ts';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -26,6 +27,8 @@ export interface CommandContext {
   env: NodeJS.ProcessEnv;
   /** Aborted on SIGINT/SIGTERM: long commands stop cleanly. */
   signal: AbortSignal;
+  /** Temp files the command is writing; a second Ctrl-C removes them before the process exits at once. */
+  tempFiles: TempFiles;
 }
 
 /** One command: its options (from which --help is generated) and what it does. */
@@ -36,6 +39,11 @@ export interface Command {
   positionals?: PositionalSpec[];
   options: Record<string, OptionSpec>;
   examples?: string[];
+  /**
+   * What the command does on the first Ctrl-C, told to the user, for a command that stops cleanly when its `signal`
+   * aborts. A command without it exits at once (130) on the first Ctrl-C.
+   */
+  onInterrupt?: string;
   /** Returns the exit code (0 when omitted). */
   run(context: CommandContext): Promise<number | void>;
 }

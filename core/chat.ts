@@ -48,7 +48,7 @@ export class ProviderError extends Error {
     this.retryAfterMs = options.retryAfterMs ?? null;
   }
 
-  /** Rate limits, timeouts, 5xx and network failures are worth another attempt; bad requests, auth and parse errors are not. */
+  /** Rate limits, timeouts, 5xx and network failures are worth another attempt; bad requests, auth, quota and parse errors are not. */
   get retryable(): boolean {
     return this.kind === 'rate_limit' || this.kind === 'timeout' || this.kind === 'server' || this.kind === 'network';
   }

@@ -29,12 +29,19 @@ export async function openDuckDB(path: string, options: { readOnly?: boolean; se
   }
 }
 
-/** Runs `fn` with a fresh connection that is closed afterwards, whatever happens. */
-export async function withConnection<T>(instance: DuckDBInstance, fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` with a fresh connection that is closed afterwards, whatever happens. When `signal` aborts, the statement
+ * running on the connection is interrupted (it fails with DuckDB's INTERRUPT error), so a long build stops at once.
+ */
+export async function withConnection<T>(instance: DuckDBInstance, fn: (connection: DuckDBConnection) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  signal?.throwIfAborted();
   const connection = await instance.connect();
+  const interrupt = (): void => connection.interrupt();
+  signal?.addEventListener('abort', interrupt, { once: true });
   try {
     return await fn(connection);
   } finally {
+    signal?.removeEventListener('abort', interrupt);
     connection.closeSync();
   }
 }

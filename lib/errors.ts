@@ -1,5 +1,8 @@
-/** Exit codes shared by every command: 0 ok, 1 unexpected, 2 usage or bad input, 3 stopped by a threshold or budget. */
-export const ExitCode = { ok: 0, unexpected: 1, usage: 2, stopped: 3 } as const;
+/**
+ * Exit codes shared by every command: 0 ok, 1 unexpected, 2 usage or bad input, 3 stopped by a threshold or budget,
+ * 130 interrupted by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).
+ */
+export const ExitCode = { ok: 0, unexpected: 1, usage: 2, stopped: 3, interrupted: 130 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** An error meant for the user: bin/ prints its message and hint without a stack. */

@@ -4,10 +4,11 @@
 
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { listValue, type DuckDBConnection, type DuckDBInstance } from '@duckdb/node-api';
 import { inTransaction, openDuckDB, withConnection } from '../../lib/duckdb.ts';
 import { tempPathBeside } from '../../lib/files.ts';
+import type { TempFiles } from '../../lib/tempFiles.ts';
 import { currentProvenance } from '../../core/provenance.ts';
 import type { LaneFlags } from '../../core/lane.ts';
 import type { Output } from '../../lib/output.ts';
@@ -60,6 +61,13 @@ export interface AggregateOptions {
   laneFlags?: readonly LaneFlags[];
   output?: Output;
   now?: Date;
+  /**
+   * Stops the build when aborted: the running statement is interrupted, an update rolls back, a rebuild's temp
+   * database is removed, and the call rejects with the signal's reason. The database is left as it was.
+   */
+  signal?: AbortSignal;
+  /** Holds the temp database's paths while it exists, so a caller that must exit at once can remove them. */
+  tempFiles?: TempFiles;
 }
 
 export interface AggregateResult {
@@ -112,7 +120,7 @@ async function readRanking(connection: DuckDBConnection): Promise<RankingRow[]> 
 
 /** Builds or updates runs/_aggregated from the run logs under runsDir. */
 export async function aggregate(options: AggregateOptions): Promise<AggregateResult> {
-  const { runsDir, outDir } = options;
+  const { runsDir, outDir, signal } = options;
   const now = options.now ?? new Date();
   const baselines = [...(options.baselines ?? [])].sort();
   const databasePath = join(outDir, 'audition.duckdb');
@@ -127,6 +135,7 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
     timings[phase] = (t - clock) / 1000;
     clock = t;
     options.output?.debug(`aggregate: ${phase} ${timings[phase].toFixed(3)} s`);
+    signal?.throwIfAborted(); // statements in flight are interrupted; JavaScript work stops between phases
   };
 
   let existing = options.rebuild === true || !existsSync(databasePath) ? null : await openDuckDB(databasePath, { settings: BUILD_SETTINGS });
@@ -139,26 +148,35 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
     }
   }
   const rebuild = existing === null;
-  const target = rebuild ? tempPathBeside(databasePath) : databasePath;
+  // A rebuild writes its database in a temp folder beside the target: once the folder is removed, DuckDB cannot
+  // create its WAL or spill files again there, even while its threads run on for the last moments of a process.
+  const tempFolder = rebuild ? tempPathBeside(databasePath) : null;
+  const target = tempFolder === null ? databasePath : join(tempFolder, basename(databasePath));
+  // what a caller that must exit at once removes: the temp folder, or DuckDB's spill folder of an update
+  const scratch = tempFolder ?? `${databasePath}.tmp`;
+  options.tempFiles?.add(scratch);
   if (rebuild) await rm(join(outDir, '.cache'), { recursive: true, force: true });
-  await mkdir(outDir, { recursive: true });
-  const instance = existing ?? (await openDuckDB(target, { settings: BUILD_SETTINGS }));
+  await mkdir(tempFolder ?? outDir, { recursive: true });
+  const instance = existing ?? (await openDuckDB(target, { settings: BUILD_SETTINGS }).catch(async (error: unknown) => {
+    if (tempFolder !== null) await rm(tempFolder, { recursive: true, force: true });
+    throw error;
+  }));
   const laneFlags = options.laneFlags ?? [];
-  const context: BuildContext = { runsDir, outDir, databasePath, insightsPath, catalogPath, baselines, laneFlags, optionsKey, rebuild, now, timings, lap };
+  const context: BuildContext = { runsDir, outDir, databasePath, insightsPath, catalogPath, baselines, laneFlags, optionsKey, rebuild, now, timings, lap, signal };
   let result: AggregateResult;
   try {
     result = await withConnection(instance, async (connection) => {
       await connection.run("SET TimeZone = 'UTC'");
       // An update is one transaction: an update cut short leaves the previous build whole, and one commit costs less
       // than many (each costs ~15-20 ms for every table it adds rows to). A rebuild autocommits (reading a large
-      // uncommitted insert is several times slower); it writes a temp file that is renamed into place once complete.
+      // uncommitted insert is several times slower); it writes a temp database that is renamed into place once complete.
       const attempt = () => (rebuild ? buildTables(connection, instance, context) : inTransaction(connection, () => buildTables(connection, instance, context)));
       let built: AggregateResult;
       try {
         built = await attempt();
       } catch (error) {
         // A log can vanish between listing and reading (archived mid-build): list again and start over, once.
-        if (!/No files found|No such file|Cannot open file/i.test(String((error as Error).message))) throw error;
+        if (signal?.aborted === true || !/No files found|No such file|Cannot open file/i.test(String((error as Error).message))) throw error;
         built = await attempt();
       }
       if (!built.upToDate) {
@@ -166,11 +184,13 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
         context.lap('checkpoint');
       }
       return built;
-    });
+    }, signal);
   } catch (error) {
     instance.closeSync();
-    if (rebuild) await rm(target, { force: true });
-    throw error;
+    if (tempFolder !== null) await rm(tempFolder, { recursive: true, force: true });
+    options.tempFiles?.delete(scratch);
+    // an interrupted statement fails with DuckDB's own error: the caller asked to stop, so say that
+    throw signal?.aborted === true ? signal.reason : error;
   }
   instance.closeSync();
   if (rebuild) {
@@ -178,6 +198,8 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
     await rm(`${databasePath}.wal`, { force: true });
     await rename(target, databasePath);
   }
+  if (tempFolder !== null) await rm(tempFolder, { recursive: true, force: true });
+  options.tempFiles?.delete(scratch);
   return result;
 }
 
@@ -200,12 +222,14 @@ interface BuildContext {
   rebuild: boolean;
   now: Date;
   timings: Record<string, number>;
+  /** Ends a timed phase, and throws the abort reason once the build is asked to stop. */
   lap: (phase: string) => void;
+  signal: AbortSignal | undefined;
 }
 
 /** Ingests what changed and brings every table, export and INSIGHTS.md up to date (the caller commits and checkpoints). */
 async function buildTables(connection: DuckDBConnection, instance: DuckDBInstance, context: BuildContext): Promise<AggregateResult> {
-  const { runsDir, outDir, databasePath, insightsPath, catalogPath, baselines, laneFlags, optionsKey, rebuild, now, timings, lap } = context;
+  const { runsDir, outDir, databasePath, insightsPath, catalogPath, baselines, laneFlags, optionsKey, rebuild, now, timings, lap, signal } = context;
   // Tables, macros and views are (re)defined only when their SQL changed: catalog changes made the commit of every
   // update ~60 ms slower.
   const meta = rebuild ? new Map<string, string>() : await readMeta(connection);
@@ -245,16 +269,16 @@ async function buildTables(connection: DuckDBConnection, instance: DuckDBInstanc
   // connection (a second one would not see its uncommitted rows): interleaving them with the statistics' queries
   // and Appender on one connection failed now and then ("closed pending query result").
   const stepsLogs = everything ? 'all' : new Set(plan.read.map((f) => f.file));
-  const steps = rebuild ? withConnection(instance, (second) => exportSteps(second, outDir, stepsLogs)) : Promise.resolve(await exportSteps(connection, outDir, stepsLogs));
+  const steps = rebuild ? withConnection(instance, (second) => exportSteps(second, outDir, stepsLogs), signal) : Promise.resolve(await exportSteps(connection, outDir, stepsLogs));
   let analysis: Awaited<ReturnType<typeof analyze>>;
   try {
     analysis = await analyze(connection, { baselines, changed, previousKey: meta.get('stats_key') });
+    lap('statistics');
   } catch (error) {
     await steps.catch(() => undefined); // never leave the export running on a database about to close
     throw error;
   }
   const { ranking, pairs, best, dialEffects, statsKey } = analysis;
-  lap('statistics');
   const stepsPaths = (await steps).paths;
   lap('steps export'); // only what outlasted the statistics
   const exported = [...stepsPaths, ...(await exportTables(connection, outDir, runsDir))];

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import { aggregate } from '../../analysis/aggregate/build.ts';
+import { aggregate, type AggregateOptions, type AggregateResult } from '../../analysis/aggregate/build.ts';
 import type { RankingRow } from '../../analysis/ranking.ts';
 import { readLaneFlags } from '../../pipelines/lanes/laneFlags.ts';
+import { CliError, ExitCode } from '../../lib/errors.ts';
 import { renderJsonLines, renderTable } from '../../lib/table.ts';
 import type { Command } from '../command.ts';
 import { JSON_OPTION, RUNS_DIR_OPTION, runsDirOf } from './shared.ts';
@@ -18,6 +19,17 @@ export function rankingTable(rows: readonly RankingRow[]): string {
 }
 
 const count = (n: number): string => n.toLocaleString('en-US');
+
+/** aggregate() as the commands run it: a build stopped by Ctrl-C ends with one line and exit 130. */
+export async function aggregateOrExplainStop(options: AggregateOptions & { signal: AbortSignal }): Promise<AggregateResult> {
+  try {
+    return await aggregate(options);
+  } catch (error) {
+    if (!options.signal.aborted) throw error;
+    const why = options.signal.reason instanceof Error ? options.signal.reason.message : 'interrupted';
+    throw new CliError(`aggregate ${why}: ${join(options.outDir, 'audition.duckdb')} is unchanged and no temp database remains`, { exitCode: ExitCode.interrupted });
+  }
+}
 
 export const aggregateCommand: Command = {
   name: 'aggregate',
@@ -40,11 +52,12 @@ export const aggregateCommand: Command = {
     ...JSON_OPTION,
   },
   examples: ['audition aggregate --runs-dir runs --out-dir runs/_aggregated', 'audition aggregate --rebuild --baseline 4o.t0-7', 'audition aggregate --json | jq .rate'],
-  async run({ options, output, env }) {
+  onInterrupt: 'stopping the build; the database stays as it was',
+  async run({ options, output, env, signal, tempFiles }) {
     const runsDir = runsDirOf(options, env);
     const outDir = options.string('out-dir') ?? join(runsDir, '_aggregated');
     const laneFlags = await readLaneFlags(runsDir, env);
-    const result = await aggregate({ runsDir, outDir, rebuild: options.flag('rebuild'), baselines: options.list('baseline'), laneFlags, output });
+    const result = await aggregateOrExplainStop({ runsDir, outDir, rebuild: options.flag('rebuild'), baselines: options.list('baseline'), laneFlags, output, signal, tempFiles });
     const i = result.ingest;
     if (result.flagsChanged.length > 0) output.info(`lane flags changed in the registry: ${result.flagsChanged.join(', ')}`);
     if (result.upToDate) output.info(`up to date: ${count(i.filesSkipped)} logs unchanged since the last aggregate`);

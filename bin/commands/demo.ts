@@ -1,14 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { aggregate } from '../../analysis/aggregate/build.ts';
 import { readLaneFile } from '../../pipelines/lanes/laneFile.ts';
 import { readLaneFlags } from '../../pipelines/lanes/laneFlags.ts';
 import { openLaneStore } from '../../pipelines/lanes/openStore.ts';
 import { closeProviders } from '../../pipelines/providers/index.ts';
 import { describeSweep, runSweep } from '../../pipelines/runner/sweep.ts';
 import { loadSuite } from '../../pipelines/suites/load.ts';
+import { ExitCode } from '../../lib/errors.ts';
 import type { Command } from '../command.ts';
-import { rankingTable } from './aggregate.ts';
+import { aggregateOrExplainStop, rankingTable } from './aggregate.ts';
 import { RUNS_DIR_OPTION, runsDirOf } from './shared.ts';
 
 const DEMO_LANES = fileURLToPath(new URL('../../lanes/demo.yaml', import.meta.url));
@@ -24,7 +24,8 @@ export const demo: Command = {
     replicates: { type: 'string', value: 'N', description: `attempts per item and lane (default ${DEMO_RUN.replicates})` },
     ...RUNS_DIR_OPTION,
   },
-  async run({ options, output, env, signal }) {
+  onInterrupt: 'finishing in-flight work and closing the run logs',
+  async run({ options, output, env, signal, tempFiles }) {
     const runsDir = runsDirOf(options, env);
     const lanes = await readLaneFile(DEMO_LANES);
     const store = await openLaneStore(runsDir, { env });
@@ -40,12 +41,12 @@ export const demo: Command = {
       parallel: lanes.length, concurrency: DEMO_RUN.concurrency, output, signal, env,
     }, suite).finally(() => closeProviders(env));
     describeSweep(runs, output);
-    if (runs.some((r) => r.result?.stoppedBy === 'signal')) return 130;
-    const result = await aggregate({ runsDir, outDir: join(runsDir, '_aggregated'), laneFlags: await readLaneFlags(runsDir, env), output });
+    if (runs.some((r) => r.result?.stoppedBy === 'signal')) return ExitCode.interrupted;
+    const result = await aggregateOrExplainStop({ runsDir, outDir: join(runsDir, '_aggregated'), laneFlags: await readLaneFlags(runsDir, env), output, signal, tempFiles });
     output.data(rankingTable(result.ranking));
     output.info(`database: ${result.databasePath}`);
     output.info(`insights: ${result.insightsPath}`);
     output.info(`try: npx audition sql "SELECT lane, round(rate, 3) AS rate, ci_lo, ci_hi, rank FROM model_ranking ORDER BY rank"`);
-    return 0;
+    return ExitCode.ok;
   },
 };

@@ -1,4 +1,4 @@
-import { CliError, StoppedError } from '../../lib/errors.ts';
+import { CliError, ExitCode, StoppedError } from '../../lib/errors.ts';
 import { renderJsonLines, renderTable } from '../../lib/table.ts';
 import type { Lane } from '../../core/lane.ts';
 import { readLaneFile } from '../../pipelines/lanes/laneFile.ts';
@@ -44,6 +44,7 @@ export const experimentRun: Command = {
     ...RUNS_DIR_OPTION,
   },
   examples: ['audition experiment run experiments/demo-graded.yaml --workers 16', 'audition experiment run experiments/demo-graded.yaml --plan'],
+  onInterrupt: 'finishing in-flight work and closing the run logs',
   async run({ positionals, options, output, env, signal }) {
     const experiment = await readExperimentFile(positionals[0]);
     const suite = await loadSuite(experiment.suite);
@@ -66,7 +67,9 @@ export const experimentRun: Command = {
       });
       const rows = result.runs.map((r) => ({ phase: r.phase, lane: r.lane + (r.reasoning === true ? ' (reasoning)' : ''), run_id: r.result.runId, status: r.result.status, ok: r.result.counts.ok, error: r.result.counts.error, log: r.result.path }));
       output.data(options.flag('json') ? renderJsonLines(rows) : renderTable(rows));
-      if (result.interrupted) throw new StoppedError(`experiment ${experiment.name} stopped before it finished`, `run 'audition experiment run ${positionals[0]}' again to resume`);
+      const resume = `run 'audition experiment run ${positionals[0]}' again to resume`;
+      if (result.interrupted && signal.aborted) throw new CliError(`experiment ${experiment.name} interrupted before it finished`, { exitCode: ExitCode.interrupted, hint: resume });
+      if (result.interrupted) throw new StoppedError(`experiment ${experiment.name} stopped before it finished`, resume);
     } finally {
       await lanes.close();
       await closeProviders(env);

@@ -45,7 +45,7 @@ export const RUN_OPTIONS: Record<string, OptionSpec> = {
   'max-retries': { type: 'string', value: 'N', description: `retries per request after rate limits, timeouts, 5xx (default ${RUN_DEFAULTS.maxRetries})` },
   timeout: { type: 'string', value: 'SECONDS', description: `per-request timeout (default ${RUN_DEFAULTS.timeoutMs / 1000})` },
   'max-cost': { type: 'string', value: 'USD', description: 'stop before a request would take spending past USD (exit 3)' },
-  'dry-run': { type: 'boolean', description: 'write the exact request bodies (redacted) next to the log; send nothing' },
+  'dry-run': { type: 'boolean', description: 'write the exact request bodies (redacted) to RUNS/_dry-run/STAGE/RUN_ID.jsonl; send nothing' },
   'verify-first': { type: 'boolean', description: 'send one request first; stop with a clear error if it fails' },
   'no-cache': { type: 'boolean', description: 'no cache-aware ordering and no prompt-cache markers' },
   resume: { type: 'string', value: 'RUN_ID', description: 'continue a run: skip steps already ok/abstain, retry error rows' },
@@ -60,6 +60,7 @@ export const run: Command = {
   summary: 'run one lane over a suite and write one run log',
   description: 'The log goes to runs/<stage>/<run_id>.jsonl, one record a step, flushed as each completes; Ctrl-C stops cleanly and --resume continues.',
   options: { ...RUN_OPTIONS, ...TASK_OPTIONS, ...JSON_OPTION, ...RUNS_DIR_OPTION },
+  onInterrupt: 'finishing in-flight work and closing the run log',
   examples: [
     'audition run --lane strong.t0-2 --suite suites/demo-mcq.jsonl --replicates 3 --stage smoke',
     'audition run --lane gpt5.reason-min --suite suites/demo-mcq.jsonl --verify-first --max-cost 5',
@@ -102,7 +103,7 @@ export const run: Command = {
     if (result.stoppedBy === 'max-cost') throw new StoppedError(`stopped by --max-cost after $${result.costUsd.toFixed(4)}`, `resume with 'audition run --resume ${result.runId} --suite …' and a higher --max-cost`);
     if (result.stoppedBy === 'signal') {
       output.info(`interrupted; resume with: audition run --resume ${result.runId} --suite ${options.string('suite')}`);
-      return 130;
+      return ExitCode.interrupted;
     }
     return ExitCode.ok;
   },

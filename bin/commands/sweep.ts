@@ -1,4 +1,4 @@
-import { CliError } from '../../lib/errors.ts';
+import { CliError, ExitCode } from '../../lib/errors.ts';
 import { renderJsonLines, renderTable } from '../../lib/table.ts';
 import { openLaneStore } from '../../pipelines/lanes/openStore.ts';
 import { closeProviders } from '../../pipelines/providers/index.ts';
@@ -28,6 +28,7 @@ export const sweep: Command = {
     ...JSON_OPTION,
     ...RUNS_DIR_OPTION,
   },
+  onInterrupt: 'finishing in-flight work and closing the run logs',
   examples: ['audition sweep --stage holdout --suite suites/demo-mcq.jsonl --replicates 3 --lane strong.t0-7 --lane weak.t0-7'],
   async run({ options, output, env, signal }) {
     const runsDir = runsDirOf(options, env);
@@ -55,9 +56,9 @@ export const sweep: Command = {
     describeSweep(runs, output);
     const rows = runs.map((r) => ({ lane: r.lane, run_id: r.runId, action: r.action, status: r.error !== undefined ? 'failed' : r.result?.status ?? 'completed', ok: r.result?.counts.ok ?? null, errors: r.result?.counts.error ?? null }));
     output.data(options.flag('json') ? renderJsonLines(rows) : renderTable(rows));
-    if (runs.some((r) => r.error !== undefined)) return 2;
-    if (runs.some((r) => r.result?.stoppedBy === 'max-cost')) return 3;
-    if (runs.some((r) => r.result?.stoppedBy === 'signal')) return 130;
-    return 0;
+    if (runs.some((r) => r.error !== undefined)) return ExitCode.usage;
+    if (runs.some((r) => r.result?.stoppedBy === 'max-cost')) return ExitCode.stopped;
+    if (runs.some((r) => r.result?.stoppedBy === 'signal')) return ExitCode.interrupted;
+    return ExitCode.ok;
   },
 };

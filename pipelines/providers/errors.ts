@@ -17,7 +17,7 @@ export interface FailureContext {
   headers?: Headers | null;
 }
 
-// https://platform.openai.com/docs/guides/error-codes and https://docs.anthropic.com/en/api/errors:
+// https://platform.openai.com/docs/guides/error-codes and https://platform.claude.com/docs/en/api/errors:
 // the error `type` in a body that arrives without an HTTP status (an error event inside a stream).
 const BODY_ERROR_KINDS: Readonly<Record<string, ErrorKind>> = {
   rate_limit_error: 'rate_limit',
@@ -32,6 +32,30 @@ const BODY_ERROR_KINDS: Readonly<Record<string, ErrorKind>> = {
   request_too_large: 'invalid_request',
 };
 
+// Error types that say more than their HTTP status, so they win over it.
+// https://platform.openai.com/docs/guides/error-codes#api-errors: a 429 `insufficient_quota` means credits are used up or
+// a spend limit is reached; waiting does not cure it, unlike a rate limit.
+// https://platform.claude.com/docs/en/api/errors: `billing_error` (402, a payment problem) likewise; `timeout_error`
+// (504) is a timeout on the server's side, worth another attempt like any timeout.
+const PRECISE_BODY_TYPES: Readonly<Record<string, ErrorKind>> = {
+  insufficient_quota: 'quota',
+  billing_error: 'quota',
+  timeout_error: 'timeout',
+};
+
+// Error codes (OpenAI `error.code`, Anthropic `error.details.error_code`) that mean the account cannot pay.
+// https://platform.openai.com/docs/guides/error-codes#api-errors: the codes under type insufficient_quota.
+// https://platform.claude.com/docs/en/api/rate-limits (spend limits): a 429 `rate_limit_error` with error_code
+// enforced_spend_limit_reached (the tier's monthly cap) carries no retry-after and fails until next month.
+const QUOTA_CODES: ReadonlySet<string> = new Set([
+  'insufficient_quota', 'credit_balance_exhausted', 'organization_spend_limit_exceeded', 'project_spend_limit_exceeded',
+  'organization_usage_limit_exceeded', 'enforced_spend_limit_reached',
+]);
+
+// https://platform.claude.com/docs/en/api/errors: Anthropic answers a spend limit you set, and an empty credit
+// balance, with a plain 400 invalid_request_error; only the message tells them from a bad request.
+const QUOTA_MESSAGES: readonly RegExp[] = [/credit balance is too low/i, /reached your specified (workspace )?API usage limits/i];
+
 /** Socket-level failures (Node and undici codes): the request may be sent again. */
 const NETWORK_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
@@ -41,11 +65,12 @@ const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_
 /** What Node's fetch throws when a connection fails ("fetch failed") or a body is cut off ("terminated"). */
 const FETCH_FAILURES = new Set(['fetch failed', 'terminated']);
 
-/** The kind of failure an HTTP status means. 402 (payment/credits) counts as auth: only the account owner can fix it. */
+/** The kind of failure an HTTP status means; 402 Payment Required is `quota` (OpenRouter and others send it for used-up credits). */
 export function kindForStatus(status: number): ErrorKind {
   if (status === 429) return 'rate_limit';
   if (status === 408) return 'timeout';
-  if (status === 401 || status === 402 || status === 403) return 'auth';
+  if (status === 402) return 'quota';
+  if (status === 401 || status === 403) return 'auth';
   if (status >= 500) return 'server';
   if (status >= 400) return 'invalid_request';
   return 'unknown';
@@ -76,9 +101,20 @@ export function toProviderError(error: unknown, context: FailureContext): Provid
   if (error instanceof ProviderError) return error;
   const status = statusOf(error);
   const headers = headersOf(error) ?? context.headers ?? null;
-  const kind = status !== null ? kindForStatus(status) : kindWithoutStatus(error, context.deadline);
+  const kind = kindFromBody(error, status) ?? (status !== null ? kindForStatus(status) : kindWithoutStatus(error, context.deadline));
   const message = redactText(describe(error, context, status, kind), secretsOf(context));
   return new ProviderError(kind, message, { httpStatus: status, retryAfterMs: retryAfterMs(headers), cause: error });
+}
+
+/** The kind an error body states more precisely than its status (a quota 429 is no rate limit), or null. */
+function kindFromBody(error: unknown, status: number | null): ErrorKind | null {
+  const type = bodyErrorType(error);
+  const code = bodyErrorCode(error);
+  if (code !== null && QUOTA_CODES.has(code)) return 'quota';
+  if (type !== null && PRECISE_BODY_TYPES[type] !== undefined) return PRECISE_BODY_TYPES[type];
+  const message = bodyMessage(error);
+  if ((status === 400 || status === 429) && message !== null && QUOTA_MESSAGES.some((pattern) => pattern.test(message))) return 'quota';
+  return null;
 }
 
 function kindWithoutStatus(error: unknown, deadline: Deadline | undefined): ErrorKind {
@@ -142,6 +178,13 @@ function bodyErrorType(error: unknown): string | null {
   const body = bodyOf(error) as { type?: unknown; error?: { type?: unknown } } | undefined;
   const type = typeof body?.error?.type === 'string' ? body.error.type : body?.type;
   return typeof type === 'string' && type !== 'error' ? type : null;
+}
+
+/** `error.code` (OpenAI) or `error.details.error_code` (Anthropic) from an error body. */
+function bodyErrorCode(error: unknown): string | null {
+  const body = bodyOf(error) as { code?: unknown; error?: { details?: { error_code?: unknown } } } | undefined;
+  const code = body?.error?.details?.error_code ?? body?.code;
+  return typeof code === 'string' ? code : null;
 }
 
 function bodyMessage(error: unknown): string | null {

@@ -3,6 +3,17 @@ import { basename, join } from 'node:path';
 import { CliError } from '../../lib/errors.ts';
 import { openLogLines } from './reader.ts';
 
+/** A run log's name. A dry-run dump of earlier versions (`<id>.dry-run.jsonl`, beside the logs) is not one. */
+const RUN_LOG_NAME = /^(?!.*\.dry-run\.jsonl$).*\.jsonl(\.gz)?$/;
+
+/**
+ * Where `--dry-run` writes a run's request bodies: under a `_`-prefixed folder, which listRunLogFiles never enters,
+ * so aggregate, status and resume can never take a dump for a log.
+ */
+export function dryRunDumpPath(runsDir: string, stage: string, runId: string): string {
+  return join(runsDir, '_dry-run', stage, `${runId}.jsonl`);
+}
+
 /** Every run log (`*.jsonl`, `*.jsonl.gz`) under `runsDir`, skipping `_`- and `.`-prefixed folders, sorted. */
 export async function listRunLogFiles(runsDir: string): Promise<string[]> {
   const found: string[] = [];
@@ -18,7 +29,7 @@ export async function listRunLogFiles(runsDir: string): Promise<string[]> {
       if (entry.name.startsWith('_') || entry.name.startsWith('.')) continue;
       const path = join(dir, entry.name);
       if (entry.isDirectory()) await walk(path);
-      else if (entry.isFile() && /\.jsonl(\.gz)?$/.test(entry.name)) found.push(path);
+      else if (entry.isFile() && RUN_LOG_NAME.test(entry.name)) found.push(path);
     }
   };
   await walk(runsDir);

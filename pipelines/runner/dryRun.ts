@@ -1,20 +1,20 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname } from 'node:path';
 import { redactValue } from '../../lib/secrets.ts';
 import { ProviderError, type ChatRequest, type ChatResponse } from '../../core/chat.ts';
 import { emptyTokens } from '../../core/tokens.ts';
+import { dryRunDumpPath } from '../runlog/discover.ts';
 import type { RunLaneOptions, RunResult } from './engine.ts';
 import { withStepSeed, type PlannedStep } from './plan.ts';
 
 /** Thrown by the dry-run context once a step's first request is recorded. */
 class DryRunRecorded extends Error {}
 
-/** Writes each step's first request body, exactly as the adapter would send it (redacted), next to where the log would go; sends nothing. */
+/** Writes each step's first request body, exactly as the adapter would send it (redacted), to runs/_dry-run/; sends nothing. */
 export async function dryRun(options: RunLaneOptions, runId: string, planned: readonly PlannedStep[]): Promise<RunResult> {
-  const dir = join(options.runsDir, options.settings.stage);
-  await mkdir(dir, { recursive: true });
-  const path = join(dir, `${runId}.dry-run.jsonl`);
+  const path = dryRunDumpPath(options.runsDir, options.settings.stage, runId);
+  await mkdir(dirname(path), { recursive: true });
   const out = createWriteStream(path);
   for (const step of planned) {
     const complete = async (request: ChatRequest): Promise<ChatResponse> => {

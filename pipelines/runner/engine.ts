@@ -10,6 +10,7 @@ import { requireRunLog } from '../runlog/discover.ts';
 import { completedStepKeys, readRunLog } from '../runlog/reader.ts';
 import { RUN_LOG_SCHEMA, stepKey, type RunEndStatus, type StepRecord, type StepStatus } from '../../core/record.ts';
 import { addTokens, emptyTokens, type TokenCounts } from '../../core/tokens.ts';
+import { isAccountError } from '../../core/errorKinds.ts';
 import { RunLogWriter } from '../runlog/writer.ts';
 import type { Suite, SuiteItem } from '../suites/types.ts';
 import type { StepOutcome, Task, TaskContext } from '../tasks/task.ts';
@@ -64,6 +65,9 @@ export interface RunResult {
   /** Why the run stopped early, if it did. */
   stoppedBy?: 'max-cost' | 'signal';
 }
+
+/** What a user does about a `quota` failure, which no retry cures. */
+const QUOTA_FIX = "check the provider account's plan and billing (credits, spend limits)";
 
 /** The limiter for a lane's (provider, model) row, or null when the row sets no limit. */
 function limiterOf(limits: readonly LimitRow[] | undefined, lane: Lane) {
@@ -161,9 +165,9 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
     if (outcome.context !== undefined) record.context = outcome.context;
     if (outcome.task !== undefined) record.task = outcome.task;
     writer.write(record);
-    if (record.error?.kind === 'auth' && auth.failure === null) {
-      auth.failure = record.error;
-      gate.stop('auth');
+    if (record.error !== null && isAccountError(record.error.kind) && account.failure === null) {
+      account.failure = record.error;
+      gate.stop(record.error.kind);
     }
     const key = stepKey(record);
     if (priorErrors.delete(key)) counts.error--;
@@ -179,7 +183,7 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
   const progressState = { done: doneBefore, total: planned.length, errors: 0, costUsd: budget.spentUsd };
   let verifyFailure: StepRecord['error'] = null;
   // set inside runStep; an object so TypeScript does not narrow it to its initial null
-  const auth: { failure: StepRecord['error'] } = { failure: null };
+  const account: { failure: StepRecord['error'] } = { failure: null };
   try {
     let queueSteps = todo;
     if (options.verifyFirst === true && todo.length > 0) {
@@ -211,7 +215,7 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
     options.signal?.removeEventListener('abort', onAbort);
     progress.finish(progressState);
     const stopping = gate.stopped;
-    const status: RunEndStatus = verifyFailure !== null || stopping === 'auth' ? 'failed' : stopping !== null ? 'interrupted' : 'completed';
+    const status: RunEndStatus = verifyFailure !== null || (stopping !== null && isAccountError(stopping)) ? 'failed' : stopping !== null ? 'interrupted' : 'completed';
     writer.write({
       type: 'run_end', run_id: runId, ended_at: new Date().toISOString(), status, counts: { ...counts }, tokens: totals, cost_usd: budget.spentUsd,
       ...(stopping !== null ? { reason: stopping } : verifyFailure !== null ? { reason: 'verify-first' } : {}),
@@ -222,16 +226,18 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
     const failure: NonNullable<StepRecord['error']> = verifyFailure;
     const detail = `${failure.kind}${failure.http_status === null ? '' : ` (HTTP ${failure.http_status})`}: ${failure.message}`;
     throw new CliError(`--verify-first: the first request for lane ${lane.slug} failed with ${detail}; nothing else was sent`, {
-      exitCode: failure.kind === 'auth' || failure.kind === 'invalid_request' ? ExitCode.usage : ExitCode.unexpected,
-      hint: failure.kind === 'auth' ? 'check the API key environment variable for this provider' : `the run log is ${path}`,
+      exitCode: isAccountError(failure.kind) || failure.kind === 'invalid_request' ? ExitCode.usage : ExitCode.unexpected,
+      hint: failure.kind === 'auth' ? 'check the API key environment variable for this provider' : failure.kind === 'quota' ? QUOTA_FIX : `the run log is ${path}`,
     });
   }
-  if (auth.failure !== null) {
-    throw new CliError(`lane ${lane.slug}: ${auth.failure.message}; the run stopped at its first authentication failure, since every request would fail alike`, {
-      hint: `set the key, then resume: audition run --resume ${runId} --suite ${suite.path}`,
+  if (account.failure !== null) {
+    const { kind, message } = account.failure;
+    const resume = `audition run --resume ${runId} --suite ${suite.path}`;
+    throw new CliError(`lane ${lane.slug}: ${message}; the run stopped at its first ${kind === 'quota' ? 'quota or billing' : 'authentication'} failure, since every request would fail alike`, {
+      hint: kind === 'quota' ? `${QUOTA_FIX}, then resume: ${resume}` : `set the key, then resume: ${resume}`,
     });
   }
-  const stopping = gate.stopped === 'auth' ? null : gate.stopped;
+  const stopping = gate.stopped !== null && isAccountError(gate.stopped) ? null : gate.stopped;
   const result: RunResult = { runId, path, status: stopping !== null ? 'interrupted' : 'completed', counts, costUsd: budget.spentUsd, tokens: totals };
   if (stopping !== null) result.stoppedBy = stopping;
   return result;

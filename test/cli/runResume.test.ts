@@ -1,26 +1,16 @@
-import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { ExitCode } from '../../lib/errors.ts';
 import { readRunLog } from '../../pipelines/runlog/reader.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
-import { runCli } from '../helpers/cli.ts';
+import { runCli, startCli } from '../helpers/cli.ts';
 import { makeTempDir } from '../helpers/tmp.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/audition.mjs', import.meta.url));
 const SUITE = fileURLToPath(new URL('../../suites/demo-mcq.jsonl', import.meta.url));
 const SECRET = 'sk-e2e-secret-key-do-not-leak-0123456789';
-
-/** Starts the real bin as a child process (async, so the in-process fake server keeps answering). */
-function startCli(args: string[], env: NodeJS.ProcessEnv): { exited: Promise<number | null>; kill: (signal: NodeJS.Signals) => void; output: () => string } {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  return { exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))), kill: (signal) => child.kill(signal), output: () => output };
-}
 
 function allFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -100,15 +90,25 @@ e2e('a run SIGKILLed mid-way and resumed loses no completed step and repeats non
   }
 });
 
-e2e('--dry-run makes no connection and writes the exact bodies without the key', async () => {
-  const sentBefore = fake.stats.requests;
-  const r = startCli(['run', '--lane', '4o.t0-7', '--suite', SUITE, '--stage', 'dry', '--run-id', 'dry1', '--dry-run', '--runs-dir', runs.dir, '--limits', limits], env());
-  assert.is(await r.exited, 0, r.output());
-  assert.is(fake.stats.requests, sentBefore, 'nothing reached the server');
-  const dump = readFileSync(join(runs.dir, 'dry', 'dry1.dry-run.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { url: string; body: { model: string; temperature: number; messages: unknown[] } });
-  assert.is(dump.length, 68);
-  assert.equal([dump[0].body.model, dump[0].body.temperature], ['gpt-4o', 0.7]);
-  assert.match(dump[0].url, /^http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions$/);
+e2e('--dry-run makes no connection and writes the exact bodies without the key; aggregate never reads the dump', async () => {
+  const own = makeTempDir(); // no other run's logs, so aggregate has nothing but the dump to trip over
+  try {
+    const added = runCli(['lanes', 'add', '--alias', '4o', '--provider', 'openai', '--model', 'gpt-4o', '--temperature', '0.7', '--max-output-tokens', '256', '--base-url', `${fake.url}/v1`, '--runs-dir', own.dir]);
+    assert.is(added.code, 0, added.stderr);
+    const sentBefore = fake.stats.requests;
+    const r = startCli(['run', '--lane', '4o.t0-7', '--suite', SUITE, '--stage', 'dry', '--run-id', 'dry1', '--dry-run', '--runs-dir', own.dir, '--limits', limits], env());
+    assert.is(await r.exited, 0, r.output());
+    assert.is(fake.stats.requests, sentBefore, 'nothing reached the server');
+    const dump = readFileSync(join(own.dir, '_dry-run', 'dry', 'dry1.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { url: string; body: { model: string; temperature: number; messages: unknown[] } });
+    assert.is(dump.length, 68);
+    assert.equal([dump[0].body.model, dump[0].body.temperature], ['gpt-4o', 0.7]);
+    assert.match(dump[0].url, /^http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions$/);
+    const aggregated = runCli(['aggregate', '--runs-dir', own.dir]);
+    assert.is(aggregated.code, 0, aggregated.stderr);
+    assert.match(aggregated.stderr, /read 0 logs .*: 0 lines = 0 records \+ 0 quarantined/);
+  } finally {
+    own.cleanup();
+  }
 });
 
 e2e('Ctrl-C stops taking steps, closes the log with run_end interrupted, and exits 130', async () => {
@@ -124,7 +124,7 @@ e2e('Ctrl-C stops taking steps, closes the log with run_end interrupted, and exi
   }
   const sentAt = Date.now();
   r.kill('SIGINT');
-  assert.is(await r.exited, 130, r.output());
+  assert.is(await r.exited, ExitCode.interrupted, r.output());
   assert.ok(Date.now() - sentAt < 5000, 'stopped within a few seconds');
   const log = await readRunLog(logPath);
   assert.equal([log.end?.status, log.end?.reason], ['interrupted', 'signal']);
@@ -141,6 +141,19 @@ e2e('--max-cost stops the run before it would overspend: exit 3, run_end interru
   assert.equal([log.end?.status, log.end?.reason], ['interrupted', 'max-cost']);
   assert.ok(log.end!.cost_usd <= 0.02, `spent ${log.end!.cost_usd}`);
   assert.ok(log.steps.length > 0 && log.steps.length < 68);
+});
+
+e2e("OpenAI's 429 insufficient_quota stops the run at once, like a refused key: exit 2, run_end failed (quota), the cause and the fix named", async () => {
+  fake.inject({ kind: 'status', status: 429, type: 'insufficient_quota' });
+  const sentBefore = fake.stats.requests;
+  const r = startCli(['run', '--lane', '4o.t0-7', '--suite', SUITE, '--concurrency', '1', '--stage', 'quota', '--run-id', 'quota1', '--runs-dir', runs.dir, '--limits', limits], env());
+  assert.is(await r.exited, ExitCode.usage, r.output());
+  assert.is(fake.stats.requests - sentBefore, 1, 'not retried, and nothing else sent');
+  assert.match(r.output(), /error: lane 4o\.t0-7: openai HTTP 429 insufficient_quota: You exceeded your current quota.*stopped at its first quota or billing failure/);
+  assert.match(r.output(), /hint: check the provider account's plan and billing \(credits, spend limits\), then resume: audition run --resume quota1 /);
+  const log = await readRunLog(join(runs.dir, 'quota', 'quota1.jsonl'));
+  assert.equal([log.end?.status, log.end?.reason], ['failed', 'quota']);
+  assert.equal(log.steps.map((s) => [s.status, s.error?.kind, s.attempts]), [['error', 'quota', 1]]);
 });
 
 e2e('no key appears in any output file or in the command output', async () => {

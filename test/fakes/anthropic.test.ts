@@ -304,7 +304,45 @@ limits('answers 429 rate_limit_error past the limit, with anthropic-ratelimit he
   assert.is(errorBody(error).type, 'rate_limit_error');
 });
 
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+const tokenLimits = withServer('startFakeAnthropic input and output token limits', {
+  rateLimit: { requestsPerMinute: 50, inputTokensPerMinute: 2000, outputTokensPerMinute: 1000 },
+});
+
+tokenLimits('sends the requests, input-tokens, output-tokens and tokens headers as the API does', async ({ client }) => {
+  const started = Date.now();
+  const { response } = await ask(client, 'x'.repeat(4000)).withResponse(); // 1000 input tokens, 256 output tokens asked for
+  const header = (name: string) => response.headers.get(`anthropic-ratelimit-${name}`);
+  assert.equal([header('requests-limit'), header('requests-remaining')], ['50', '49']);
+  // token counts remaining are rounded to the nearest thousand
+  assert.equal([header('input-tokens-limit'), header('input-tokens-remaining')], ['2000', '1000']);
+  assert.equal([header('output-tokens-limit'), header('output-tokens-remaining')], ['1000', '1000']);
+  assert.equal([header('tokens-limit'), header('tokens-remaining')], ['3000', '2000'], 'tokens-* is input + output');
+  for (const name of ['requests', 'input-tokens', 'output-tokens', 'tokens']) {
+    const reset = header(`${name}-reset`) ?? '';
+    assert.match(reset, RFC3339, name);
+    assert.ok(Date.parse(reset) >= Math.floor(started / 1000) * 1000 && Date.parse(reset) <= Date.now() + 61_000, `${name}-reset ${reset}`);
+  }
+  assert.is(response.headers.get('retry-after'), null, 'retry-after only on a 429');
+});
+
+tokenLimits('a request past the input tokens a minute is a 429 that says so, with retry-after', async ({ client, server }) => {
+  await ask(client, 'x'.repeat(4000));
+  const error = await catchError(ask(client, 'y'.repeat(6000)));
+  assert.instance(error, Anthropic.RateLimitError);
+  assert.match(errorBody(error).message, /^This request would exceed your organization's rate limit of 2,000 input tokens per minute \(org: [0-9a-f-]+, model: claude-sonnet-4-6\)\. For details, refer to: https:\/\/docs\.claude\.com\/en\/api\/rate-limits\./);
+  const headers = (error as ApiError).headers;
+  const retryAfter = Number(headers?.get('retry-after'));
+  assert.ok(Number.isInteger(retryAfter) && retryAfter > 0 && retryAfter <= 60, `retry-after ${retryAfter}`);
+  assert.is(headers?.get('anthropic-ratelimit-input-tokens-remaining'), '1000');
+  assert.is(server.stats.rateLimited, 1);
+  const output = await catchError(ask(client, 'z', { max_tokens: 900 }));
+  assert.match(errorBody(output).message, /rate limit of 1,000 output tokens per minute/, 'output tokens are counted at max_tokens');
+});
+
 basics.run();
 faults.run();
 caching.run();
 limits.run();
+tokenLimits.run();

@@ -12,6 +12,7 @@ import {
   errorTypeFor,
   messageObject,
   messageStream,
+  rateLimitMessage,
   stockMessage,
 } from './anthropicWire.ts';
 import type { MessageParts } from './anthropicWire.ts';
@@ -46,8 +47,9 @@ const anthropicProvider: Provider<FakeAnthropicOptions> = {
   },
   statusReply(fault, exchange) {
     const headers = { 'request-id': exchange.requestId, ...faultRetryHeaders(fault, false) };
-    const message = fault.message ?? stockMessage(fault.status);
-    return anthropicError(fault.status, errorTypeFor(fault.status), message, exchange.requestId, headers);
+    const type = fault.type ?? errorTypeFor(fault.status);
+    const message = fault.message ?? stockMessage(type, fault.status, fault.code);
+    return anthropicError(fault.status, type, message, exchange.requestId, headers, fault.code);
   },
 };
 
@@ -94,15 +96,10 @@ async function createMessage(
   const maxTokens = body.max_tokens as number;
   const prompt = parsePrompt(body);
   const promptTokens = totalTokens(prompt.blocks);
-  const verdict = context.admit(promptTokens + maxTokens);
+  const verdict = context.admit(promptTokens, maxTokens);
   const limitHeaders = { ...headers, ...anthropicRateHeaders(verdict) };
   if (verdict !== undefined && !verdict.allowed) {
-    const limit =
-      verdict.exceeded === 'requests' ? `${verdict.requests?.limit} requests` : `${verdict.tokens?.limit} tokens`;
-    const message =
-      `This request would exceed the rate limit for your organization of ${limit} per minute. ` +
-      'Please try again later.';
-    return anthropicError(429, 'rate_limit_error', message, exchange.requestId, limitHeaders);
+    return anthropicError(429, 'rate_limit_error', rateLimitMessage(verdict, model), exchange.requestId, limitHeaders);
   }
   const plan = options.cache ? cachePlan(model, prompt.blocks) : undefined;
   const cache = plan ? context.useCache(plan.lookups, plan.stores) : NO_CACHE_USE;

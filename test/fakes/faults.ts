@@ -7,6 +7,10 @@ export interface StatusFault {
   readonly retryAfterMs?: number;
   /** Overrides the provider's stock error message. */
   readonly message?: string;
+  /** Overrides the error type the provider uses for the status (OpenAI `insufficient_quota`, Anthropic `billing_error`). */
+  readonly type?: string;
+  /** An error code: OpenAI `error.code`, Anthropic `error.details.error_code` (e.g. `enforced_spend_limit_reached`). */
+  readonly code?: string;
 }
 
 export type Fault =

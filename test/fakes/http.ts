@@ -38,8 +38,8 @@ export interface Exchange {
 /** Server-wide state a provider handler may use. */
 export interface FakeContext<O extends FakeServerOptions> {
   readonly options: O;
-  /** undefined when no rate limit is configured. */
-  admit(tokens: number): RateLimitVerdict | undefined;
+  /** Admits a request of `inputTokens` asking for up to `outputTokens`; undefined when no rate limit is configured. */
+  admit(inputTokens: number, outputTokens: number): RateLimitVerdict | undefined;
   /** See PrefixCache.use; counts into stats. */
   useCache(lookups: readonly CachePrefix[], stores: readonly CachePrefix[]): CacheUse;
 }
@@ -68,7 +68,7 @@ export async function startFake<O extends FakeServerOptions>(provider: Provider<
     get options() {
       return options;
     },
-    admit: (tokens) => limiter?.admit(tokens),
+    admit: (inputTokens, outputTokens) => limiter?.admit(inputTokens, outputTokens),
     useCache: (lookups, stores) => {
       if (cache === undefined) return NO_CACHE_USE;
       const use = cache.use(lookups, stores);

@@ -100,7 +100,7 @@ async function generate(exchange: Exchange, context: FakeContext<FakeOllamaOptio
   const modelOptions = asRecord(body.options) ?? {};
   const numPredict = optionalCount(modelOptions.num_predict);
   const promptTokens = estimateTurnsTokens(turns);
-  const verdict = context.admit(promptTokens + (numPredict ?? 0));
+  const verdict = context.admit(promptTokens, numPredict ?? 0);
   if (verdict !== undefined && !verdict.allowed) {
     return ollamaError(429, 'rate limit exceeded', formatRetryAfter(verdict.retryAfterMs, false));
   }

@@ -110,7 +110,7 @@ async function chatCompletions(
   const promptTokens = estimateTurnsTokens(turns);
   const maxTokens = optionalCount(body.max_completion_tokens) ?? optionalCount(body.max_tokens);
   const cost = promptTokens + (maxTokens ?? 0);
-  const verdict = context.admit(cost);
+  const verdict = context.admit(promptTokens, maxTokens ?? 0);
   const limitHeaders = { ...headers, ...openaiRateHeaders(verdict) };
   if (verdict !== undefined && !verdict.allowed) return openaiRateLimited(model, verdict, cost, limitHeaders);
 
@@ -202,8 +202,20 @@ function useCache(
   return context.useCache(prefixes, prefixes.slice(-1)).readTokens;
 }
 
+// https://platform.openai.com/docs/guides/error-codes#api-errors: the 429 an account out of credits gets, retried in vain.
+const INSUFFICIENT_QUOTA_MESSAGE =
+  'You exceeded your current quota, please check your plan and billing details. For more information on this error, ' +
+  'read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.';
+
 function statusFaultReply(fault: StatusFault, headers: OutgoingHttpHeaders): Reply {
   const { status } = fault;
+  if (fault.type === 'insufficient_quota') {
+    const message = fault.message ?? INSUFFICIENT_QUOTA_MESSAGE;
+    return openaiError(status, message, 'insufficient_quota', null, fault.code ?? 'insufficient_quota', headers);
+  }
+  if (fault.type !== undefined) {
+    return openaiError(status, fault.message ?? `Injected error ${status}.`, fault.type, null, fault.code ?? null, headers);
+  }
   if (status === 429) {
     const message = fault.message ?? 'Rate limit reached for requests. Please try again later.';
     return openaiError(429, message, 'requests', null, 'rate_limit_exceeded', headers);

@@ -109,8 +109,8 @@ export function openaiRateHeaders(verdict: RateLimitVerdict | undefined): Outgoi
     headers[`x-ratelimit-remaining-${kind}`] = String(state.remaining);
     headers[`x-ratelimit-reset-${kind}`] = formatResetDuration(state.resetMs);
   };
-  put('requests', verdict.requests);
-  put('tokens', verdict.tokens);
+  put('requests', verdict.limits.requests);
+  put('tokens', verdict.limits.tokens);
   if (!verdict.allowed) Object.assign(headers, formatRetryAfter(verdict.retryAfterMs, true));
   return headers;
 }
@@ -123,7 +123,7 @@ export function openaiRateLimited(
   headers: OutgoingHttpHeaders,
 ): Reply {
   const byRequests = verdict.exceeded === 'requests';
-  const state = byRequests ? verdict.requests : verdict.tokens;
+  const state = byRequests ? verdict.limits.requests : verdict.limits.tokens;
   const limit = state?.limit ?? 0;
   const used = limit - (state?.remaining ?? 0);
   const what = byRequests ? 'requests per min (RPM)' : 'tokens per min (TPM)';

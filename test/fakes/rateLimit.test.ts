@@ -14,7 +14,7 @@ test('SlidingWindowLimiter admits N requests per window and says when the next s
   time.state.now += 300;
   const second = limiter.admit(0);
   assert.ok(second.allowed);
-  assert.is(second.requests?.remaining, 0);
+  assert.is(second.limits.requests?.remaining, 0);
   time.state.now += 100;
   const third = limiter.admit(0);
   assert.not.ok(third.allowed);
@@ -45,7 +45,7 @@ test('SlidingWindowLimiter limits tokens and waits for enough of them to expire'
   const over = limiter.admit(50);
   assert.not.ok(over.allowed);
   assert.is(over.exceeded, 'tokens');
-  assert.is(over.tokens?.remaining, 20);
+  assert.is(over.limits.tokens?.remaining, 20);
   // 50 tokens fit once the first 40 expire (t=998), not before.
   assert.is(over.retryAfterMs, 798);
   time.state.now += 797;
@@ -60,8 +60,24 @@ test('SlidingWindowLimiter reports when all usage has left the window', () => {
   limiter.admit(10);
   time.state.now += 250;
   const verdict = limiter.admit(10);
-  assert.equal(verdict.requests, { limit: 10, remaining: 8, resetMs: 998 });
-  assert.equal(verdict.tokens, { limit: 1000, remaining: 980, resetMs: 998 });
+  assert.equal(verdict.limits.requests, { limit: 10, remaining: 8, resetMs: 998 });
+  assert.equal(verdict.limits.tokens, { limit: 1000, remaining: 980, resetMs: 998 });
+});
+
+test('SlidingWindowLimiter limits input and output tokens apart, and names the one a request would exceed', () => {
+  const time = clock();
+  const limiter = new SlidingWindowLimiter({ inputTokensPerMinute: 100, outputTokensPerMinute: 50, windowMs: 1000 }, time.now);
+  const first = limiter.admit(60, 40);
+  assert.ok(first.allowed);
+  assert.equal(first.limits, { input_tokens: { limit: 100, remaining: 40, resetMs: 998 }, output_tokens: { limit: 50, remaining: 10, resetMs: 998 } });
+  time.state.now += 100;
+  const input = limiter.admit(50, 0);
+  assert.equal([input.allowed, input.exceeded, input.retryAfterMs], [false, 'input_tokens', 898]);
+  const output = limiter.admit(10, 20);
+  assert.equal([output.allowed, output.exceeded], [false, 'output_tokens']);
+  const fits = limiter.admit(40, 10);
+  assert.ok(fits.allowed);
+  assert.equal(fits.limits.output_tokens, { limit: 50, remaining: 0, resetMs: 998 });
 });
 
 test('SlidingWindowLimiter never admits more than the limit in any window', () => {

@@ -159,6 +159,44 @@ test('a server-side validation error (temperature above 1) → invalid_request',
   assert.match(error.message, /temperature/);
 });
 
+// https://platform.claude.com/docs/en/api/errors and /rate-limits: each error type the Messages API sends, as the SDK sees it.
+test('every Anthropic error type is classified: billing and spend limits → quota, timeout_error → timeout, overloaded → server', async ({ server, env }) => {
+  const cases: [Parameters<FakeAnthropic['inject']>[0], string, boolean][] = [
+    [{ kind: 'status', status: 400 }, 'invalid_request', false],
+    [{ kind: 'status', status: 401 }, 'auth', false],
+    [{ kind: 'status', status: 402 }, 'quota', false],
+    [{ kind: 'status', status: 400, type: 'billing_error' }, 'quota', false],
+    [{ kind: 'status', status: 400, message: 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.' }, 'quota', false],
+    [{ kind: 'status', status: 400, message: 'You have reached your specified API usage limits. You will regain access on 2026-10-01 at 00:00 UTC.' }, 'quota', false],
+    [{ kind: 'status', status: 403 }, 'auth', false],
+    [{ kind: 'status', status: 404 }, 'invalid_request', false],
+    [{ kind: 'status', status: 413 }, 'invalid_request', false],
+    [{ kind: 'status', status: 429, retryAfterSeconds: 1 }, 'rate_limit', true],
+    [{ kind: 'status', status: 429, code: 'enforced_spend_limit_reached' }, 'quota', false],
+    [{ kind: 'status', status: 500 }, 'server', true],
+    [{ kind: 'status', status: 504 }, 'timeout', true],
+    [{ kind: 'status', status: 529 }, 'server', true],
+  ];
+  const adapter = createAdapter(env);
+  for (const [fault, kind, retryable] of cases) {
+    server.inject(fault);
+    const error = await sendError(adapter, laneAt(server), ASK);
+    const label = JSON.stringify(fault);
+    assert.equal([error.kind, error.httpStatus, error.retryable], [kind, fault.kind === 'status' ? fault.status : null, retryable], `${label}: ${error.message}`);
+  }
+  assert.is(server.stats.requests, cases.length, 'the SDK retried none of them');
+});
+
+test('a 429 from the input-tokens-per-minute limit → rate_limit, with retry-after and the message that names the limit', async ({ server, env }) => {
+  server.configure({ rateLimit: { inputTokensPerMinute: 20 } });
+  const adapter = createAdapter(env);
+  await send(adapter, laneAt(server), ASK);
+  const error = await sendError(adapter, laneAt(server), { messages: [{ role: 'user', content: 'x'.repeat(60) }] });
+  assert.equal([error.kind, error.httpStatus, error.retryable], ['rate_limit', 429, true]);
+  assert.ok(error.retryAfterMs !== null && error.retryAfterMs > 0 && error.retryAfterMs <= 60_000 && error.retryAfterMs % 1000 === 0, `retryAfterMs ${error.retryAfterMs}`);
+  assert.match(error.message, /^anthropic HTTP 429 rate_limit_error: This request would exceed your organization's rate limit of 20 input tokens per minute/);
+});
+
 test('buildMessagesBody leaves out empty fields', () => {
   const body = buildMessagesBody(makeLane({ provider: 'anthropic', model: MODEL, dials: { max_output_tokens: 10 } }), { messages: [{ role: 'user', content: 'hi' }] });
   assert.equal(body, { model: MODEL, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] });

@@ -75,4 +75,26 @@ for (const [name, { start, lane: laneAt }] of Object.entries(CASES)) {
   });
 }
 
+test("anthropic: 429s from the server's input-tokens-per-minute limit are waited out for their retry-after, and every step ends ok", async () => {
+  // each echo step sends 7 input tokens: two fit in the server's 15 a window, the next two wait a window for theirs
+  const server = await startFakeAnthropic({ respond: () => ({ text: 'A' }), rateLimit: { inputTokensPerMinute: 15, windowMs: 1000 } });
+  const { dir, cleanup } = makeTempDir();
+  try {
+    const lane = CASES['anthropic'].lane(server.url);
+    const adapter = await createProvider(lane, ENV);
+    // one retry only: a retry sooner than retry-after would meet another 429 and end the step as an error
+    const settings = { ...SETTINGS, concurrency: 4, maxRetries: 1 };
+    const result = await runLane({ lane, suite: makeSuite(4, 4), task: echoTask, settings, runsDir: dir, output: createMemoryOutput(), adapter });
+    const { steps } = await readRunLog(result.path);
+    assert.equal(steps.map((s) => s.status), ['ok', 'ok', 'ok', 'ok']);
+    assert.equal(steps.map((s) => s.attempts).sort(), [1, 1, 2, 2]);
+    assert.is(server.stats.rateLimited, 2);
+    const waited = steps.filter((s) => s.attempts === 2).map((s) => s.timing.queue_ms);
+    assert.ok(waited.every((ms) => ms >= 1000), `waited ${waited.join(', ')} ms: retry-after is 1 s`);
+  } finally {
+    cleanup();
+    await server.close();
+  }
+});
+
 test.run();

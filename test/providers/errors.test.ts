@@ -30,7 +30,7 @@ const status = suite('kindForStatus');
 
 status('maps HTTP statuses to error kinds', () => {
   const cases: [number, string][] = [
-    [429, 'rate_limit'], [408, 'timeout'], [401, 'auth'], [402, 'auth'], [403, 'auth'], [400, 'invalid_request'], [404, 'invalid_request'],
+    [429, 'rate_limit'], [408, 'timeout'], [401, 'auth'], [402, 'quota'], [403, 'auth'], [400, 'invalid_request'], [404, 'invalid_request'],
     [409, 'invalid_request'], [413, 'invalid_request'], [422, 'invalid_request'], [500, 'server'], [503, 'server'], [529, 'server'], [302, 'unknown'],
   ];
   for (const [code, kind] of cases) assert.is(kindForStatus(code), kind, String(code));

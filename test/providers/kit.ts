@@ -105,6 +105,13 @@ export function faultSuite(name: string, start: () => Promise<Harness>): void {
     }
   });
 
+  test('402 Payment Required → quota, not retryable', async ({ h }) => {
+    h.server.inject({ kind: 'status', status: 402 });
+    const error = await expectKind(h, 'quota');
+    assert.is(error.httpStatus, 402);
+    assert.not.ok(error.retryable);
+  });
+
   test('a hung request past timeoutMs → timeout', async ({ h }) => {
     h.server.inject({ kind: 'hang' });
     const started = Date.now();

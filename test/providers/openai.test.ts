@@ -140,6 +140,20 @@ test('a reasoning lane never sends temperature, even if one slipped past the rul
   assert.not.ok('temperature' in body || 'top_p' in body);
 });
 
+test('a 429 insufficient_quota (credits used up) → quota, not retried; a 429 rate_limit_exceeded stays rate_limit', async ({ server, env }) => {
+  server.inject({ kind: 'status', status: 429, type: 'insufficient_quota' });
+  const quota = await sendError(createAdapter(env), laneAt(server, 'gpt-4o-mini'), ASK);
+  assert.equal([quota.kind, quota.httpStatus, quota.retryable], ['quota', 429, false]);
+  assert.match(quota.message, /^openai HTTP 429 insufficient_quota: You exceeded your current quota, please check your plan and billing details/);
+  for (const code of ['organization_spend_limit_exceeded', 'credit_balance_exhausted']) {
+    server.inject({ kind: 'status', status: 429, type: 'insufficient_quota', code });
+    assert.is((await sendError(createAdapter(env), laneAt(server, 'gpt-4o-mini'), ASK)).kind, 'quota', code);
+  }
+  server.inject({ kind: 'status', status: 429, retryAfterMs: 100 });
+  const limited = await sendError(createAdapter(env), laneAt(server, 'gpt-4o-mini'), ASK);
+  assert.equal([limited.kind, limited.retryable], ['rate_limit', true]);
+});
+
 test('an unknown model is the server’s 404 → invalid_request', async ({ server, env }) => {
   server.configure({ models: ['gpt-4o-mini'] });
   const error = await sendError(createAdapter(env), laneAt(server, 'gpt-9-turbo'), ASK);

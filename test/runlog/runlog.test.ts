@@ -1,4 +1,5 @@
-import { appendFileSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -6,7 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CliError } from '../../lib/errors.ts';
 import { completedStepKeys, readRunLog, readRunStart } from '../../pipelines/runlog/reader.ts';
-import { findRunLogs, requireRunLog } from '../../pipelines/runlog/discover.ts';
+import { dryRunDumpPath, findRunLogs, listRunLogFiles, requireRunLog } from '../../pipelines/runlog/discover.ts';
 import { RunLogWriter } from '../../pipelines/runlog/writer.ts';
 import { stepKey } from '../../core/record.ts';
 import { makeTempDir } from '../helpers/tmp.ts';
@@ -166,5 +167,26 @@ reader('readRunStart reads the first line only; findRunLogs/requireRunLog find a
   cleanup();
 });
 
+const discover = suite('listRunLogFiles');
+
+discover('finds *.jsonl and *.jsonl.gz, never a dry-run dump, nor anything in _- or .-prefixed folders', async () => {
+  const { dir, cleanup } = makeTempDir();
+  const put = (path: string) => {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, '{}\n');
+  };
+  const logs = [join(dir, 'smoke', 'a.jsonl'), join(dir, 'smoke', 'b.jsonl.gz'), join(dir, 'deep', 'er', 'c.jsonl')];
+  for (const path of logs) put(path);
+  put(dryRunDumpPath(dir, 'smoke', 'a'));
+  put(join(dir, 'smoke', 'old.dry-run.jsonl')); // where earlier versions wrote dumps
+  put(join(dir, '_archive', 'x.jsonl'));
+  put(join(dir, 'smoke', '.hidden', 'y.jsonl'));
+  put(join(dir, 'smoke', 'notes.txt'));
+  assert.equal(await listRunLogFiles(dir), [...logs].sort());
+  assert.equal(await findRunLogs(dir, 'a'), [logs[0]], 'resume and status never see the dump of run a');
+  cleanup();
+});
+
 reader.run();
 writer.run();
+discover.run();

@@ -7,6 +7,7 @@ import { runLane, type RunLaneOptions } from '../../pipelines/runner/engine.ts';
 import type { RunSettings } from '../../pipelines/runner/runSettings.ts';
 import { readPriceTable } from '../../pipelines/runner/pricing.ts';
 import { readRunLog } from '../../pipelines/runlog/reader.ts';
+import { listRunLogFiles } from '../../pipelines/runlog/discover.ts';
 import { ProviderError, ScriptedAdapter, TEST_LANE, delay, echoTask, makeSuite, reply } from '../helpers/engineKit.ts';
 import { makeTempDir } from '../helpers/tmp.ts';
 
@@ -158,6 +159,7 @@ engine('--dry-run writes the exact request bodies, redacted, and sends nothing',
   assert.is(lines[0].body.messages.length, 2);
   assert.is(lines[0].body.authorization, '[redacted]');
   assert.not.match(readFileSync(result.path, 'utf8'), /sk-should-never-appear/);
+  assert.equal(await listRunLogFiles(dir), [], 'a dump is never taken for a run log');
   cleanup();
 });
 
@@ -178,25 +180,52 @@ engine('--verify-first stops after one failed request with a clear error', async
   cleanup();
 });
 
-engine('the first authentication failure stops the run: every request would fail alike', async () => {
+engine('--verify-first on an account out of quota: exit 2 and the fix, not a stack', async () => {
   const { dir, cleanup } = makeTempDir();
   const adapter = new ScriptedAdapter(() => {
-    throw new ProviderError('auth', 'OPENAI_API_KEY is not set: the openai lane needs an API key in it (nothing was sent)', { httpStatus: null });
+    throw new ProviderError('quota', 'openai HTTP 429 insufficient_quota: You exceeded your current quota', { httpStatus: 429 });
   });
   try {
-    await runLane(options(dir, adapter, { suite: makeSuite(50, 50), settings: { ...SETTINGS, concurrency: 4 } }));
+    await runLane(options(dir, adapter, { verifyFirst: true }));
     assert.unreachable();
   } catch (error) {
     assert.instance(error, CliError);
-    assert.match((error as Error).message, /OPENAI_API_KEY is not set.*stopped at its first authentication failure/);
-    assert.match((error as CliError).hint ?? '', /resume: audition run --resume /);
+    assert.match((error as Error).message, /failed with quota \(HTTP 429\): openai HTTP 429 insufficient_quota/);
+    assert.is((error as CliError).exitCode, 2);
+    assert.match((error as CliError).hint ?? '', /plan and billing/);
   }
-  assert.ok(adapter.calls.length <= 4, `${adapter.calls.length} requests: at most the ones already in flight`);
-  const [path] = (await import('node:fs')).readdirSync(`${dir}/smoke`).filter((f) => f.endsWith('.jsonl')).map((f) => `${dir}/smoke/${f}`);
-  const log = await readRunLog(path);
-  assert.equal([log.end?.status, log.end?.reason], ['failed', 'auth']);
+  assert.is(adapter.calls.length, 1);
   cleanup();
 });
+
+const ACCOUNT_FAILURES = [
+  { error: new ProviderError('auth', 'OPENAI_API_KEY is not set: the openai lane needs an API key in it (nothing was sent)', { httpStatus: null }), stop: /stopped at its first authentication failure/, fix: /^set the key, then resume: audition run --resume / },
+  { error: new ProviderError('quota', 'openai HTTP 429 insufficient_quota: You exceeded your current quota', { httpStatus: 429 }), stop: /stopped at its first quota or billing failure/, fix: /^check the provider account's plan and billing .*, then resume: audition run --resume / },
+];
+
+for (const { error: failure, stop, fix } of ACCOUNT_FAILURES) {
+  engine(`the first ${failure.kind} failure stops the run: every request would fail alike`, async () => {
+    const { dir, cleanup } = makeTempDir();
+    const adapter = new ScriptedAdapter(() => {
+      throw failure;
+    });
+    try {
+      await runLane(options(dir, adapter, { suite: makeSuite(50, 50), settings: { ...SETTINGS, concurrency: 4 } }));
+      assert.unreachable();
+    } catch (error) {
+      assert.instance(error, CliError);
+      assert.ok((error as Error).message.includes(failure.message), (error as Error).message);
+      assert.match((error as Error).message, stop);
+      assert.is((error as CliError).exitCode, 2);
+      assert.match((error as CliError).hint ?? '', fix);
+    }
+    assert.ok(adapter.calls.length <= 4, `${adapter.calls.length} requests: at most the ones already in flight`);
+    const [path] = (await import('node:fs')).readdirSync(`${dir}/smoke`).filter((f) => f.endsWith('.jsonl')).map((f) => `${dir}/smoke/${f}`);
+    const log = await readRunLog(path);
+    assert.equal([log.end?.status, log.end?.reason], ['failed', failure.kind]);
+    cleanup();
+  });
+}
 
 engine('refuses an inactive lane', async () => {
   const { dir, cleanup } = makeTempDir();
