@@ -2,7 +2,7 @@
 // the rate so far and an ETA from the recent pace. `audition status RUN_ID` prints it.
 
 import type { RunLog } from '../pipelines/runlog/reader.ts';
-import type { StepRecord } from '../core/record.ts';
+import { chooseMetric, stepValue } from '../core/metric.ts';
 
 export interface RunProgress {
   run_id: string;
@@ -33,13 +33,6 @@ export interface RunProgress {
   problem_lines: number;
 }
 
-function metricOf(steps: readonly StepRecord[]): { metric: string; value: (s: StepRecord) => number | null } {
-  // A closed-book step (credited null) counts as correct in a credited run, as step_value in sql/macros.sql says.
-  if (steps.some((s) => s.evaluation?.citations_evidence?.credited != null)) return { metric: 'credited', value: (s) => (s.status === 'ok' && (s.evaluation?.citations_evidence?.credited ?? s.evaluation?.correct) === true ? 1 : 0) };
-  if (steps.some((s) => s.evaluation?.correct != null)) return { metric: 'correct', value: (s) => (s.status === 'ok' && s.evaluation?.correct === true ? 1 : 0) };
-  return { metric: 'score', value: (s) => (s.status === 'abstain' ? 0 : s.evaluation?.score ?? null) };
-}
-
 /** Summarises a run log (read with readRunLog) as of `now`. */
 export function summarizeProgress(log: RunLog, now: Date): RunProgress {
   const start = log.start;
@@ -51,8 +44,8 @@ export function summarizeProgress(log: RunLog, now: Date): RunProgress {
   const abstain = steps.filter((s) => s.status === 'abstain').length;
   const errors = steps.filter((s) => s.status === 'error').length;
   const planned = Math.max(items * replicates, steps.length);
-  const { metric, value } = metricOf(steps);
-  const values = steps.filter((s) => s.status !== 'error').map(value).filter((v): v is number => v !== null);
+  const metric = chooseMetric(steps) ?? 'score';
+  const values = steps.map((s) => stepValue(metric, s)).filter((v): v is number => v !== null);
   const times = steps.map((s) => Date.parse(s.timing.started_at ?? '')).filter(Number.isFinite).sort((a, b) => a - b);
   const startedAt = start === null ? (times[0] ?? now.getTime()) : Date.parse(start.created_at);
   const lastStep = times.length > 0 ? times[times.length - 1] : null;

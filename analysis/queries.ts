@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { BIGINT, BOOLEAN, DOUBLE, INTEGER, LIST, VARCHAR, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { CliError } from '../lib/errors.ts';
 import { quotedIdentifier } from '../lib/duckdb.ts';
+import { METRIC_SQL_FRAGMENTS } from './aggregate/metricSql.ts';
 import { RECORD_SQL_FRAGMENTS } from './aggregate/recordSql.ts';
 
 /** Where the named SQL lives: sql/ at the project root. */
@@ -75,10 +76,10 @@ export function parseNamedQuery(name: string, source: string, folder: SqlFolder)
   return { name, summary: first[2].trim(), kind, folder, params, text: source.trim().replace(/;\s*$/, '') };
 }
 
-/** Replaces each @{fragment} with the SQL the run-log contract generates for it (code from our own table, never a value). */
+/** Replaces each @{fragment} with the SQL generated from the run-log contract or the metric table (our own code, never a value). */
 function expandFragments(name: string, source: string): string {
   return source.replace(/@\{([a-z_]+)\}/g, (_, fragment: string) => {
-    const make = RECORD_SQL_FRAGMENTS[fragment];
+    const make = RECORD_SQL_FRAGMENTS[fragment] ?? METRIC_SQL_FRAGMENTS[fragment];
     if (make === undefined) throw new Error(`${name}.sql names an unknown fragment @{${fragment}}`);
     return make();
   });

@@ -3,11 +3,7 @@
 -- param: runs VARCHAR[] = NULL  -- only these runs' rows (an incremental aggregate refreshes the changed runs); NULL: every run
 SELECT
   run_id,
-  CASE
-    WHEN count(credited) > 0 THEN 'credited'
-    WHEN count(correct) > 0 THEN 'correct'
-    WHEN count(score) > 0 THEN 'score'
-  END AS metric
+  @{run_metric} AS metric
 FROM records
 WHERE type = 'step' AND NOT superseded AND ($runs IS NULL OR run_id IN (SELECT unnest($runs)))
 GROUP BY run_id

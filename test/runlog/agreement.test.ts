@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { aggregate } from '../../analysis/aggregate/build.ts';
+import { summarizeProgress } from '../../analysis/progress.ts';
 import { readRunLog } from '../../pipelines/runlog/reader.ts';
 import { LANE_A, query, simpleLog, stepOf, writeLog } from '../aggregate/fixtures.ts';
 import { runEnd } from '../helpers/records.ts';
@@ -95,6 +96,34 @@ test('status, the reader and aggregate agree on every line of good and bad logs'
     assert.equal(latest, readerLatest, 'the same record of each step is the latest');
     assert.ok(quarantined.length >= 20, `${quarantined.length} bad lines covered`);
     assert.ok(quarantined.some((q) => q['reason'] === 'run_start: schema must be an integer from 1 to 1'));
+  } finally {
+    cleanup();
+  }
+});
+
+test('status and aggregate score a run on the same metric, at the same rate (core/metric.ts)', async () => {
+  const { dir, cleanup } = makeTempDir();
+  try {
+    const runs = join(dir, 'runs');
+    const evidence = (credited: boolean | null, correct: boolean) => ({ correct, score: correct ? 1 : 0, citations_evidence: credited === null ? null : { coverage: 0.5, witness_pass: credited, credited, reasons: [] } });
+    const withEvaluation = (runId: string, item: string, outcome: 'right' | 'wrong' | 'abstain' | 'error', evaluation: object | null) => ({ ...stepOf(runId, LANE_A, item, 0, outcome), evaluation });
+    const logs: Record<string, object[]> = {
+      // credited, with a closed-book item (credited null: counts as correct), an abstention and an error
+      'm/credited.jsonl': [simpleLog('c', LANE_A, [])[0], withEvaluation('c', 'q1', 'right', evidence(true, true)), withEvaluation('c', 'q2', 'right', evidence(false, true)), withEvaluation('c', 'q3', 'right', evidence(null, true)), withEvaluation('c', 'q4', 'abstain', evidence(null, false)), withEvaluation('c', 'q5', 'error', null)],
+      'm/correct.jsonl': simpleLog('k', LANE_A, ['right', 'wrong', 'right', 'abstain', 'error']),
+      'm/score.jsonl': [simpleLog('s', LANE_A, [])[0], withEvaluation('s', 'q1', 'right', { correct: null, score: 0.75, citations_evidence: null }), withEvaluation('s', 'q2', 'right', { correct: null, score: 0.25, citations_evidence: null }), withEvaluation('s', 'q3', 'abstain', { correct: null, score: null, citations_evidence: null })],
+    };
+    for (const [rel, lines] of Object.entries(logs)) writeLog(runs, rel, lines);
+    await aggregate({ runsDir: runs, outDir: join(dir, 'out') });
+    const sql = await query(join(dir, 'out', 'audition.duckdb'), 'SELECT run_id, metric, rate FROM runs_summary ORDER BY run_id');
+    const live = [];
+    for (const rel of Object.keys(logs)) {
+      const p = summarizeProgress(await readRunLog(join(runs, rel)), new Date());
+      live.push({ run_id: p.run_id, metric: p.metric, rate: p.rate });
+    }
+    live.sort((a, b) => a.run_id.localeCompare(b.run_id));
+    assert.equal(sql, live);
+    assert.equal(live.map((r) => [r.metric, r.rate]), [['credited', 2 / 4], ['correct', 2 / 4], ['score', (0.75 + 0.25 + 0) / 3]], 'hand-worked: closed-book counts as correct, abstain 0, errors left out');
   } finally {
     cleanup();
   }
