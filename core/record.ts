@@ -144,7 +144,7 @@ void tokensAreTokenCounts;
 /** The fields that identify a step: a resumed run never repeats a key whose latest record is ok or abstain; readers take the latest record per key. */
 export const STEP_KEY_FIELDS = ['run_id', 'item_id', 'replicate'] as const;
 
-/** The key of a step within its run (the run_id is the log's). */
+/** The key of a step within its run: STEP_KEY_FIELDS less run_id, which one log holds one of. */
 export function stepKey(step: Pick<StepRecord, 'item_id' | 'replicate'>): string {
   return `${step.item_id}\u0000${step.replicate}`;
 }

@@ -4,7 +4,7 @@
 // (analysis/queries.ts): generated code, never values.
 
 import { describeField, type FieldSpec, type Fields } from '../../core/fieldSpec.ts';
-import { RECORD_FIELDS, RECORD_TYPES, type RecordType } from '../../core/record.ts';
+import { RECORD_FIELDS, RECORD_TYPES, STEP_KEY_FIELDS, type RecordType } from '../../core/record.ts';
 import { quotedString } from '../../lib/duckdb.ts';
 
 interface Leaf {
@@ -200,4 +200,7 @@ export const RECORD_SQL_FRAGMENTS: Readonly<Record<string, () => string>> = {
   record_table_columns: recordTableColumns,
   record_select: recordSelectList,
   record_problem: recordProblemExpression,
+  /** The columns that identify a step: the latest record per these wins. */
+  step_key: () => STEP_KEY_FIELDS.map(identifier).join(', '),
+  step_key_of_r: () => STEP_KEY_FIELDS.map((f) => `r.${identifier(f)}`).join(', '),
 };

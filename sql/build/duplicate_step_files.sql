@@ -6,6 +6,6 @@ FROM (
   SELECT file
   FROM records
   WHERE type = 'step' AND file IN (SELECT unnest($files))
-  GROUP BY file, run_id, item_id, replicate
+  GROUP BY file, @{step_key}
   HAVING count(*) > 1
 )

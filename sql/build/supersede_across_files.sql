@@ -18,5 +18,5 @@ WHERE rowid IN (
   JOIN shared USING (run_id)
   LEFT JOIN files f USING (file)
   WHERE r.type = 'step' AND NOT r.superseded
-  QUALIFY row_number() OVER (PARTITION BY r.run_id, r.item_id, r.replicate ORDER BY f.mtime_ms DESC NULLS LAST, r.file DESC) > 1
+  QUALIFY row_number() OVER (PARTITION BY @{step_key_of_r} ORDER BY f.mtime_ms DESC NULLS LAST, r.file DESC) > 1
 )

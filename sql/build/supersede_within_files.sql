@@ -6,5 +6,5 @@ WHERE rowid IN (
   SELECT rowid
   FROM records
   WHERE type = 'step' AND file IN (SELECT unnest($files))
-  QUALIFY rowid < max(rowid) OVER (PARTITION BY file, run_id, item_id, replicate)
+  QUALIFY rowid < max(rowid) OVER (PARTITION BY file, @{step_key})
 )
