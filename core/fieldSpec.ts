@@ -141,37 +141,50 @@ export class FieldProblem {
   }
 }
 
+/** The first required field that is missing or wrong, or null: the one definition of a usable record. */
+export function findProblem(fields: Fields, value: Record<string, unknown>, path = ''): FieldProblem | null {
+  for (const key in fields) {
+    const spec = fields[key];
+    if (spec.presence !== 'required') continue;
+    const raw = value[key];
+    const at = path === '' ? key : `${path}.${key}`;
+    if (!fitsField(spec, raw)) return new FieldProblem(at, spec);
+    if (spec.type === 'object') {
+      const inner = findProblem(spec.fields ?? {}, raw as Record<string, unknown>, at);
+      if (inner !== null) return inner;
+    }
+  }
+  return null;
+}
+
 /**
  * Reads an object by its field table: returns the typed value, or the first problem with a required field.
- * Fields that are not required never make a record unusable: of another type they read as null (nullable) or
- * are left out (optional), and an unknown enum value reads as its fallback.
+ * Fields that are not required never make a record unusable: of another type they read as null (nullable), as
+ * their default (defaulted) or are left out (optional), and an unknown enum value reads as its fallback.
  */
 export function readFields(fields: Fields, value: Record<string, unknown>, path = '', passthrough = false): Record<string, unknown> | FieldProblem {
+  const problem = findProblem(fields, value, path);
+  return problem ?? readChecked(fields, value, passthrough);
+}
+
+function readChecked(fields: Fields, value: Record<string, unknown>, passthrough: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = passthrough ? { ...value } : {};
-  for (const [key, spec] of Object.entries(fields)) {
-    const at = path === '' ? key : `${path}.${key}`;
+  for (const key in fields) {
+    const spec = fields[key];
     const raw = value[key];
     let read: unknown;
     if (spec.type === 'object' && isObject(raw)) {
-      const inner = readFields(spec.fields ?? {}, raw, at, spec.passthrough === true);
-      if (inner instanceof FieldProblem) {
-        if (spec.presence === 'required') return inner;
-      } else {
-        read = inner;
-      }
+      // a non-required object whose own required fields fail reads as absent
+      if (spec.presence === 'required' || findProblem(spec.fields ?? {}, raw) === null) read = readChecked(spec.fields ?? {}, raw, spec.passthrough === true);
     } else if (fitsField(spec, raw)) {
       read = spec.type === 'strings' ? [...(raw as string[])] : raw;
     } else if (spec.type === 'enum' && spec.fallback !== undefined && typeof raw === 'string') {
       read = spec.fallback;
     }
-    if (read === undefined) {
-      if (spec.presence === 'required') return new FieldProblem(at, spec);
-      if (spec.presence === 'nullable') out[key] = null;
-      else if (spec.presence === 'defaulted') out[key] = spec.default;
-      else delete out[key];
-    } else {
-      out[key] = read;
-    }
+    if (read !== undefined) out[key] = read;
+    else if (spec.presence === 'nullable') out[key] = null;
+    else if (spec.presence === 'defaulted') out[key] = spec.default;
+    else delete out[key];
   }
   return out;
 }

@@ -5,7 +5,7 @@
 // that `audition status`, the reader and `audition aggregate` agree on every line of a set of good and bad logs.
 
 import { ERROR_KINDS, type ErrorKind } from './errorKinds.ts';
-import { FieldProblem, field, isObject, readFields, type Fields, type ShapeOf } from './fieldSpec.ts';
+import { FieldProblem, field, findProblem, isObject, readFields, type Fields, type ShapeOf } from './fieldSpec.ts';
 import type { Lane } from './lane.ts';
 import type { TokenCounts } from './tokens.ts';
 
@@ -192,4 +192,10 @@ export function readRunLogLine(line: string): RecordReading {
     return { ok: false, problem: describeUnparsable(line) };
   }
   return readRunLogRecord(value);
+}
+
+/** Why a record would be unusable to every reader, or null: what the writer checks before it appends. */
+export function findRecordProblem(record: RunLogRecord): string | null {
+  const problem = findProblem(RECORD_FIELDS[record.type] as Fields, record as unknown as Record<string, unknown>);
+  return problem === null ? null : describeFieldProblem(record.type, problem);
 }

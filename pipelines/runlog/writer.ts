@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { CliError } from '../../lib/errors.ts';
 import { redactText, secretValues } from '../../lib/secrets.ts';
 import { RunLock } from './lock.ts';
-import { readRunLogRecord, type RunLogRecord } from '../../core/record.ts';
+import { findRecordProblem, type RunLogRecord } from '../../core/record.ts';
 
 /** How often buffered data is forced to disk; each record is written to the OS at once regardless. */
 const SYNC_INTERVAL_MS = 1000;
@@ -55,8 +55,8 @@ export class RunLogWriter {
   /** Appends one record; secrets in the environment never reach the file. */
   write(record: RunLogRecord): void {
     if (this.fd === null) throw new Error(`run log ${this.path} is closed`);
-    const reading = readRunLogRecord(record);
-    if (!reading.ok) throw new Error(`refusing to write a record every reader would quarantine (${reading.problem}) to ${this.path}`);
+    const problem = findRecordProblem(record);
+    if (problem !== null) throw new Error(`refusing to write a record every reader would quarantine (${problem}) to ${this.path}`);
     let line = JSON.stringify(record);
     if (this.secrets.length > 0 || line.includes('sk-') || line.includes('Bearer')) line = redactText(line, this.secrets);
     writeSync(this.fd, line + '\n');
