@@ -188,10 +188,11 @@ function requiredChecks(type: RecordType, fields: Fields, path: string[], inText
 
 /** Why a flattened line is unusable (NULL when it is usable); 'unreadable' when it is not a record at all (Node then says why). */
 export function recordProblemExpression(): string {
-  const whens = RECORD_TYPES.flatMap((type) =>
-    requiredChecks(type, RECORD_FIELDS[type] as Fields, [], null).map((c) => `WHEN type = ${quotedString(type)} AND NOT coalesce(${c.ok}, false) THEN ${quotedString(c.problem)}`),
-  );
-  return `CASE WHEN type IS NULL OR type NOT IN (${RECORD_TYPES.map(quotedString).join(', ')}) THEN 'unreadable' ${whens.join(' ')} END`;
+  const byType = RECORD_TYPES.map((type) => {
+    const whens = requiredChecks(type, RECORD_FIELDS[type] as Fields, [], null).map((c) => `WHEN NOT coalesce(${c.ok}, false) THEN ${quotedString(c.problem)}`);
+    return `WHEN ${quotedString(type)} THEN CASE ${whens.join(' ')} END`;
+  });
+  return `CASE type ${byType.join(' ')} ELSE 'unreadable' END`;
 }
 
 /** The fragments the SQL files name as @{name}. */
