@@ -23,11 +23,15 @@ async function throughput(): Promise<{ engine: number; bareSdk: number }> {
   }));
   const bare = steps / ((performance.now() - bareStart) / 1000);
   const { dir, cleanup } = tempRunsDir();
-  const start = performance.now();
-  const result = await runLane({ lane: openaiLane(fake.url), suite: contextSuite(steps, 200), task: contextTask, settings: settings(64), runsDir: dir, output: quietOutput(), adapter: createAdapter(process.env) });
-  const engine = result.counts.ok / ((performance.now() - start) / 1000);
-  cleanup();
-  await fake.close();
+  let engine: number;
+  try {
+    const start = performance.now();
+    const result = await runLane({ lane: openaiLane(fake.url), suite: contextSuite(steps, 200), task: contextTask, settings: settings(64), runsDir: dir, output: quietOutput(), env: process.env, adapter: createAdapter(process.env) });
+    engine = result.counts.ok / ((performance.now() - start) / 1000);
+  } finally {
+    cleanup();
+    await fake.close();
+  }
   log(`(b) zero latency: engine ${round(engine)} steps/s with logging; bare SDK ${round(bare)} req/s`);
   return { engine, bareSdk: bare };
 }
@@ -37,11 +41,15 @@ async function latencyBound(): Promise<number> {
   const fake = await startRemoteFake({ latencyMs: 200 });
   const { dir, cleanup } = tempRunsDir();
   const steps = 64 * 50;
-  const start = performance.now();
-  await runLane({ lane: openaiLane(fake.url), suite: contextSuite(steps, 200), task: contextTask, settings: settings(64), runsDir: dir, output: quietOutput(), adapter: createAdapter(process.env) });
-  const rate = steps / ((performance.now() - start) / 1000);
-  cleanup();
-  await fake.close();
+  let rate: number;
+  try {
+    const start = performance.now();
+    await runLane({ lane: openaiLane(fake.url), suite: contextSuite(steps, 200), task: contextTask, settings: settings(64), runsDir: dir, output: quietOutput(), env: process.env, adapter: createAdapter(process.env) });
+    rate = steps / ((performance.now() - start) / 1000);
+  } finally {
+    cleanup();
+    await fake.close();
+  }
   log(`(c) 200 ms latency, concurrency 64: ${round(rate)} steps/s of an ideal 320`);
   return rate;
 }
@@ -55,14 +63,18 @@ async function rateLimited(): Promise<{ fraction: number; rejected: number }> {
   const stamps: number[] = [];
   const adapter = createAdapter(process.env);
   const timed = { ...adapter, name: adapter.name, buildRequest: adapter.buildRequest.bind(adapter), close: adapter.close.bind(adapter), send: async (...args: Parameters<typeof adapter.send>) => { stamps.push(performance.now()); return adapter.send(...args); } };
-  await runLane({ lane: openaiLane(fake.url), suite: contextSuite(steps, 200), task: contextTask, settings: settings(64), runsDir: dir, output: quietOutput(), adapter: timed, limits: [{ provider: 'openai', model: '*', ...limit }] });
+  let rejected: number;
+  try {
+    await runLane({ lane: openaiLane(fake.url), suite: contextSuite(steps, 200), task: contextTask, settings: settings(64), runsDir: dir, output: quietOutput(), env: process.env, adapter: timed, limits: [{ provider: 'openai', model: '*', ...limit }] });
+    rejected = (await fake.stats()).rateLimited;
+  } finally {
+    cleanup();
+    await fake.close();
+  }
   // Sustained rate: the sends in the last three full windows, over three windows. The ideal is limit / window.
   const end = stamps.at(-1)!;
   const rate = stamps.filter((t) => t > end - 3 * limit.windowMs).length / ((3 * limit.windowMs) / 1000);
   const ideal = limit.requestsPerMinute / (limit.windowMs / 1000);
-  const rejected = (await fake.stats()).rateLimited;
-  cleanup();
-  await fake.close();
   log(`(d) rate limit ${ideal}/s: steady ${round(rate)}/s = ${round((100 * rate) / ideal)}% of the limit, ${rejected} 429s`);
   return { fraction: rate / ideal, rejected };
 }
@@ -72,12 +84,14 @@ async function cacheHits(): Promise<{ aware: number; naive: number }> {
   const measure = async (cacheAware: boolean): Promise<number> => {
     const fake = await startRemoteFake({ latencyMs: 30, cache: { ttlMs: 2_000, minTokens: 1024, writeDelayMs: 30 } });
     const { dir, cleanup } = tempRunsDir();
-    await runLane({ lane: openaiLane(fake.url), suite: contextSuite(300, 6000), task: contextTask, settings: settings(16, 3), runsDir: dir, output: quietOutput(), adapter: createAdapter(process.env), cacheAware });
-    const stats = await fake.stats();
-    const rate = stats.cacheReads / stats.requests;
-    cleanup();
-    await fake.close();
-    return rate;
+    try {
+      await runLane({ lane: openaiLane(fake.url), suite: contextSuite(300, 6000), task: contextTask, settings: settings(16, 3), runsDir: dir, output: quietOutput(), env: process.env, adapter: createAdapter(process.env), cacheAware });
+      const stats = await fake.stats();
+      return stats.cacheReads / stats.requests;
+    } finally {
+      cleanup();
+      await fake.close();
+    }
   };
   const aware = await measure(true);
   const naive = await measure(false);

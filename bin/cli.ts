@@ -73,8 +73,8 @@ function reportError(error: unknown, output: Output, debug: boolean): number {
   return ExitCode.unexpected;
 }
 
-/** Runs one CLI invocation and returns its exit code. Only this layer turns errors into output. */
-export async function main(argv: string[], output: Output = createProcessOutput({ debug: argv.includes('--debug') })): Promise<number> {
+/** Runs one CLI invocation in `env` (the process's, from bin/audition.mjs) and returns its exit code. Only this layer turns errors into output. */
+export async function main(argv: string[], env: NodeJS.ProcessEnv, output: Output = createProcessOutput({ env, debug: argv.includes('--debug') })): Promise<number> {
   const debug = argv.includes('--debug');
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     output.data(formatOverview());
@@ -112,7 +112,7 @@ export async function main(argv: string[], output: Output = createProcessOutput(
       output.data(formatHelp(command));
       return ExitCode.ok;
     }
-    const code = await command.run({ options, positionals, output, env: process.env, signal: controller.signal });
+    const code = await command.run({ options, positionals, output, env, signal: controller.signal });
     return code ?? ExitCode.ok;
   } catch (error) {
     return reportError(error, output, debug);

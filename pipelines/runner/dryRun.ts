@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { redactValue } from '../../lib/secrets.ts';
+import { redactValue, secretValues } from '../../lib/secrets.ts';
 import { ProviderError, type ChatRequest, type ChatResponse } from '../../core/chat.ts';
 import { emptyTokens } from '../../core/tokens.ts';
 import type { RunLaneOptions, RunResult } from './engine.ts';
@@ -16,10 +16,11 @@ export async function dryRun(options: RunLaneOptions, runId: string, planned: re
   await mkdir(dir, { recursive: true });
   const path = join(dir, `${runId}.dry-run.jsonl`);
   const out = createWriteStream(path);
+  const secrets = secretValues(options.env);
   for (const step of planned) {
     const complete = async (request: ChatRequest): Promise<ChatResponse> => {
       const built = options.adapter.buildRequest(options.lane, withStepSeed(request, step.seed));
-      out.write(JSON.stringify(redactValue({ run_id: runId, item_id: step.item.id, replicate: step.replicate, url: built.url, body: built.body })) + '\n');
+      out.write(JSON.stringify(redactValue({ run_id: runId, item_id: step.item.id, replicate: step.replicate, url: built.url, body: built.body }, secrets)) + '\n');
       throw new DryRunRecorded();
     };
     try {

@@ -38,7 +38,7 @@ truth('reported intervals contain the sim’s true rates, differences and dial e
     const items = demo.items.filter((i): i is McqItem => i.kind === 'mcq');
     const settings = parseTaskSettings('mcq', {}, { field: 'test' }) as McqTaskSettings;
     for (const l of LANES) {
-      await runLane({ lane: l, suite: demo, ...withSimAdapter(createTask('mcq', settings)), settings: { replicates: 4, seed: 11, stage: 'truth', concurrency: 8, maxRetries: 0, timeoutMs: 10_000, task: settings }, runsDir, output: createMemoryOutput() });
+      await runLane({ lane: l, suite: demo, ...withSimAdapter(createTask('mcq', settings)), settings: { replicates: 4, seed: 11, stage: 'truth', concurrency: 8, maxRetries: 0, timeoutMs: 10_000, task: settings }, runsDir, output: createMemoryOutput(), env: {} });
     }
     await aggregate({ runsDir, outDir: join(runsDir, '_aggregated') });
     const db = join(runsDir, '_aggregated', 'audition.duckdb');

@@ -78,7 +78,7 @@ function contract(name: string, open: (runsDir: string) => Promise<LaneStore>, r
       const s = await open(dir);
       const [lane] = await readLaneFile(ROSTER);
       await s.add(lane);
-      const writer = RunLogWriter.create(join(dir, 'smoke', 'run1.jsonl'));
+      const writer = RunLogWriter.create(join(dir, 'smoke', 'run1.jsonl'), {});
       writer.write(runStart('run1', lane));
       writer.close();
       try {

@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildMessagesBody, createAdapter, tokensFromUsage } from '../../pipelines/providers/anthropic.ts';
 import type { ChatRequest } from '../../core/chat.ts';
+import { createMemoryOutput } from '../../lib/output.ts';
 import { startFakeAnthropic, type FakeAnthropic } from '../fakes/index.ts';
 import { ASK, LONG_CONTEXT, faultSuite, makeLane, send, sendError } from './kit.ts';
 
@@ -157,6 +158,33 @@ test('a server-side validation error (temperature above 1) → invalid_request',
   const error = await sendError(createAdapter(env), laneAt(server, { temperature: 1.5 }), ASK);
   assert.is(error.kind, 'invalid_request');
   assert.match(error.message, /temperature/);
+});
+
+test('deprecation notices go to the adapter’s log once each per adapter, never to console.warn', async ({ server, env }) => {
+  const logs = [createMemoryOutput(), createMemoryOutput()];
+  const [first, second] = logs.map((log) => createAdapter(env, { log }));
+  const deprecated = makeLane({ provider: 'anthropic', model: 'claude-sonnet-4-5', base_url: server.url, dials: { max_output_tokens: 64 } });
+  const thinking = makeLane({ provider: 'anthropic', model: 'claude-opus-4-6', base_url: server.url, dials: { thinking: true, thinking_budget_tokens: 1024, max_output_tokens: 2048 } });
+  const console_ = console.warn;
+  const consoleWarnings: unknown[][] = [];
+  // a spy, not a fix: the adapter must not need it
+  console.warn = (...args: unknown[]) => void consoleWarnings.push(args);
+  try {
+    for (let i = 0; i < 3; i++) {
+      await send(first, deprecated, ASK);
+      await send(first, thinking, ASK);
+    }
+    await send(second, deprecated, { ...ASK, stream: true });
+  } finally {
+    console.warn = console_;
+  }
+  assert.equal(consoleWarnings, []);
+  assert.is(server.requests.length, 7, 'every request is still sent');
+  const [firstLog, secondLog] = logs.map((log) => log.logText);
+  assert.is(firstLog.length, 2);
+  assert.match(firstLog[0], /^warning: The model 'claude-sonnet-4-5' is deprecated and will reach end-of-life/);
+  assert.match(firstLog[1], /claude-opus-4-6 and 'thinking.type=enabled' is deprecated/);
+  assert.equal(secondLog, [firstLog[0]], 'each adapter shows a notice once');
 });
 
 test('buildMessagesBody leaves out empty fields', () => {

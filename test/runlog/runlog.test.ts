@@ -18,7 +18,7 @@ reader('reads back what the writer wrote', async () => {
   const { dir, cleanup } = makeTempDir();
   try {
     const path = join(dir, 'smoke', 'r1.jsonl');
-    const writer = RunLogWriter.create(path);
+    const writer = RunLogWriter.create(path, {});
     writer.write(runStart('r1'));
     writer.write(step('r1', 'q1', 0, 'ok', 0));
     writer.write(step('r1', 'q2', 0, 'abstain', 1));
@@ -71,13 +71,13 @@ reader('a resumed run: the latest record per key wins and done keys are skipped'
   const { dir, cleanup } = makeTempDir();
   try {
     const path = join(dir, 'r4.jsonl');
-    const first = RunLogWriter.create(path);
+    const first = RunLogWriter.create(path, {});
     first.write(runStart('r4'));
     first.write(step('r4', 'q1', 0, 'ok', 0));
     first.write(step('r4', 'q2', 0, 'error', 1));
     first.close();
     appendFileSync(path, '{"type":"step","run_id":"r4","ite'); // killed mid-write
-    const resumed = RunLogWriter.append(path);
+    const resumed = RunLogWriter.append(path, {});
     resumed.write(step('r4', 'q2', 0, 'ok', 1));
     resumed.write(step('r4', 'q3', 0, 'ok', 2));
     resumed.write(runEnd('r4', { ok: 3, abstain: 0, error: 0 }));
@@ -110,10 +110,10 @@ writer('two writers can never hold the same run', () => {
   const { dir, cleanup } = makeTempDir();
   try {
     const path = join(dir, 'r6.jsonl');
-    const first = RunLogWriter.create(path);
-    assert.throws(() => RunLogWriter.append(path), (e: Error) => e instanceof CliError && /being written by process \d+/.test(e.message));
+    const first = RunLogWriter.create(path, {});
+    assert.throws(() => RunLogWriter.append(path, {}), (e: Error) => e instanceof CliError && /being written by process \d+/.test(e.message));
     first.close();
-    const again = RunLogWriter.append(path);
+    const again = RunLogWriter.append(path, {});
     again.close();
   } finally {
     cleanup();
@@ -128,10 +128,10 @@ writer('a lock held by another live process is refused; a dead owner’s lock is
     const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
     const { hostname } = await import('node:os');
     writeFileSync(`${path}.lock`, JSON.stringify({ pid: holder.pid, host: hostname(), since: 'now' }));
-    assert.throws(() => RunLogWriter.append(path), new RegExp(`process ${holder.pid}`));
+    assert.throws(() => RunLogWriter.append(path, {}), new RegExp(`process ${holder.pid}`));
     holder.kill('SIGKILL');
     await new Promise((resolve) => holder.once('exit', resolve));
-    const taken = RunLogWriter.append(path);
+    const taken = RunLogWriter.append(path, {});
     taken.close();
     assert.not.ok(existsSync(`${path}.lock`));
   } finally {
@@ -143,8 +143,8 @@ writer('refuses to create over an existing log', () => {
   const { dir, cleanup } = makeTempDir();
   try {
     const path = join(dir, 'r8.jsonl');
-    RunLogWriter.create(path).close();
-    assert.throws(() => RunLogWriter.create(path), /already exists/);
+    RunLogWriter.create(path, {}).close();
+    assert.throws(() => RunLogWriter.create(path, {}), /already exists/);
   } finally {
     cleanup();
   }
@@ -154,15 +154,14 @@ writer('keeps environment secrets out of the log', () => {
   const { dir, cleanup } = makeTempDir();
   try {
     const path = join(dir, 'r9.jsonl');
-    process.env['OPENAI_API_KEY'] = 'sk-test-secret-value-123456';
-    const w = RunLogWriter.create(path);
+    const w = RunLogWriter.create(path, { OPENAI_API_KEY: 'sk-test-secret-value-123456', BILLING_TOKEN: 'plain-secret-987' });
     const s = step('r9', 'q1', 0, 'error');
-    s.error = { kind: 'auth', message: 'bad key sk-test-secret-value-123456 for Bearer abcdefghijkl', http_status: 401 };
+    s.error = { kind: 'auth', message: 'bad key sk-test-secret-value-123456 for Bearer abcdefghijkl (plain-secret-987)', http_status: 401 };
     w.write(s);
     w.close();
-    delete process.env['OPENAI_API_KEY'];
     const text = readFileSync(path, 'utf8');
     assert.not.match(text, /sk-test-secret/);
+    assert.not.match(text, /plain-secret/, 'a value of the given environment, though not key-shaped');
     assert.not.match(text, /abcdefghijkl/);
   } finally {
     cleanup();
@@ -174,7 +173,7 @@ reader('readRunStart reads the first line only; findRunLogs/requireRunLog find a
   try {
     const path = join(dir, 'holdout', 'r10.jsonl');
     writeFileSync(join(dir, 'x.txt'), '');
-    const w = RunLogWriter.create(path);
+    const w = RunLogWriter.create(path, {});
     w.write(runStart('r10'));
     w.close();
     appendFileSync(path, '{not json\n');

@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import { CliError } from '../../lib/errors.ts';
 import { createMemoryOutput } from '../../lib/output.ts';
 import { runLane, type RunLaneOptions } from '../../pipelines/runner/engine.ts';
+import { LimiterRegistry } from '../../pipelines/runner/limiterRegistry.ts';
 import type { RunSettings } from '../../pipelines/runner/runSettings.ts';
 import { readPriceTable } from '../../pipelines/runner/pricing.ts';
 import { readRunLog } from '../../pipelines/runlog/reader.ts';
@@ -13,7 +14,7 @@ import { makeTempDir } from '../helpers/tmp.ts';
 const SETTINGS: RunSettings = { replicates: 1, seed: 7, stage: 'smoke', concurrency: 4, maxRetries: 3, timeoutMs: 5000, task: { kind: 'echo' } };
 
 function options(runsDir: string, adapter: ScriptedAdapter, extra: Partial<RunLaneOptions> = {}): RunLaneOptions {
-  return { lane: TEST_LANE, suite: makeSuite(12), task: echoTask, settings: SETTINGS, runsDir, output: createMemoryOutput(), adapter, ...extra };
+  return { lane: TEST_LANE, suite: makeSuite(12), task: echoTask, settings: SETTINGS, runsDir, output: createMemoryOutput(), adapter, env: {}, ...extra };
 }
 
 const engine = suite('runLane');
@@ -226,6 +227,41 @@ engine('the first authentication failure stops the run: every request would fail
     const [path] = (await import('node:fs')).readdirSync(`${dir}/smoke`).filter((f) => f.endsWith('.jsonl')).map((f) => `${dir}/smoke/${f}`);
     const log = await readRunLog(path);
     assert.equal([log.end?.status, log.end?.reason], ['failed', 'auth']);
+  } finally {
+    cleanup();
+  }
+});
+
+engine('reads the environment it is given: USER names who ran it, its secrets stay out of the log', async () => {
+  const { dir, cleanup } = makeTempDir();
+  try {
+    const adapter = new ScriptedAdapter(() => reply('A key-1234567890 leaked'));
+    const result = await runLane(options(dir, adapter, { suite: makeSuite(1), env: { USER: 'alice', MY_SERVICE_API_KEY: 'key-1234567890' } }));
+    const log = await readRunLog(result.path);
+    assert.is(log.start?.created_by, 'alice');
+    assert.is(log.steps[0].response?.text, 'A [redacted] leaked');
+    assert.is((await readRunLog((await runLane(options(dir, adapter, { suite: makeSuite(1) }))).path)).start?.created_by, 'unknown', 'no USER in the env given: unknown, whoever runs the tests');
+  } finally {
+    cleanup();
+  }
+});
+
+engine('runs given one LimiterRegistry share its (provider, model) limiter', async () => {
+  const { dir, cleanup } = makeTempDir();
+  try {
+    const row = { provider: 'sim', model: 'sim-test', requestsPerMinute: 1, windowMs: 60_000 };
+    const limiters = new LimiterRegistry();
+    // another run of this process has taken the minute's one request
+    await limiters.limiterFor(`${row.provider}|${row.model}`, row).acquire(1);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    const shared = new ScriptedAdapter();
+    const waited = await runLane(options(dir, shared, { suite: makeSuite(2), limits: [row], limiters, signal: controller.signal, graceMs: 50 }));
+    assert.is(shared.calls.length, 0, 'the shared limit is spent: nothing is sent');
+    assert.is(waited.stoppedBy, 'signal');
+    const own = new ScriptedAdapter();
+    await runLane(options(dir, own, { suite: makeSuite(1), limits: [row], limiters: new LimiterRegistry() }));
+    assert.is(own.calls.length, 1, 'another registry has limiters of its own');
   } finally {
     cleanup();
   }

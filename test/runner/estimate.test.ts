@@ -53,7 +53,7 @@ estimate('takes completion tokens from the lane’s own past runs once it has 20
     const demo = await loadSuite(SUITE);
     const plain = parseTaskSettings('mcq', {}, {});
     const simLane: Lane = { ...GPT4O, slug: 'strong.t0-7', alias: 'strong', provider: 'sim', model: 'sim-strong' };
-    const past = await runLane({ lane: simLane, suite: demo, ...withSimAdapter(createTask('mcq', plain)), settings: { ...RUN_DEFAULTS, task: plain }, runsDir: dir, output: createMemoryOutput() });
+    const past = await runLane({ lane: simLane, suite: demo, ...withSimAdapter(createTask('mcq', plain)), settings: { ...RUN_DEFAULTS, task: plain }, runsDir: dir, output: createMemoryOutput(), env: {} });
     const perStep = past.tokens.completion / (past.counts.ok + past.counts.abstain + past.counts.error);
     const e = await estimateRun({ lane: simLane, suite: demo, task: createTask('mcq', plain), settings: { ...RUN_DEFAULTS, replicates: 2, task: plain }, prices: readPriceTable(), runsDir: dir });
     assert.is(e.completion_source, 'history');
@@ -81,7 +81,7 @@ estimate('sees the steps a --dry-run of the same run sends: same items, replicat
       },
     };
     const e = await estimateRun({ lane: GPT4O, suite: demo, task, settings, simulator: recorder, prices: readPriceTable(), runsDir: dir });
-    await runLane({ lane: GPT4O, suite: demo, task, settings, runsDir: dir, runId: 'dry', dryRun: true, output: createMemoryOutput(), adapter: openai });
+    await runLane({ lane: GPT4O, suite: demo, task, settings, runsDir: dir, runId: 'dry', dryRun: true, output: createMemoryOutput(), adapter: openai, env: {} });
     const dry = readFileSync(join(dir, 'dry', 'dry.dry-run.jsonl'), 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { body: Record<string, unknown> }).body);
     assert.is(e.steps, 10);
     assert.is(dry.length, e.steps);
