@@ -81,7 +81,7 @@ class McqSimCache {
     return found;
   }
 
-  /** The JSON text of one sampled answer, per cards list (one per item content and settings, see prepareMcq). */
+  /** The JSON text of one sampled answer, per cards list (one per item content and settings, see PreparedMcqCache). */
   answerJson(hint: McqHint, option: number, quality: CitationQuality): string {
     let byKey = this.answers.get(hint.cards);
     if (byKey === undefined) this.answers.set(hint.cards, (byKey = new Map()));
