@@ -7,7 +7,8 @@ import type { RunSettings } from '../pipelines/runner/runSettings.ts';
 import { contextSuite, contextTask, openaiLane, quietOutput, round, tempRunsDir } from './kit.ts';
 import { reportBench } from './report.ts';
 
-process.env['OPENAI_API_KEY'] = 'sk-bench-0000000000000000';
+/** The environment the runs and adapters get: a key the fake accepts, and nothing of the caller's. */
+const ENV: NodeJS.ProcessEnv = { OPENAI_API_KEY: 'sk-bench-0000000000000000' };
 const settings = (concurrency: number, replicates = 1): RunSettings => ({ replicates, seed: 1, stage: 'bench', concurrency, maxRetries: 3, timeoutMs: 30_000, task: { kind: 'bench' } });
 const log = (line: string): void => void process.stderr.write(line + '\n');
 
@@ -15,7 +16,7 @@ const log = (line: string): void => void process.stderr.write(line + '\n');
 async function throughput(): Promise<{ engine: number; bareSdk: number }> {
   const fake = await startRemoteFake({});
   const steps = 20_000;
-  const client = new OpenAI({ apiKey: 'sk-bench-0000000000000000', baseURL: `${fake.url}/v1`, maxRetries: 0 });
+  const client = new OpenAI({ apiKey: ENV['OPENAI_API_KEY'], baseURL: `${fake.url}/v1`, maxRetries: 0 });
   let next = 0;
   const bareStart = performance.now();
   await Promise.all(Array.from({ length: 64 }, async () => {
@@ -26,7 +27,7 @@ async function throughput(): Promise<{ engine: number; bareSdk: number }> {
   let engine: number;
   try {
     const start = performance.now();
-    const result = await runLane({ lane: openaiLane(fake.url), suite: contextSuite(steps, 200), task: contextTask, settings: settings(64), runsDir: dir, output: quietOutput(), env: process.env, adapter: createAdapter(process.env) });
+    const result = await runLane({ lane: openaiLane(fake.url), suite: contextSuite(steps, 200), task: contextTask, settings: settings(64), runsDir: dir, output: quietOutput(), env: ENV, adapter: createAdapter(ENV) });
     engine = result.counts.ok / ((performance.now() - start) / 1000);
   } finally {
     cleanup();
@@ -44,7 +45,7 @@ async function latencyBound(): Promise<number> {
   let rate: number;
   try {
     const start = performance.now();
-    await runLane({ lane: openaiLane(fake.url), suite: contextSuite(steps, 200), task: contextTask, settings: settings(64), runsDir: dir, output: quietOutput(), env: process.env, adapter: createAdapter(process.env) });
+    await runLane({ lane: openaiLane(fake.url), suite: contextSuite(steps, 200), task: contextTask, settings: settings(64), runsDir: dir, output: quietOutput(), env: ENV, adapter: createAdapter(ENV) });
     rate = steps / ((performance.now() - start) / 1000);
   } finally {
     cleanup();
@@ -61,11 +62,11 @@ async function rateLimited(): Promise<{ fraction: number; rejected: number }> {
   const { dir, cleanup } = tempRunsDir();
   const steps = 200 * 6;
   const stamps: number[] = [];
-  const adapter = createAdapter(process.env);
+  const adapter = createAdapter(ENV);
   const timed = { ...adapter, name: adapter.name, buildRequest: adapter.buildRequest.bind(adapter), close: adapter.close.bind(adapter), send: async (...args: Parameters<typeof adapter.send>) => { stamps.push(performance.now()); return adapter.send(...args); } };
   let rejected: number;
   try {
-    await runLane({ lane: openaiLane(fake.url), suite: contextSuite(steps, 200), task: contextTask, settings: settings(64), runsDir: dir, output: quietOutput(), env: process.env, adapter: timed, limits: [{ provider: 'openai', model: '*', ...limit }] });
+    await runLane({ lane: openaiLane(fake.url), suite: contextSuite(steps, 200), task: contextTask, settings: settings(64), runsDir: dir, output: quietOutput(), env: ENV, adapter: timed, limits: [{ provider: 'openai', model: '*', ...limit }] });
     rejected = (await fake.stats()).rateLimited;
   } finally {
     cleanup();
@@ -85,7 +86,7 @@ async function cacheHits(): Promise<{ aware: number; naive: number }> {
     const fake = await startRemoteFake({ latencyMs: 30, cache: { ttlMs: 2_000, minTokens: 1024, writeDelayMs: 30 } });
     const { dir, cleanup } = tempRunsDir();
     try {
-      await runLane({ lane: openaiLane(fake.url), suite: contextSuite(300, 6000), task: contextTask, settings: settings(16, 3), runsDir: dir, output: quietOutput(), env: process.env, adapter: createAdapter(process.env), cacheAware });
+      await runLane({ lane: openaiLane(fake.url), suite: contextSuite(300, 6000), task: contextTask, settings: settings(16, 3), runsDir: dir, output: quietOutput(), env: ENV, adapter: createAdapter(ENV), cacheAware });
       const stats = await fake.stats();
       return stats.cacheReads / stats.requests;
     } finally {
