@@ -78,7 +78,8 @@ export function findBestSettings(runs: readonly RunInfo[], index: ReadonlyMap<st
     const labels = labelSettings(settings.map((s) => s.setting));
     const label = (s: SettingItems) => labels.get(s.setting.key) ?? s.setting.lane;
     const baseline = chooseBaselineSetting(settings, baselines);
-    const summaries = settings.map((s) => summarizeItems(s.items, binary));
+    const ids = createItemIds();
+    const summaries = settings.map((s) => summarizeItems(s.items, binary, ids.workspace));
     const ranks = rankWithTies(summaries.map((s) => ({ lo: s.lo, hi: s.hi })));
     const tied = settings.map((s, i) => ({ s, rate: summaries[i].rate, rank: ranks[i] })).filter((t) => t.rank === 1).sort((a, b) => b.rate - a.rate).map((t) => label(t.s));
     const row: BestSettingRow = {
@@ -86,7 +87,6 @@ export function findBestSettings(runs: readonly RunInfo[], index: ReadonlyMap<st
       settings: settings.length, best_setting: null, best_lane: null, best_rate: null, diff: null, ci_lo: null, ci_hi: null, p_holm: null, n_items: null,
       verdict: settings.length === 1 ? VERDICTS.alone : VERDICTS.none, tied_settings: tied.join('; '),
     };
-    const ids = createItemIds();
     const baselineItems = prepareItems(baseline.items, ids);
     const others = settings.filter((s) => s !== baseline);
     const comparisons = others.map((s) => ({ s, stats: compareItems(prepareItems(s.items, ids), baselineItems, binary) }));

@@ -2,7 +2,7 @@
 // error is far smaller than that of two separate means. Binary outcomes with one attempt an item on both sides
 // also get the exact McNemar test; otherwise the p-value is the paired (item-clustered) t-test's.
 
-import { adjustBenjaminiHochberg, adjustHolm, pairedDifferenceOf, tCdf } from './stats/index.ts';
+import { StatsWorkspace, adjustBenjaminiHochberg, adjustHolm, pairedDifferenceOf, tCdf } from './stats/index.ts';
 import type { AlignedValues, PairedDifference } from './stats/index.ts';
 import type { ItemTotals, Metric } from './outcomes.ts';
 import type { RankingRow } from './ranking.ts';
@@ -53,16 +53,20 @@ export function pairedTPValue(diff: number, se: number, df: number): number {
   return Math.min(1, 2 * tCdf(-Math.abs(diff / se), df));
 }
 
-/** Integer ids for the items and clusters of lanes compared together, so that a comparison needs no string lookups. */
+/**
+ * Integer ids for the items and clusters of lanes compared together, so that a comparison needs no string lookups,
+ * and the scratch buffers those comparisons reuse.
+ */
 export interface ItemIds {
   items: Map<string, number>;
   names: string[];
   clusters: Map<string, number>;
+  workspace: StatsWorkspace;
 }
 
 /** Returns an empty numbering of items and clusters, to share among the lanes one compares. */
 export function createItemIds(): ItemIds {
-  return { items: new Map(), names: [], clusters: new Map() };
+  return { items: new Map(), names: [], clusters: new Map(), workspace: new StatsWorkspace() };
 }
 
 /** Item means of one lane or setting, prepared once for many comparisons with lanes numbered by the same ids. */
@@ -107,21 +111,12 @@ function numberName(numbering: Map<string, number>, name: string, names?: string
   return id;
 }
 
-/** Buffers alignItems reuses: a fresh set of typed arrays per comparison would cost more than the comparison. */
-let alignment = { items: new Int32Array(0), valuesA: new Float64Array(0), valuesB: new Float64Array(0), clusterIds: new Int32Array(0) };
-
-/** Returns alignment with room for `capacity` items, grown when needed. */
-function reserveAlignment(capacity: number): typeof alignment {
-  if (alignment.items.length < capacity) {
-    const size = Math.max(capacity, 2 * alignment.items.length);
-    alignment = { items: new Int32Array(size), valuesA: new Float64Array(size), valuesB: new Float64Array(size), clusterIds: new Int32Array(size) };
-  }
-  return alignment;
-}
-
-/** Aligns A's and B's means on their shared items, in A's order, each item in A's cluster; valid until the next call. */
+/**
+ * Aligns A's and B's means on their shared items, in A's order, each item in A's cluster, in the ids' workspace
+ * (a fresh set of typed arrays per comparison would cost more than the comparison): valid until its next use.
+ */
 function alignItems(a: PreparedItems, b: PreparedItems): AlignedValues {
-  const { items, valuesA, valuesB, clusterIds } = reserveAlignment(Math.min(a.order.length, b.order.length));
+  const { items, valuesA, valuesB, clusterIds } = a.ids.workspace.alignment(Math.min(a.order.length, b.order.length));
   const { order, means: meansA, clusters } = a;
   const { positionOf, means: meansB } = b;
   let n = 0;
@@ -148,7 +143,7 @@ export function compareItems(a: ItemTotals | PreparedItems, b: ItemTotals | Prep
   const aligned = alignItems(pa, pb);
   if (aligned.n < 2) return null;
   // McNemar needs one 0/1 attempt an item on both sides; a lane with replicates anywhere gets the t-test.
-  const { difference, clusters } = pairedDifferenceOf(aligned, { binary: binary && pa.single && pb.single });
+  const { difference, clusters } = pairedDifferenceOf(aligned, { binary: binary && pa.single && pb.single, workspace: pa.ids.workspace });
   const { n, meanA, meanB, diff, se, lo, hi, df, correlation, mde, mcnemar } = difference;
   return {
     n, meanA, meanB, diff, se, lo, hi, df, correlation, mde,

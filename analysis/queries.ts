@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { BIGINT, BOOLEAN, DOUBLE, INTEGER, LIST, VARCHAR, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { CliError } from '../lib/errors.ts';
 import { quotedIdentifier } from '../lib/duckdb.ts';
+import { Memo } from '../lib/memo.ts';
 import { METRIC_SQL_FRAGMENTS } from './aggregate/metricSql.ts';
 import { RECORD_SQL_FRAGMENTS } from './aggregate/recordSql.ts';
 
@@ -48,7 +49,8 @@ export interface NamedQuery {
   text: string;
 }
 
-const cache = new Map<string, NamedQuery>();
+/** Parsed named queries by name: a process-wide Memo, since sql/ ships with the code and is read-only. */
+const loaded = new Memo<string, NamedQuery>();
 
 /** Parses a named query's header (`-- name: summary`, `-- kind: …`, `-- param: NAME TYPE [= DEFAULT] -- what`). */
 export function parseNamedQuery(name: string, source: string, folder: SqlFolder): NamedQuery {
@@ -87,7 +89,7 @@ function expandFragments(name: string, source: string): string {
 
 /** Loads sql/queries/NAME.sql or sql/build/NAME.sql (cached); a name in both folders is an error. */
 export function loadQuery(name: string): NamedQuery {
-  const cached = cache.get(name);
+  const cached = loaded.get(name);
   if (cached !== undefined) return cached;
   const hint = "run 'audition sql --list' for the named queries";
   if (!/^[a-z0-9_]+$/.test(name)) throw new CliError(`${JSON.stringify(name)} is not a query name`, { hint });
@@ -95,8 +97,7 @@ export function loadQuery(name: string): NamedQuery {
   if (found.length === 0) throw new CliError(`no named query ${JSON.stringify(name)} in sql/queries/`, { hint });
   if (found.length > 1) throw new Error(`${name}.sql is in both sql/queries/ and sql/build/: a name must say which one it means`);
   const query = parseNamedQuery(name, expandFragments(name, readFileSync(`${SQL_DIR}${found[0]}/${name}.sql`, 'utf8')), found[0]);
-  cache.set(name, query);
-  return query;
+  return loaded.set(name, query);
 }
 
 /** A digest of the named queries' texts: it changes whenever one of their definitions does. */

@@ -2,7 +2,7 @@
 // item of a 0/1 outcome gets a Wilson interval, anything else a t-interval with item-clustered standard errors.
 // Lanes whose intervals overlap tie: rank = 1 + the number of lanes whose lower bound is above this upper bound.
 
-import { clusteredMeanIntervalOf, rankWithTies, wilsonInterval } from './stats/index.ts';
+import { StatsWorkspace, clusteredMeanIntervalOf, rankWithTies, wilsonInterval } from './stats/index.ts';
 import { groupRuns, isBinaryMetric, poolRuns, type ItemOutcome, type ItemTotals, type Metric, type RunInfo } from './outcomes.ts';
 
 /** The interval of one lane's (or setting's) rate over its items. */
@@ -37,8 +37,11 @@ export interface RankingRow {
   rank: number;
 }
 
-/** Summarises pooled item totals: per-item means first, then Wilson (binary, one attempt an item) or a clustered t-interval. */
-export function summarizeItems(items: ItemTotals, binary: boolean): RateSummary {
+/**
+ * Summarises pooled item totals: per-item means first, then Wilson (binary, one attempt an item) or a clustered
+ * t-interval; a caller summarising many passes one `workspace`.
+ */
+export function summarizeItems(items: ItemTotals, binary: boolean, workspace?: StatsWorkspace): RateSummary {
   const n = items.size;
   const means = new Float64Array(n);
   const clusterIds = new Int32Array(n);
@@ -61,7 +64,7 @@ export function summarizeItems(items: ItemTotals, binary: boolean): RateSummary 
     const w = wilsonInterval(Math.round(total), n);
     return { n, clusters, attempts, rate: w.rate, se: Math.sqrt((w.rate * (1 - w.rate)) / n), lo: w.lo, hi: w.hi, method: 'wilson' };
   }
-  const c = clusteredMeanIntervalOf(means, clusterIds, n, clusters);
+  const c = clusteredMeanIntervalOf(means, clusterIds, n, clusters, 0.95, workspace);
   const clamp = (x: number) => (binary ? Math.min(1, Math.max(0, x)) : x);
   return { n, clusters, attempts, rate: c.mean, se: c.se, lo: clamp(c.lo), hi: clamp(c.hi), method: 'clustered-t' };
 }
@@ -69,11 +72,12 @@ export function summarizeItems(items: ItemTotals, binary: boolean): RateSummary 
 /** Ranks the visible lanes within each suite and metric; rows come best first. */
 export function rankLanes(runs: readonly RunInfo[], index: ReadonlyMap<string, readonly ItemOutcome[]>, visible: ReadonlySet<string>): RankingRow[] {
   const rows: RankingRow[] = [];
+  const workspace = new StatsWorkspace();
   for (const group of groupRuns(runs.filter((r) => visible.has(r.lane))).values()) {
     const byLane = new Map<string, RunInfo[]>();
     for (const run of group.runs) byLane.set(run.lane, [...(byLane.get(run.lane) ?? []), run]);
     const lanes = [...byLane].flatMap(([lane, laneRuns]) => {
-      const summary = summarizeItems(poolRuns(index, laneRuns.map((r) => r.runId)), isBinaryMetric(group.metric));
+      const summary = summarizeItems(poolRuns(index, laneRuns.map((r) => r.runId)), isBinaryMetric(group.metric), workspace);
       const latest = laneRuns[laneRuns.length - 1];
       return summary.n === 0 ? [] : [{ lane, model: latest.model, provider: latest.provider, runs: laneRuns.length, summary }];
     });

@@ -7,7 +7,8 @@ import type { RunSettings } from '../pipelines/runner/runSettings.ts';
 import { contextSuite, contextTask, openaiLane, quietOutput, round, tempRunsDir } from './kit.ts';
 import { reportBench } from './report.ts';
 
-process.env['OPENAI_API_KEY'] = 'sk-bench-0000000000000000';
+/** The environment the runs and adapters get: a key the fake accepts, and nothing of the caller's. */
+const ENV: NodeJS.ProcessEnv = { OPENAI_API_KEY: 'sk-bench-0000000000000000' };
 const settings = (concurrency: number, replicates = 1): RunSettings => ({ replicates, seed: 1, stage: 'bench', concurrency, maxRetries: 3, timeoutMs: 30_000, task: { kind: 'bench' } });
 const log = (line: string): void => void process.stderr.write(line + '\n');
 
@@ -15,7 +16,7 @@ const log = (line: string): void => void process.stderr.write(line + '\n');
 async function throughput(): Promise<{ engine: number; bareSdk: number }> {
   const fake = await startRemoteFake({});
   const steps = 20_000;
-  const client = new OpenAI({ apiKey: 'sk-bench-0000000000000000', baseURL: `${fake.url}/v1`, maxRetries: 0 });
+  const client = new OpenAI({ apiKey: ENV['OPENAI_API_KEY'], baseURL: `${fake.url}/v1`, maxRetries: 0 });
   let next = 0;
   const bareStart = performance.now();
   await Promise.all(Array.from({ length: 64 }, async () => {
@@ -23,11 +24,15 @@ async function throughput(): Promise<{ engine: number; bareSdk: number }> {
   }));
   const bare = steps / ((performance.now() - bareStart) / 1000);
   const { dir, cleanup } = tempRunsDir();
-  const start = performance.now();
-  const result = await runLane({ lane: openaiLane(fake.url), suite: contextSuite(steps, 200), task: contextTask, settings: settings(64), runsDir: dir, output: quietOutput(), adapter: createAdapter(process.env) });
-  const engine = result.counts.ok / ((performance.now() - start) / 1000);
-  cleanup();
-  await fake.close();
+  let engine: number;
+  try {
+    const start = performance.now();
+    const result = await runLane({ lane: openaiLane(fake.url), suite: contextSuite(steps, 200), task: contextTask, settings: settings(64), runsDir: dir, output: quietOutput(), env: ENV, adapter: createAdapter(ENV) });
+    engine = result.counts.ok / ((performance.now() - start) / 1000);
+  } finally {
+    cleanup();
+    await fake.close();
+  }
   log(`(b) zero latency: engine ${round(engine)} steps/s with logging; bare SDK ${round(bare)} req/s`);
   return { engine, bareSdk: bare };
 }
@@ -37,11 +42,15 @@ async function latencyBound(): Promise<number> {
   const fake = await startRemoteFake({ latencyMs: 200 });
   const { dir, cleanup } = tempRunsDir();
   const steps = 64 * 50;
-  const start = performance.now();
-  await runLane({ lane: openaiLane(fake.url), suite: contextSuite(steps, 200), task: contextTask, settings: settings(64), runsDir: dir, output: quietOutput(), adapter: createAdapter(process.env) });
-  const rate = steps / ((performance.now() - start) / 1000);
-  cleanup();
-  await fake.close();
+  let rate: number;
+  try {
+    const start = performance.now();
+    await runLane({ lane: openaiLane(fake.url), suite: contextSuite(steps, 200), task: contextTask, settings: settings(64), runsDir: dir, output: quietOutput(), env: ENV, adapter: createAdapter(ENV) });
+    rate = steps / ((performance.now() - start) / 1000);
+  } finally {
+    cleanup();
+    await fake.close();
+  }
   log(`(c) 200 ms latency, concurrency 64: ${round(rate)} steps/s of an ideal 320`);
   return rate;
 }
@@ -53,16 +62,20 @@ async function rateLimited(): Promise<{ fraction: number; rejected: number }> {
   const { dir, cleanup } = tempRunsDir();
   const steps = 200 * 6;
   const stamps: number[] = [];
-  const adapter = createAdapter(process.env);
+  const adapter = createAdapter(ENV);
   const timed = { ...adapter, name: adapter.name, buildRequest: adapter.buildRequest.bind(adapter), close: adapter.close.bind(adapter), send: async (...args: Parameters<typeof adapter.send>) => { stamps.push(performance.now()); return adapter.send(...args); } };
-  await runLane({ lane: openaiLane(fake.url), suite: contextSuite(steps, 200), task: contextTask, settings: settings(64), runsDir: dir, output: quietOutput(), adapter: timed, limits: [{ provider: 'openai', model: '*', ...limit }] });
+  let rejected: number;
+  try {
+    await runLane({ lane: openaiLane(fake.url), suite: contextSuite(steps, 200), task: contextTask, settings: settings(64), runsDir: dir, output: quietOutput(), env: ENV, adapter: timed, limits: [{ provider: 'openai', model: '*', ...limit }] });
+    rejected = (await fake.stats()).rateLimited;
+  } finally {
+    cleanup();
+    await fake.close();
+  }
   // Sustained rate: the sends in the last three full windows, over three windows. The ideal is limit / window.
   const end = stamps.at(-1)!;
   const rate = stamps.filter((t) => t > end - 3 * limit.windowMs).length / ((3 * limit.windowMs) / 1000);
   const ideal = limit.requestsPerMinute / (limit.windowMs / 1000);
-  const rejected = (await fake.stats()).rateLimited;
-  cleanup();
-  await fake.close();
   log(`(d) rate limit ${ideal}/s: steady ${round(rate)}/s = ${round((100 * rate) / ideal)}% of the limit, ${rejected} 429s`);
   return { fraction: rate / ideal, rejected };
 }
@@ -72,12 +85,14 @@ async function cacheHits(): Promise<{ aware: number; naive: number }> {
   const measure = async (cacheAware: boolean): Promise<number> => {
     const fake = await startRemoteFake({ latencyMs: 30, cache: { ttlMs: 2_000, minTokens: 1024, writeDelayMs: 30 } });
     const { dir, cleanup } = tempRunsDir();
-    await runLane({ lane: openaiLane(fake.url), suite: contextSuite(300, 6000), task: contextTask, settings: settings(16, 3), runsDir: dir, output: quietOutput(), adapter: createAdapter(process.env), cacheAware });
-    const stats = await fake.stats();
-    const rate = stats.cacheReads / stats.requests;
-    cleanup();
-    await fake.close();
-    return rate;
+    try {
+      await runLane({ lane: openaiLane(fake.url), suite: contextSuite(300, 6000), task: contextTask, settings: settings(16, 3), runsDir: dir, output: quietOutput(), env: ENV, adapter: createAdapter(ENV), cacheAware });
+      const stats = await fake.stats();
+      return stats.cacheReads / stats.requests;
+    } finally {
+      cleanup();
+      await fake.close();
+    }
   };
   const aware = await measure(true);
   const naive = await measure(false);

@@ -53,7 +53,7 @@ cleanBase();
 
 const { dir, cleanup } = tempRunsDir();
 const start = performance.now();
-const result = await runLane({ lane, suite, ...withSimAdapter(createTask('mcq', taskSettings)), settings: { replicates: REPLICATES, seed: 1, stage: 'bench', concurrency: 64, maxRetries: 3, timeoutMs: 30_000, task: taskSettings }, runsDir: dir, output: quietOutput() });
+const result = await runLane({ lane, suite, ...withSimAdapter(createTask('mcq', taskSettings)), settings: { replicates: REPLICATES, seed: 1, stage: 'bench', concurrency: 64, maxRetries: 3, timeoutMs: 30_000, task: taskSettings }, runsDir: dir, output: quietOutput(), env: {} });
 const seconds = (performance.now() - start) / 1000;
 const steps = result.counts.ok + result.counts.abstain + result.counts.error;
 const rss = await peakRssMb();

@@ -68,7 +68,7 @@ function formatGroupHelp(group: string, subcommands: readonly [string, string][]
   return lines.join('\n') + '\n';
 }
 
-const HELP_WORDS = new Set(['--help', '-h', 'help']);
+const HELP_WORDS: ReadonlySet<string> = new Set(['--help', '-h', 'help']);
 
 /** Finds the longest command name that prefixes argv (`lanes add` before `lanes`). */
 function resolveCommand(argv: string[]): { name: string; rest: string[] } | null {
@@ -93,8 +93,8 @@ function reportError(error: unknown, output: Output, debug: boolean): number {
   return ExitCode.unexpected;
 }
 
-/** Runs one CLI invocation and returns its exit code. Only this layer turns errors into output. */
-export async function main(argv: string[], output: Output = createProcessOutput({ debug: argv.includes('--debug') })): Promise<number> {
+/** Runs one CLI invocation in `env` (the process's, from bin/audition.mjs) and returns its exit code. Only this layer turns errors into output. */
+export async function main(argv: string[], env: NodeJS.ProcessEnv, output: Output = createProcessOutput({ env, debug: argv.includes('--debug') })): Promise<number> {
   const debug = argv.includes('--debug');
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     output.data(formatOverview());
@@ -130,7 +130,9 @@ export async function main(argv: string[], output: Output = createProcessOutput(
       output.info(`\n${signal}: ${command.onInterrupt} (press Ctrl-C again to stop at once)`);
       controller.abort(new CliError(`interrupted by ${signal}`, { exitCode: ExitCode.interrupted }));
     } else {
-      // no cleanup will run after this exit: remove the temp files now
+      // interrupt what is running (a DuckDB statement would hold the exit back), then exit; no cleanup runs after
+      // this exit, so the temp files are removed now
+      if (!controller.signal.aborted) controller.abort(new CliError(`interrupted by ${signal}`, { exitCode: ExitCode.interrupted }));
       tempFiles.removeAllSync();
       output.info(`\n${signal}: stopped at once`);
       process.exit(ExitCode.interrupted);
@@ -145,7 +147,7 @@ export async function main(argv: string[], output: Output = createProcessOutput(
       output.data(formatHelp(command));
       return ExitCode.ok;
     }
-    const code = await command.run({ options, positionals, output, env: process.env, signal: controller.signal, tempFiles });
+    const code = await command.run({ options, positionals, output, env, signal: controller.signal, tempFiles });
     return code ?? ExitCode.ok;
   } catch (error) {
     return reportError(error, output, debug);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { Memo } from '../lib/memo.ts';
 import type { Provenance } from './record.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -21,13 +22,16 @@ function readGitCommit(): string | null {
   }
 }
 
-let cached: Provenance | null = null;
+/**
+ * A process-wide Memo: the version, commit, node and host describe the code this process loaded and where it
+ * runs, which do not change while it runs (a commit made meanwhile is not the code running).
+ */
+const provenance = new Memo<'process', Provenance>();
 
 /** Which audition, node and host wrote a log. */
 export function currentProvenance(): Provenance {
-  if (cached === null) {
-    const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version: string };
-    cached = { audition_version: pkg.version, git_commit: readGitCommit(), node: process.version, host: hostname() };
-  }
-  return cached;
+  const known = provenance.get('process');
+  if (known !== undefined) return known;
+  const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version: string };
+  return provenance.set('process', { audition_version: pkg.version, git_commit: readGitCommit(), node: process.version, host: hostname() });
 }

@@ -61,10 +61,10 @@ export async function inTransaction<T>(connection: DuckDBConnection, fn: () => P
 }
 
 /** Opens a database, runs `fn` on one connection, and closes both. */
-export async function withDatabase<T>(path: string, options: { readOnly?: boolean; settings?: Record<string, string> }, fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(path: string, options: { readOnly?: boolean; settings?: Record<string, string>; signal?: AbortSignal }, fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
   const instance = await openDuckDB(path, options);
   try {
-    return await withConnection(instance, fn);
+    return await withConnection(instance, fn, options.signal);
   } finally {
     instance.closeSync();
   }

@@ -14,9 +14,9 @@ export interface Output {
   readonly stderr: Writable;
 }
 
-/** An Output over the process streams; NO_COLOR turns colour off, --debug turns debug lines on. */
-export function createProcessOutput(options: { debug?: boolean; quiet?: boolean } = {}): Output {
-  const color = process.stderr.isTTY === true && process.env['NO_COLOR'] === undefined;
+/** An Output over the process streams; NO_COLOR in `env` turns colour off, --debug turns debug lines on. */
+export function createProcessOutput(options: { env: NodeJS.ProcessEnv; debug?: boolean; quiet?: boolean }): Output {
+  const color = process.stderr.isTTY === true && options.env['NO_COLOR'] === undefined;
   const paint = (code: string, text: string): string => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
   return {
     data: (text) => void process.stdout.write(text.endsWith('\n') ? text : text + '\n'),

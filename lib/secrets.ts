@@ -8,8 +8,8 @@ const SECRET_KEY_NAMES = /^(authorization|x-api-key|api[-_]?key|apikey|proxy-aut
 const KEY_PATTERNS = [/\bsk-[A-Za-z0-9_-]{12,}/g, /\bBearer\s+[A-Za-z0-9._~+/-]{8,}=*/g];
 export const REDACTED = '[redacted]';
 
-/** The secret values present in this environment (plus any *_API_KEY), longest first. */
-export function secretValues(env: NodeJS.ProcessEnv = process.env): string[] {
+/** The secret values present in `env` (plus any *_API_KEY or *_TOKEN), longest first: the caller says which environment it runs with. */
+export function secretValues(env: NodeJS.ProcessEnv): string[] {
   const names = new Set<string>([...SECRET_ENV_NAMES, ...Object.keys(env).filter((k) => /_API_KEY$|_TOKEN$/.test(k))]);
   return [...names]
     .map((n) => env[n])
@@ -17,8 +17,8 @@ export function secretValues(env: NodeJS.ProcessEnv = process.env): string[] {
     .sort((a, b) => b.length - a.length);
 }
 
-/** Removes secret values and key-shaped strings from text. */
-export function redactText(text: string, secrets: readonly string[] = secretValues()): string {
+/** Removes `secrets` (see secretValues) and key-shaped strings from text. */
+export function redactText(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const s of secrets) if (out.includes(s)) out = out.replaceAll(s, REDACTED);
   for (const p of KEY_PATTERNS) out = out.replace(p, REDACTED);
@@ -26,7 +26,7 @@ export function redactText(text: string, secrets: readonly string[] = secretValu
 }
 
 /** Deep-copies a value with secret-named fields and secret values redacted (for dry-run dumps and error text). */
-export function redactValue<T>(value: T, secrets: readonly string[] = secretValues()): T {
+export function redactValue<T>(value: T, secrets: readonly string[]): T {
   const walk = (v: unknown, key: string | undefined): unknown => {
     if (key !== undefined && SECRET_KEY_NAMES.test(key) && v !== undefined && v !== null) return REDACTED;
     if (typeof v === 'string') return redactText(v, secrets);

@@ -5,6 +5,7 @@
 // estimated: se is NaN and the interval is (−Infinity, Infinity), as in intervals.ts.
 
 import { assertConfidence, computeTBounds, type MeanInterval } from './intervals.ts';
+import { StatsWorkspace } from './workspace.ts';
 
 /** A mean with its cluster-robust standard error and t-interval; clusters is G, the number of distinct clusters. */
 export interface ClusteredMeanInterval extends MeanInterval {
@@ -30,21 +31,10 @@ export function clusteredMeanInterval(
   return clusteredMeanIntervalOf(values, clusterIds, n, ids.size, confidence);
 }
 
-/** Buffers clusteredMeanIntervalOf reuses, indexed by cluster id and by slot: allocating them per call costs more than the sums. */
-let sums = { slotOf: new Int32Array(0), residualSums: new Float64Array(0) };
-
-/** Returns sums with room for `clusterCount` clusters, grown when needed. */
-function reserveSums(clusterCount: number): typeof sums {
-  if (sums.slotOf.length < clusterCount) {
-    const size = Math.max(clusterCount, 2 * sums.slotOf.length);
-    sums = { slotOf: new Int32Array(size), residualSums: new Float64Array(size) };
-  }
-  return sums;
-}
-
 /**
  * clusteredMeanInterval over the first n values, whose clusters are given as integer ids in [0, clusterCount):
- * the allocation-light form for callers that number their clusters once and compute many intervals.
+ * the allocation-light form for callers that number their clusters once and compute many intervals, passing one
+ * `workspace` to them all.
  */
 export function clusteredMeanIntervalOf(
   values: ArrayLike<number>,
@@ -52,13 +42,14 @@ export function clusteredMeanIntervalOf(
   n: number,
   clusterCount: number,
   confidence = 0.95,
+  workspace = new StatsWorkspace(),
 ): ClusteredMeanInterval {
   assertConfidence(confidence);
   let total = 0;
   for (let i = 0; i < n; i++) total += values[i];
   const mean = n === 0 ? Number.NaN : total / n;
   // Residual sums are kept, and squared below, in the order clusters first appear: the same sums, rounded alike.
-  const { slotOf, residualSums } = reserveSums(clusterCount);
+  const { slotOf, residualSums } = workspace.clusterSums(clusterCount);
   slotOf.fill(-1, 0, clusterCount);
   let clusters = 0;
   for (let i = 0; i < n; i++) {

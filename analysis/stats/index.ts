@@ -11,3 +11,4 @@ export { MDE_MULTIPLIER, pairedDifference, pairedDifferenceOf, type AlignedValue
 export { mcnemarExact } from './mcnemar.ts';
 export { adjustBenjaminiHochberg, adjustHolm } from './adjust.ts';
 export { rankWithTies } from './rank.ts';
+export { StatsWorkspace } from './workspace.ts';

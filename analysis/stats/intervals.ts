@@ -4,6 +4,7 @@
 // and the interval is (−Infinity, Infinity): "no information" rather than a falsely narrow or missing interval, so
 // that a lane with too little data ties with every other lane in rankWithTies instead of winning or vanishing.
 
+import { Memo } from '../../lib/memo.ts';
 import { normalQuantile } from './normal.ts';
 import { tQuantile } from './student-t.ts';
 
@@ -29,20 +30,17 @@ export function assertConfidence(confidence: number): void {
   if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be between 0 and 1 (exclusive), got ${confidence}`);
 }
 
-/** Critical values by confidence, then df: tQuantile is an iterative solve, and many intervals share a df. */
-const criticalValues = new Map<number, Map<number, number>>();
+/**
+ * Critical values by confidence, then df: tQuantile is an iterative solve, and many intervals share a df. A
+ * process-wide Memo (a pure function of two numbers), bounded since df takes many values.
+ */
+const criticalValues = new Memo<number, Memo<number, number>>(64);
 const MAX_CACHED_DFS = 4096;
 
 /** Returns −t((1 − confidence) / 2, df), the multiple of se in a two-sided t-interval. */
 function computeCriticalValue(confidence: number, df: number): number {
-  let byDf = criticalValues.get(confidence);
-  if (byDf === undefined) criticalValues.set(confidence, (byDf = new Map()));
-  let value = byDf.get(df);
-  if (value === undefined) {
-    if (byDf.size >= MAX_CACHED_DFS) byDf.clear();
-    byDf.set(df, (value = -tQuantile((1 - confidence) / 2, df)));
-  }
-  return value;
+  const byDf = criticalValues.get(confidence) ?? criticalValues.set(confidence, new Memo(MAX_CACHED_DFS));
+  return byDf.get(df) ?? byDf.set(df, -tQuantile((1 - confidence) / 2, df));
 }
 
 /** Returns mean ± t(df) · se as {lo, hi}; (−Infinity, Infinity) when df is not positive (see module note). */

@@ -5,6 +5,7 @@ import { clusteredMeanIntervalOf } from './clustered.ts';
 import { meanInterval } from './intervals.ts';
 import { mcnemarExact } from './mcnemar.ts';
 import { normalQuantile } from './normal.ts';
+import { StatsWorkspace } from './workspace.ts';
 
 /**
  * Minimum detectable effect per unit of standard error at α = .05 two-sided and power .8:
@@ -89,19 +90,18 @@ function numberClusters(items: readonly string[], clusters: ReadonlyMap<string, 
   return { ids, count: idOf.size };
 }
 
-/** The differences pairedDifferenceOf reuses (grown when needed): allocating them per pair costs more than the pair. */
-let diffs = new Float64Array(0);
-
 /**
  * pairedDifference over values already aligned by item, with G, the number of distinct clusters among them (n
- * without cluster ids): the allocation-light form for callers that compare many pairs.
+ * without cluster ids): the allocation-light form for callers that compare many pairs, passing one `workspace`
+ * (for the differences and the cluster sums) to them all.
  */
-export function pairedDifferenceOf(values: AlignedValues, options: Omit<PairedOptions, 'clusters'> = {}): { difference: PairedDifference; clusters: number } {
+export function pairedDifferenceOf(values: AlignedValues, options: Omit<PairedOptions, 'clusters'> & { workspace?: StatsWorkspace } = {}): { difference: PairedDifference; clusters: number } {
   const confidence = options.confidence ?? 0.95;
+  const workspace = options.workspace ?? new StatsWorkspace();
   const { n, a, b, clustering } = values;
-  if (diffs.length < n) diffs = new Float64Array(Math.max(n, 2 * diffs.length));
+  const diffs = workspace.differences(n);
   for (let i = 0; i < n; i++) diffs[i] = a[i] - b[i];
-  const clustered = clustering === undefined ? undefined : clusteredMeanIntervalOf(diffs, clustering.ids, n, clustering.count, confidence);
+  const clustered = clustering === undefined ? undefined : clusteredMeanIntervalOf(diffs, clustering.ids, n, clustering.count, confidence, workspace);
   const interval = clustered ?? meanInterval(diffs.subarray(0, n), confidence);
   const meanA = computeMean(a, n);
   const meanB = computeMean(b, n);

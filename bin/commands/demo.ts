@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { readLaneFile } from '../../pipelines/lanes/laneFile.ts';
 import { readLaneFlags } from '../../pipelines/lanes/laneFlags.ts';
 import { openLaneStore } from '../../pipelines/lanes/openStore.ts';
-import { closeProviders } from '../../pipelines/providers/index.ts';
+import { ProviderPool } from '../../pipelines/providers/providerPool.ts';
+import { LimiterRegistry } from '../../pipelines/runner/limiterRegistry.ts';
 import { describeSweep, runSweep } from '../../pipelines/runner/sweep.ts';
 import { loadSuite } from '../../pipelines/suites/load.ts';
 import { ExitCode } from '../../lib/errors.ts';
@@ -36,10 +37,11 @@ export const demo: Command = {
     }
     output.info(`registered ${lanes.length} sim lanes from lanes/demo.yaml`);
     const suite = await loadSuite(DEMO_SUITE);
+    const providers = new ProviderPool(env, output);
     const runs = await runSweep({
       lanes: lanes.map((l) => l.slug), suitePath: DEMO_SUITE, runsDir, stage: 'demo', replicates: options.integer('replicates', { min: 1, max: 100 }) ?? DEMO_RUN.replicates,
-      parallel: lanes.length, concurrency: DEMO_RUN.concurrency, output, signal, env,
-    }, suite).finally(() => closeProviders(env));
+      parallel: lanes.length, concurrency: DEMO_RUN.concurrency, output, signal, env, providers, limiters: new LimiterRegistry(),
+    }, suite).finally(() => providers.close());
     describeSweep(runs, output);
     if (runs.some((r) => r.result?.stoppedBy === 'signal')) return ExitCode.interrupted;
     const result = await aggregateOrExplainStop({ runsDir, outDir: join(runsDir, '_aggregated'), laneFlags: await readLaneFlags(runsDir, env), output, signal, tempFiles });

@@ -4,7 +4,7 @@ import type { Lane } from '../../core/lane.ts';
 import { readLaneFile } from '../../pipelines/lanes/laneFile.ts';
 import { requireLane } from '../../pipelines/lanes/manage.ts';
 import { openLaneStore } from '../../pipelines/lanes/openStore.ts';
-import { closeProviders, createProvider } from '../../pipelines/providers/index.ts';
+import { ProviderPool } from '../../pipelines/providers/providerPool.ts';
 import { RUN_DEFAULTS } from '../../pipelines/runner/runSettings.ts';
 import { loadSuite } from '../../pipelines/suites/load.ts';
 import { planExperiment, readExperimentFile, type Experiment } from '../../pipelines/tasks/graded/experiment.ts';
@@ -57,11 +57,12 @@ export const experimentRun: Command = {
     }
     const runsDir = runsDirOf(options, env);
     const lanes = await laneResolver(experiment, runsDir, env);
+    const providers = new ProviderPool(env, output);
     try {
       const maxAttempts = options.integer('max-attempts', { min: 1, max: 20 });
       const maxRetries = options.integer('max-retries', { min: 0, max: 100 });
       const result = await runExperiment({
-        experiment, suite, resolveLane: lanes.resolve, adapterFor: (lane, simulator) => createProvider(lane, env, simulator), runsDir, output, signal,
+        experiment, suite, resolveLane: lanes.resolve, adapterFor: (lane, simulator) => providers.adapterFor(lane, simulator), runsDir, output, env, signal,
         workers: options.integer('workers', { min: 1, max: 4096 }) ?? RUN_DEFAULTS.concurrency,
         ...(maxAttempts !== undefined ? { maxAttempts } : {}), ...(maxRetries !== undefined ? { maxRetries } : {}),
       });
@@ -72,7 +73,7 @@ export const experimentRun: Command = {
       if (result.interrupted) throw new StoppedError(`experiment ${experiment.name} stopped before it finished`, resume);
     } finally {
       await lanes.close();
-      await closeProviders(env);
+      await providers.close();
     }
   },
 };

@@ -1,6 +1,7 @@
 import { ExitCode, StoppedError } from '../../lib/errors.ts';
 import { renderJsonLines } from '../../lib/table.ts';
-import { closeProviders } from '../../pipelines/providers/index.ts';
+import { ProviderPool } from '../../pipelines/providers/providerPool.ts';
+import { LimiterRegistry } from '../../pipelines/runner/limiterRegistry.ts';
 import { launchRun } from '../../pipelines/runner/launch.ts';
 import { RUN_DEFAULTS } from '../../pipelines/runner/runSettings.ts';
 import { TASK_SETTING_SPECS } from '../../pipelines/tasks/settings.ts';
@@ -68,6 +69,7 @@ export const run: Command = {
   ],
   async run({ options, output, env, signal }) {
     const timeout = options.number('timeout', { min: 1 });
+    const providers = new ProviderPool(env, output);
     const result = await launchRun({
       ...(options.string('lane') !== undefined ? { laneSlug: options.string('lane') } : {}),
       suitePath: options.required('suite', 'e.g. --suite suites/demo-mcq.jsonl'),
@@ -95,7 +97,9 @@ export const run: Command = {
       output,
       signal,
       env,
-    }).finally(() => closeProviders(env));
+      providers,
+      limiters: new LimiterRegistry(),
+    }).finally(() => providers.close());
     const summary = { run_id: result.runId, path: result.path, status: result.status, ...result.counts, cost_usd: Number(result.costUsd.toFixed(6)) };
     output.data(options.flag('json') ? renderJsonLines([summary]) : result.runId);
     if (options.flag('dry-run')) return ExitCode.ok;

@@ -78,7 +78,7 @@ export const sqlCommand: Command = {
     'audition sql recent_errors --param limit=5 --json',
     'audition sql --list',
   ],
-  async run({ options, positionals, output, env }) {
+  async run({ options, positionals, output, env, signal }) {
     if (options.flag('json') && options.flag('csv')) throw new CliError('choose one of --json and --csv');
     const render = (rows: Row[]) => (options.flag('json') ? renderJsonLines(rows) : options.flag('csv') ? renderCsv(rows) : renderTable(rows));
     if (options.flag('list') && options.flag('tables')) throw new CliError('choose one of --list and --tables');
@@ -96,7 +96,7 @@ export const sqlCommand: Command = {
     }
     const database = options.string('db') ?? join(runsDirOf(options, env), '_aggregated', 'audition.duckdb');
     if (!existsSync(database)) throw new CliError(`no aggregated database at ${database}`, { hint: "run 'audition aggregate' first (or pass --db FILE)" });
-    const rows = await withDatabase(database, { readOnly: true }, async (connection) => {
+    const rows = await withDatabase(database, { readOnly: true, signal }, async (connection) => {
       const { sql, values, types } = isName ? selectOf(text, params) : { sql: text, values: {}, types: {} };
       let reader;
       try {

@@ -1,7 +1,8 @@
 import { CliError, ExitCode } from '../../lib/errors.ts';
 import { renderJsonLines, renderTable } from '../../lib/table.ts';
 import { openLaneStore } from '../../pipelines/lanes/openStore.ts';
-import { closeProviders } from '../../pipelines/providers/index.ts';
+import { ProviderPool } from '../../pipelines/providers/providerPool.ts';
+import { LimiterRegistry } from '../../pipelines/runner/limiterRegistry.ts';
 import { SWEEP_DEFAULTS, describeSweep, runSweep } from '../../pipelines/runner/sweep.ts';
 import { loadSuite } from '../../pipelines/suites/load.ts';
 import type { Command } from '../command.ts';
@@ -44,15 +45,16 @@ export const sweep: Command = {
       }
       if (lanes.length === 0) throw new CliError('no active lanes to sweep', { hint: "add lanes with 'audition lanes import FILE' or name them with --lane" });
     }
+    const providers = new ProviderPool(env, output);
     const runs = await runSweep({
-      lanes, suitePath, runsDir, stage: options.required('stage', 'e.g. --stage holdout'), output, signal, env,
+      lanes, suitePath, runsDir, stage: options.required('stage', 'e.g. --stage holdout'), output, signal, env, providers, limiters: new LimiterRegistry(),
       taskSettings: taskSettingsFrom(options),
       ...definedEntries({
         taskKind: options.string('task'), replicates: options.integer('replicates', { min: 1 }), seed: options.integer('seed', { min: 0 }),
         limit: options.integer('limit', { min: 1 }), parallel: options.integer('parallel', { min: 1, max: 64 }), concurrency: options.integer('concurrency', { min: 1 }),
         maxCostUsd: options.number('max-cost', { min: 0 }), limitsFile: options.string('limits'),
       }),
-    }, suite).finally(() => closeProviders(env));
+    }, suite).finally(() => providers.close());
     describeSweep(runs, output);
     const rows = runs.map((r) => ({ lane: r.lane, run_id: r.runId, action: r.action, status: r.error !== undefined ? 'failed' : r.result?.status ?? 'completed', ok: r.result?.counts.ok ?? null, errors: r.result?.counts.error ?? null }));
     output.data(options.flag('json') ? renderJsonLines(rows) : renderTable(rows));

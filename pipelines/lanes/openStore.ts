@@ -8,7 +8,7 @@ import type { LaneStore } from './store.ts';
 export type RegistryLocation = { kind: 'duckdb'; path: string } | { kind: 'postgres'; url: string };
 
 /** Where the lane registry lives: AUDITION_DATABASE_URL (a postgres:// URL or a DuckDB file path), else runs/_registry/lanes.duckdb. */
-export function locateRegistry(runsDir: string, env: NodeJS.ProcessEnv = process.env): RegistryLocation {
+export function locateRegistry(runsDir: string, env: NodeJS.ProcessEnv): RegistryLocation {
   const url = env['AUDITION_DATABASE_URL'];
   if (url !== undefined && url !== '') {
     if (/^postgres(ql)?:\/\//.test(url)) return { kind: 'postgres', url };
@@ -18,7 +18,7 @@ export function locateRegistry(runsDir: string, env: NodeJS.ProcessEnv = process
 }
 
 /** Opens the lane registry; read-only opens let many parallel runs share it and wait briefly for a writer. */
-export async function openLaneStore(runsDir: string, options: { readOnly?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<LaneStore> {
+export async function openLaneStore(runsDir: string, options: { readOnly?: boolean; env: NodeJS.ProcessEnv }): Promise<LaneStore> {
   const location = locateRegistry(runsDir, options.env);
   if (location.kind === 'postgres') {
     const { PostgresLaneStore } = await import('./postgresStore.ts');

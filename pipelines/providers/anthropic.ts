@@ -1,4 +1,4 @@
-import Anthropic from '@anthropic-ai/sdk';
+import Anthropic, { type ClientOptions } from '@anthropic-ai/sdk';
 import type { Lane } from '../../core/lane.ts';
 import type { TokenCounts } from '../../core/tokens.ts';
 import { estimateTokens } from '../../core/tokens.ts';
@@ -7,6 +7,7 @@ import { putDials, requestDials } from './dialBody.ts';
 import { readApiKey } from './credentials.ts';
 import { withDeadline } from './deadline.ts';
 import { toProviderError } from './errors.ts';
+import type { AdapterOptions } from './providerPool.ts';
 import { ProviderError, type ChatRequest, type ChatResponse, type ProviderAdapter } from '../../core/chat.ts';
 
 /** The SDK's own default, written out so --dry-run can show the URL. */
@@ -127,9 +128,60 @@ function pickUsage(usage: Partial<Record<keyof UsageCounts, unknown>>): Partial<
   return picked;
 }
 
+// https://docs.anthropic.com/en/docs/resources/model-deprecations — the notices the SDK (1.12) writes with a bare
+// console.warn on every messages.create, where neither its `logger` option nor anything short of patching the global
+// console can catch them. The adapter sends the same request through the SDK's client.post (its documented way to
+// call an endpoint directly: same auth, timeouts, errors and streaming) and gives these notices itself, once each.
+const DEPRECATED_MODELS: Readonly<Record<string, string>> = {
+  'claude-sonnet-4-5': 'November 30th, 2026',
+  'claude-sonnet-4-5-20250929': 'November 30th, 2026',
+};
+const THINKING_ENABLED_DEPRECATED = ['claude-mythos-preview', 'claude-opus-4-6'];
+
+/** The deprecation notices a Messages request body earns (the SDK's own wording). */
+export function deprecationNotices(body: Record<string, unknown>): string[] {
+  const model = String(body['model']);
+  const notices: string[] = [];
+  const endOfLife = DEPRECATED_MODELS[model];
+  if (endOfLife !== undefined) notices.push(`The model '${model}' is deprecated and will reach end-of-life on ${endOfLife}\nPlease migrate to a newer model. Visit https://docs.anthropic.com/en/docs/resources/model-deprecations for more information.`);
+  if (THINKING_ENABLED_DEPRECATED.includes(model) && (body['thinking'] as { type?: unknown } | undefined)?.type === 'enabled') {
+    notices.push(`Using Claude with ${model} and 'thinking.type=enabled' is deprecated. Use 'thinking.type=adaptive' instead which results in better model performance in our testing: https://platform.claude.com/docs/en/build-with-claude/adaptive-thinking`);
+  }
+  return notices;
+}
+
+const LOG_LEVELS = ['off', 'error', 'warn', 'info', 'debug'] as const;
+
+/**
+ * The SDK's logger for one adapter: warnings and errors go to the adapter's `warn`, each distinct text once per
+ * adapter (a sweep would repeat them thousands of times); info and debug to its `debug`, never to stdout (the SDK's
+ * default console writes them there). The level is the adapter environment's ANTHROPIC_LOG, else warn.
+ */
+function sdkLogging(env: NodeJS.ProcessEnv, log: AdapterOptions['log']): { logger: ClientOptions['logger']; logLevel: ClientOptions['logLevel']; warnOnce: (text: string) => void } {
+  const shown = new Set<string>();
+  const warnOnce = (text: string): void => {
+    if (shown.has(text)) return;
+    shown.add(text);
+    log?.warn(text);
+  };
+  const line = (message: string, rest: unknown[]): string => [message, ...rest.map((r) => (typeof r === 'string' ? r : JSON.stringify(r)))].join(' ');
+  const level = env['ANTHROPIC_LOG'];
+  return {
+    logger: {
+      error: (message, ...rest) => warnOnce(line(message, rest)),
+      warn: (message, ...rest) => warnOnce(line(message, rest)),
+      info: (message, ...rest) => log?.debug(line(message, rest)),
+      debug: (message, ...rest) => log?.debug(line(message, rest)),
+    },
+    logLevel: (LOG_LEVELS as readonly string[]).includes(level ?? '') ? (level as ClientOptions['logLevel']) : 'warn',
+    warnOnce,
+  };
+}
+
 /** The Anthropic adapter: Messages API on the official SDK; key from the lane's api_key_env, else ANTHROPIC_API_KEY. */
-export function createAdapter(env: NodeJS.ProcessEnv): ProviderAdapter {
+export function createAdapter(env: NodeJS.ProcessEnv, options: AdapterOptions = {}): ProviderAdapter {
   const clients = new ClientCache<Anthropic>();
+  const { logger, logLevel, warnOnce } = sdkLogging(env, options.log);
   const baseURLOf = (lane: Lane): string => (lane.base_url ?? env['ANTHROPIC_BASE_URL'] ?? ANTHROPIC_BASE_URL).replace(/\/+$/, '');
   return {
     name: 'anthropic',
@@ -140,19 +192,20 @@ export function createAdapter(env: NodeJS.ProcessEnv): ProviderAdapter {
       const apiKey = readApiKey(env, lane, { variable: lane.api_key_env ?? 'ANTHROPIC_API_KEY', required: true });
       const baseURL = baseURLOf(lane);
       // Retries belong to the scheduler, which honours Retry-After across all requests.
-      const client = clients.get(baseURL, apiKey, () => new Anthropic({ apiKey, baseURL, maxRetries: 0 }));
+      const client = clients.get(baseURL, apiKey, () => new Anthropic({ apiKey, baseURL, maxRetries: 0, logger, logLevel }));
       const body = buildMessagesBody(lane, request);
+      for (const notice of deprecationNotices(body)) warnOnce(notice);
       return withDeadline(options, async (deadline) => {
-        const requestOptions = { signal: deadline.signal, timeout: options.timeoutMs, maxRetries: 0 };
+        const requestOptions = { body, signal: deadline.signal, timeout: options.timeoutMs, maxRetries: 0 };
         const startedAt = performance.now();
         try {
           if (request.stream === true) {
-            const stream = await warnOnce(() => client.messages.create(body as unknown as Anthropic.MessageCreateParamsStreaming, requestOptions));
+            const stream = await client.post<AsyncIterable<Anthropic.RawMessageStreamEvent>>('/v1/messages', { ...requestOptions, stream: true });
             const response = await readStream(stream, startedAt);
             deadline.throwIfAborted();
             return response;
           }
-          return responseFromMessage(await warnOnce(() => client.messages.create(body as unknown as Anthropic.MessageCreateParamsNonStreaming, requestOptions)));
+          return responseFromMessage(await client.post<Anthropic.Message>('/v1/messages', requestOptions));
         } catch (error) {
           throw toProviderError(error, { provider: 'anthropic', env, apiKey, deadline });
         }
@@ -162,26 +215,4 @@ export function createAdapter(env: NodeJS.ProcessEnv): ProviderAdapter {
       clients.clear();
     },
   };
-}
-
-const warned = new Set<string>();
-
-/**
- * The SDK console.warns on every create() for deprecated models and thinking modes,
- * synchronously before it returns its promise; a sweep would print it thousands of
- * times. Each distinct warning is shown once.
- */
-function warnOnce<T>(create: () => T): T {
-  const original = console.warn;
-  console.warn = (...args: unknown[]): void => {
-    const text = args.map(String).join(' ');
-    if (warned.has(text)) return;
-    warned.add(text);
-    original(...args);
-  };
-  try {
-    return create();
-  } finally {
-    console.warn = original;
-  }
 }

@@ -57,13 +57,13 @@ const QUOTA_CODES: ReadonlySet<string> = new Set([
 const QUOTA_MESSAGES: readonly RegExp[] = [/credit balance is too low/i, /reached your specified (workspace )?API usage limits/i];
 
 /** Socket-level failures (Node and undici codes): the request may be sent again. */
-const NETWORK_CODES = new Set([
+const NETWORK_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
   'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_ABORTED',
 ]);
-const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const TIMEOUT_CODES: ReadonlySet<string> = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 /** What Node's fetch throws when a connection fails ("fetch failed") or a body is cut off ("terminated"). */
-const FETCH_FAILURES = new Set(['fetch failed', 'terminated']);
+const FETCH_FAILURES: ReadonlySet<string> = new Set(['fetch failed', 'terminated']);
 
 /** The kind of failure an HTTP status means; 402 Payment Required is `quota` (OpenRouter and others send it for used-up credits). */
 export function kindForStatus(status: number): ErrorKind {

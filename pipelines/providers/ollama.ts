@@ -116,20 +116,21 @@ interface RequestScope {
   response: Response | null;
 }
 
-const scopes = new AsyncLocalStorage<RequestScope>();
-
 /**
  * ollama-js takes no per-request AbortSignal and keeps response headers to itself; this fetch hook
- * joins the request's deadline to the call and keeps the response, for Retry-After on a 429.
+ * joins the request's deadline (from the adapter's `scopes`) to the call and keeps the response,
+ * for Retry-After on a 429.
  */
-const scopedFetch: typeof fetch = async (input, init) => {
-  const scope = scopes.getStore();
-  if (scope === undefined) return fetch(input, init);
-  const signal = init?.signal ? AbortSignal.any([init.signal, scope.signal]) : scope.signal;
-  const response = await fetch(input, { ...init, signal });
-  scope.response = response;
-  return response.ok || response.headers.get('content-type')?.includes('application/json') === true ? response : asJsonError(response);
-};
+function scopedFetch(scopes: AsyncLocalStorage<RequestScope>): typeof fetch {
+  return async (input, init) => {
+    const scope = scopes.getStore();
+    if (scope === undefined) return fetch(input, init);
+    const signal = init?.signal ? AbortSignal.any([init.signal, scope.signal]) : scope.signal;
+    const response = await fetch(input, { ...init, signal });
+    scope.response = response;
+    return response.ok || response.headers.get('content-type')?.includes('application/json') === true ? response : asJsonError(response);
+  };
+}
 
 /** Longest error text kept from a non-JSON error page (a proxy's HTML). */
 const ERROR_TEXT_CHARS = 500;
@@ -155,6 +156,9 @@ function keySourceOf(lane: Lane): KeySource {
 /** The Ollama adapter: /api/chat on the official ollama package; host from the lane's base_url, else OLLAMA_HOST. */
 export function createAdapter(env: NodeJS.ProcessEnv): ProviderAdapter {
   const clients = new ClientCache<Ollama>();
+  // each request runs in its own scope, which the adapter's fetch hook reads
+  const scopes = new AsyncLocalStorage<RequestScope>();
+  const fetchInScope = scopedFetch(scopes);
   const keepAlive = keepAliveFrom(env);
   const hostOf = (lane: Lane): string => formatOllamaHost(lane.base_url ?? env['OLLAMA_HOST']);
   return {
@@ -165,7 +169,7 @@ export function createAdapter(env: NodeJS.ProcessEnv): ProviderAdapter {
     async send(lane, request, options) {
       const apiKey = readApiKey(env, lane, keySourceOf(lane));
       const host = hostOf(lane);
-      const client = clients.get(host, apiKey, () => new Ollama({ host, fetch: scopedFetch, ...(apiKey === null ? {} : { headers: { Authorization: `Bearer ${apiKey}` } }) }));
+      const client = clients.get(host, apiKey, () => new Ollama({ host, fetch: fetchInScope, ...(apiKey === null ? {} : { headers: { Authorization: `Bearer ${apiKey}` } }) }));
       const body = buildChatBody(lane, request, keepAlive) as unknown as OllamaChatRequest;
       return withDeadline(options, (deadline) => {
         const scope: RequestScope = { signal: deadline.signal, response: null };

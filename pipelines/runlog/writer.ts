@@ -16,18 +16,19 @@ const SYNC_INTERVAL_MS = 1000;
 export class RunLogWriter {
   private fd: number | null;
   private lastSync = Date.now();
-  private readonly secrets = secretValues();
+  private readonly secrets: readonly string[];
 
-  private constructor(readonly path: string, fd: number, private readonly lock: RunLock) {
+  private constructor(readonly path: string, fd: number, private readonly lock: RunLock, env: NodeJS.ProcessEnv) {
     this.fd = fd;
+    this.secrets = secretValues(env);
   }
 
-  /** Starts a new log; fails if one exists at `path`. */
-  static create(path: string): RunLogWriter {
+  /** Starts a new log; fails if one exists at `path`. The secret values of `env` (the run's environment) never reach it. */
+  static create(path: string, env: NodeJS.ProcessEnv): RunLogWriter {
     mkdirSync(dirname(path), { recursive: true });
     const lock = RunLock.acquire(path);
     try {
-      return new RunLogWriter(path, openSync(path, 'wx'), lock);
+      return new RunLogWriter(path, openSync(path, 'wx'), lock, env);
     } catch (error) {
       lock.release();
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
@@ -38,11 +39,11 @@ export class RunLogWriter {
   }
 
   /** Reopens an existing log for appending (a resumed run); a truncated last line is left as it is and closed off. */
-  static append(path: string): RunLogWriter {
+  static append(path: string, env: NodeJS.ProcessEnv): RunLogWriter {
     const lock = RunLock.acquire(path);
     try {
       const fd = openSync(path, 'a+');
-      const writer = new RunLogWriter(path, fd, lock);
+      const writer = new RunLogWriter(path, fd, lock, env);
       if (!endsWithNewline(fd)) writeSync(fd, '\n');
       return writer;
     } catch (error) {
@@ -52,7 +53,7 @@ export class RunLogWriter {
     }
   }
 
-  /** Appends one record; secrets in the environment never reach the file. */
+  /** Appends one record; the secrets of the writer's environment never reach the file. */
   write(record: RunLogRecord): void {
     if (this.fd === null) throw new Error(`run log ${this.path} is closed`);
     const problem = findRecordProblem(record);

@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { redactValue } from '../../lib/secrets.ts';
+import { redactValue, secretValues } from '../../lib/secrets.ts';
 import { ProviderError, type ChatRequest, type ChatResponse } from '../../core/chat.ts';
 import { emptyTokens } from '../../core/tokens.ts';
 import { dryRunDumpPath } from '../runlog/discover.ts';
@@ -16,10 +16,11 @@ export async function dryRun(options: RunLaneOptions, runId: string, planned: re
   const path = dryRunDumpPath(options.runsDir, options.settings.stage, runId);
   await mkdir(dirname(path), { recursive: true });
   const out = createWriteStream(path);
+  const secrets = secretValues(options.env);
   for (const step of planned) {
     const complete = async (request: ChatRequest): Promise<ChatResponse> => {
       const built = options.adapter.buildRequest(options.lane, withStepSeed(request, step.seed));
-      out.write(JSON.stringify(redactValue({ run_id: runId, item_id: step.item.id, replicate: step.replicate, url: built.url, body: built.body })) + '\n');
+      out.write(JSON.stringify(redactValue({ run_id: runId, item_id: step.item.id, replicate: step.replicate, url: built.url, body: built.body }, secrets)) + '\n');
       throw new DryRunRecorded();
     };
     try {

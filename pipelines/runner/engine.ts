@@ -18,7 +18,7 @@ import { CostBudget } from './budget.ts';
 import { CacheAwareQueue } from './cacheAwareQueue.ts';
 import { dryRun } from './dryRun.ts';
 import { findLimit, type LimitRow } from './limits.ts';
-import { limiterFor } from './limiterRegistry.ts';
+import { LimiterRegistry } from './limiterRegistry.ts';
 import { groupSteps, planRun, withStepSeed, type PlannedStep } from './plan.ts';
 import { findPrice, type PriceTable } from './pricing.ts';
 import { ProgressReporter } from './progress.ts';
@@ -47,7 +47,11 @@ export interface RunLaneOptions {
   /** A subset of the suite's items to run. */
   items?: SuiteItem[];
   adapter: ProviderAdapter;
+  /** The run's environment: its secret values are kept out of the log and dry-run dumps; USER names who ran it. */
+  env: NodeJS.ProcessEnv;
   limits?: readonly LimitRow[];
+  /** Where the (provider, model) limiters come from: runs given the same registry share them. Default: the run's own. */
+  limiters?: LimiterRegistry;
   prices?: PriceTable;
   /** How long in-flight steps may finish after a stop before they are abandoned. */
   graceMs?: number;
@@ -70,10 +74,10 @@ export interface RunResult {
 const QUOTA_FIX = "check the provider account's plan and billing (credits, spend limits)";
 
 /** The limiter for a lane's (provider, model) row, or null when the row sets no limit. */
-function limiterOf(limits: readonly LimitRow[] | undefined, lane: Lane) {
+function limiterOf(limits: readonly LimitRow[] | undefined, limiters: LimiterRegistry, lane: Lane) {
   const row = limits === undefined ? null : findLimit(limits, lane);
   if (row === null || (row.requestsPerMinute === undefined && row.tokensPerMinute === undefined)) return null;
-  return limiterFor(`${row.provider}|${row.model}`, row);
+  return limiters.limiterFor(`${row.provider}|${row.model}`, row);
 }
 
 /** Runs one lane over a suite and writes one run log (contract v1). */
@@ -111,12 +115,12 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
       budget.addSpent(step.cost_usd ?? 0);
       if (step.status === 'error') priorErrors.add(stepKey(step));
     }
-    writer = RunLogWriter.append(path);
+    writer = RunLogWriter.append(path, options.env);
     output.info(`resuming run ${runId}: ${planned.length - todo.length} of ${planned.length} steps already done, ${priorErrors.size} errors to retry`);
   } else {
-    writer = RunLogWriter.create(path);
+    writer = RunLogWriter.create(path, options.env);
     writer.write({
-      type: 'run_start', schema: RUN_LOG_SCHEMA, run_id: runId, created_at: new Date().toISOString(), created_by: options.createdBy ?? process.env['USER'] ?? 'unknown',
+      type: 'run_start', schema: RUN_LOG_SCHEMA, run_id: runId, created_at: new Date().toISOString(), created_by: options.createdBy ?? options.env['USER'] ?? 'unknown',
       notes: options.notes ?? '', stage: settings.stage, lane, suite: { name: suite.name, path: suite.path, sha256: suite.sha256, n_items: suite.items.length },
       settings: { replicates: settings.replicates, seed: settings.seed, limit: settings.limit ?? null, concurrency: settings.concurrency, max_retries: settings.maxRetries, timeout_ms: settings.timeoutMs, max_cost_usd: settings.maxCostUsd ?? null, task: settings.task },
       provenance: currentProvenance(),
@@ -126,7 +130,7 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
   const price = options.prices === undefined ? null : findPrice(options.prices, lane);
   if (options.prices !== undefined && price === null) output.warn(`no price for model ${lane.model} in the price table; cost_usd will be null and --max-cost cannot apply`);
   const gate = new RequestGate({
-    lane, adapter: options.adapter, price, budget, limiter: limiterOf(options.limits, lane),
+    lane, adapter: options.adapter, price, budget, limiter: limiterOf(options.limits, options.limiters ?? new LimiterRegistry(), lane),
     maxRetries: settings.maxRetries, timeoutMs: settings.timeoutMs, cacheAware: options.cacheAware !== false, output,
   });
   // every in-flight request and limiter wait listens on it; hundreds may at once

@@ -22,6 +22,8 @@ export interface ExperimentRunOptions {
   adapterFor: (lane: Lane, simulator: Simulator | undefined) => Promise<ProviderAdapter>;
   runsDir: string;
   output: Output;
+  /** The command's environment: the runs' secrets and USER. */
+  env: NodeJS.ProcessEnv;
   /** Bounds the parallel requests of each run (--workers). */
   workers: number;
   /** Overrides the experiment's max_attempts. */
@@ -76,7 +78,7 @@ export async function runExperiment(options: ExperimentRunOptions): Promise<Expe
     const resume = existsSync(join(options.runsDir, experiment.stage, `${runId}.jsonl`));
     const adapter = await options.adapterFor(lane, task.simulator);
     return run({
-      lane, suite: runSuite, task, settings, runsDir: options.runsDir, runId, resume, output, adapter, items,
+      lane, suite: runSuite, task, settings, runsDir: options.runsDir, runId, resume, output, adapter, items, env: options.env,
       notes: experiment.notes ?? `experiment ${experiment.name}`,
       ...(options.createdBy !== undefined ? { createdBy: options.createdBy } : {}), ...(options.signal !== undefined ? { signal: options.signal } : {}),
     });

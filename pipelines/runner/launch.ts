@@ -4,12 +4,13 @@ import type { Lane } from '../../core/lane.ts';
 import { requireLane } from '../lanes/manage.ts';
 import { parseLane } from '../lanes/parse.ts';
 import { openLaneStore } from '../lanes/openStore.ts';
-import { createProvider } from '../providers/index.ts';
+import type { ProviderPool } from '../providers/providerPool.ts';
 import { requireRunLog } from '../runlog/discover.ts';
 import { readRunStart } from '../runlog/reader.ts';
 import { loadSuite } from '../suites/load.ts';
 import { createTask } from '../tasks/index.ts';
 import { runLane, type RunResult } from './engine.ts';
+import type { LimiterRegistry } from './limiterRegistry.ts';
 import { readLimitsFile } from './limits.ts';
 import { readPriceTable } from './pricing.ts';
 import { resolveRunSettings, type RunSettings, type RunSettingsInput } from './runSettings.ts';
@@ -30,7 +31,12 @@ export interface LaunchOptions extends RunSettingsInput {
   noCache?: boolean;
   output: Output;
   signal?: AbortSignal;
-  env?: NodeJS.ProcessEnv;
+  /** The command's environment: the registry's location, the run's secrets and USER. */
+  env: NodeJS.ProcessEnv;
+  /** The command's adapters; it closes them when its runs are done. */
+  providers: ProviderPool;
+  /** The command's rate limiters, shared by all its runs. */
+  limiters: LimiterRegistry;
 }
 
 async function laneFromRegistry(runsDir: string, slug: string, env: NodeJS.ProcessEnv): Promise<Lane> {
@@ -44,7 +50,7 @@ async function laneFromRegistry(runsDir: string, slug: string, env: NodeJS.Proce
 
 /** Resolves lane, suite, task, limits and prices from names and files, then runs (or resumes) the run. */
 export async function launchRun(options: LaunchOptions): Promise<RunResult> {
-  const env = options.env ?? process.env;
+  const { env } = options;
   const suite = await loadSuite(options.suitePath);
   let lane: Lane;
   let settings: RunSettings;
@@ -66,10 +72,10 @@ export async function launchRun(options: LaunchOptions): Promise<RunResult> {
     settings = resolveRunSettings(options, suite);
   }
   const task = createTask(String(settings.task['kind']), settings.task);
-  const adapter = await createProvider(lane, env, task.simulator);
+  const adapter = await options.providers.adapterFor(lane, task.simulator);
   const run = {
-    lane, suite, task, settings, runsDir: options.runsDir, output: options.output, adapter,
-    limits: await readLimitsFile(options.limitsFile), prices: readPriceTable(),
+    lane, suite, task, settings, runsDir: options.runsDir, output: options.output, adapter, env,
+    limits: await readLimitsFile(options.limitsFile), limiters: options.limiters, prices: readPriceTable(),
     dryRun: options.dryRun === true, verifyFirst: options.verifyFirst === true, cacheAware: options.noCache !== true,
   };
   return runLane({

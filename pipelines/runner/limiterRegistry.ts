@@ -1,14 +1,21 @@
 import { SlidingWindowLimiter, type RateLimit } from './rateLimiter.ts';
 
-const limiters = new Map<string, SlidingWindowLimiter>();
+/**
+ * The rate limiters of one process (one command), one per (provider, model) limit row: every run given the same
+ * registry waits on the same limiter, so parallel runs of a sweep share the provider's limit instead of each
+ * taking all of it. The command creates it and passes it to its runs.
+ */
+export class LimiterRegistry {
+  private readonly limiters = new Map<string, SlidingWindowLimiter>();
 
-/** One limiter per (provider, model) row in this process, shared by every run that uses it. */
-export function limiterFor(key: string, limit: RateLimit): SlidingWindowLimiter {
-  const id = `${key}|${limit.requestsPerMinute ?? ''}|${limit.tokensPerMinute ?? ''}|${limit.windowMs ?? ''}`;
-  let limiter = limiters.get(id);
-  if (limiter === undefined) {
-    limiter = new SlidingWindowLimiter(limit);
-    limiters.set(id, limiter);
+  /** The limiter of a (provider, model) key and its limit, created on first use. */
+  limiterFor(key: string, limit: RateLimit): SlidingWindowLimiter {
+    const id = `${key}|${limit.requestsPerMinute ?? ''}|${limit.tokensPerMinute ?? ''}|${limit.windowMs ?? ''}`;
+    let limiter = this.limiters.get(id);
+    if (limiter === undefined) {
+      limiter = new SlidingWindowLimiter(limit);
+      this.limiters.set(id, limiter);
+    }
+    return limiter;
   }
-  return limiter;
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { Memo } from '../../lib/memo.ts';
 
 /**
  * Prompt templates live in `templates/<name>.txt`, one file per task, split
@@ -55,15 +56,15 @@ export function compileTemplate(file: string, text: string): Map<string, Section
   return sections;
 }
 
-const cache = new Map<string, Map<string, Section>>();
+/**
+ * The compiled templates, by file: a process-wide Memo, since the files ship with the code and are read-only
+ * (a changed template takes a new process, as changed code does), so every task and run may share them.
+ */
+const compiled = new Memo<string, Map<string, Section>>();
 
 /** The named section of `templates/<file>.txt`, compiled once. */
 export function templateSection(file: string, section: string): Section {
-  let sections = cache.get(file);
-  if (sections === undefined) {
-    sections = compileTemplate(file, readFileSync(new URL(`${file}.txt`, TEMPLATE_DIR), 'utf8'));
-    cache.set(file, sections);
-  }
+  const sections = compiled.get(file) ?? compiled.set(file, compileTemplate(file, readFileSync(new URL(`${file}.txt`, TEMPLATE_DIR), 'utf8')));
   const found = sections.get(section);
   if (found === undefined) throw new Error(`template ${file}.txt has no section ${section}`);
   return found;

@@ -28,7 +28,7 @@ const WEAK = lane('weak', 'sim-weak', 'weak.t0-7');
 async function run(l: Lane, s: Suite, runsDir: string, task: Record<string, unknown> = {}): Promise<McqTaskSettings> {
   const settings = parseTaskSettings('mcq', task, { field: 'test' }) as McqTaskSettings;
   const result = await runLane({
-    lane: l, suite: s, ...withSimAdapter(createTask('mcq', settings)), runsDir, output: createMemoryOutput(),
+    lane: l, suite: s, ...withSimAdapter(createTask('mcq', settings)), runsDir, output: createMemoryOutput(), env: {},
     settings: { replicates: REPLICATES, seed: 7, stage: 'closed-book', concurrency: 8, maxRetries: 0, timeoutMs: 10_000, task: settings },
   });
   assert.is(result.status, 'completed');

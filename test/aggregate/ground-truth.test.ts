@@ -39,55 +39,58 @@ const endToEnd = suite('ground truth: aggregate recovers known effects');
 
 endToEnd('rankings, lane pairs and dial effects contain the true values; the zero difference is not significant', async () => {
   const { dir, cleanup } = makeTempDir();
-  const runs = join(dir, 'runs');
-  const clustered = makeSuite('clustered', 240, { clusterSize: 4, seed: 101, spread: 1.2 });
-  const single = makeSuite('single', 400, { clusterSize: 1, seed: 202, spread: 1.2 });
-  const all = sweep([{ suite: clustered, replicates: 3 }, { suite: single, replicates: 1 }]);
-  for (const [i, run] of all.entries()) await writeRunLog(join(runs, run.stage, `${run.runId}.jsonl`), run, 5000 + i);
-  await aggregate({ runsDir: runs, outDir: join(runs, '_aggregated') });
-  const db = join(runs, '_aggregated', 'audition.duckdb');
-  const skillOf = (lane: string) => all.find((r) => r.lane.slug === lane)?.skill ?? Number.NaN;
-  const suiteOf = (name: string) => (name === 'clustered' ? clustered : single);
+  try {
+    const runs = join(dir, 'runs');
+    const clustered = makeSuite('clustered', 240, { clusterSize: 4, seed: 101, spread: 1.2 });
+    const single = makeSuite('single', 400, { clusterSize: 1, seed: 202, spread: 1.2 });
+    const all = sweep([{ suite: clustered, replicates: 3 }, { suite: single, replicates: 1 }]);
+    for (const [i, run] of all.entries()) await writeRunLog(join(runs, run.stage, `${run.runId}.jsonl`), run, 5000 + i);
+    await aggregate({ runsDir: runs, outDir: join(runs, '_aggregated') });
+    const db = join(runs, '_aggregated', 'audition.duckdb');
+    const skillOf = (lane: string) => all.find((r) => r.lane.slug === lane)?.skill ?? Number.NaN;
+    const suiteOf = (name: string) => (name === 'clustered' ? clustered : single);
 
-  const ranking = await query(db, 'SELECT suite, lane, rate, ci_lo, ci_hi, method, rank FROM model_ranking');
-  assert.is(ranking.length, 8);
-  for (const r of ranking) {
-    const truth = meanOver(suiteOf(String(r['suite'])).items, (item) => trueItemRate({ skill: skillOf(String(r['lane'])) }, item));
-    assert.ok(inside(truth, Number(r['ci_lo']), Number(r['ci_hi'])), `${String(r['suite'])} ${String(r['lane'])}: true rate ${truth.toFixed(4)} outside [${Number(r['ci_lo']).toFixed(4)}, ${Number(r['ci_hi']).toFixed(4)}]`);
-  }
-  assert.equal(new Set(ranking.map((r) => `${String(r['suite'])}:${String(r['method'])}`)), new Set(['clustered:clustered-t', 'single:wilson']));
+    const ranking = await query(db, 'SELECT suite, lane, rate, ci_lo, ci_hi, method, rank FROM model_ranking');
+    assert.is(ranking.length, 8);
+    for (const r of ranking) {
+      const truth = meanOver(suiteOf(String(r['suite'])).items, (item) => trueItemRate({ skill: skillOf(String(r['lane'])) }, item));
+      assert.ok(inside(truth, Number(r['ci_lo']), Number(r['ci_hi'])), `${String(r['suite'])} ${String(r['lane'])}: true rate ${truth.toFixed(4)} outside [${Number(r['ci_lo']).toFixed(4)}, ${Number(r['ci_hi']).toFixed(4)}]`);
+    }
+    assert.equal(new Set(ranking.map((r) => `${String(r['suite'])}:${String(r['method'])}`)), new Set(['clustered:clustered-t', 'single:wilson']));
 
-  const pairs = await query(db, 'SELECT suite, lane_a, lane_b, diff, ci_lo, ci_hi, test, significant FROM lane_pairs');
-  assert.is(pairs.length, 12);
-  for (const p of pairs) {
-    const items = suiteOf(String(p['suite'])).items;
-    const truth = meanOver(items, (item) => trueItemRate({ skill: skillOf(String(p['lane_a'])) }, item) - trueItemRate({ skill: skillOf(String(p['lane_b'])) }, item));
-    assert.ok(inside(truth, Number(p['ci_lo']), Number(p['ci_hi'])), `${String(p['lane_a'])} − ${String(p['lane_b'])} on ${String(p['suite'])}: true ${truth.toFixed(4)} outside [${Number(p['ci_lo']).toFixed(4)}, ${Number(p['ci_hi']).toFixed(4)}]`);
-    const zero = skillOf(String(p['lane_a'])) === skillOf(String(p['lane_b']));
-    if (zero) assert.is(p['significant'], false, `a true zero difference (${String(p['lane_a'])} vs ${String(p['lane_b'])}) reported as significant`);
-    else if (Math.abs(truth) > 0.1) assert.is(p['significant'], true, `a ${(truth * 100).toFixed(1)}-point difference missed`);
-  }
-  assert.equal(new Set(pairs.map((p) => `${String(p['suite'])}:${String(p['test'])}`)), new Set(['clustered:paired-t', 'single:mcnemar-exact']));
+    const pairs = await query(db, 'SELECT suite, lane_a, lane_b, diff, ci_lo, ci_hi, test, significant FROM lane_pairs');
+    assert.is(pairs.length, 12);
+    for (const p of pairs) {
+      const items = suiteOf(String(p['suite'])).items;
+      const truth = meanOver(items, (item) => trueItemRate({ skill: skillOf(String(p['lane_a'])) }, item) - trueItemRate({ skill: skillOf(String(p['lane_b'])) }, item));
+      assert.ok(inside(truth, Number(p['ci_lo']), Number(p['ci_hi'])), `${String(p['lane_a'])} − ${String(p['lane_b'])} on ${String(p['suite'])}: true ${truth.toFixed(4)} outside [${Number(p['ci_lo']).toFixed(4)}, ${Number(p['ci_hi']).toFixed(4)}]`);
+      const zero = skillOf(String(p['lane_a'])) === skillOf(String(p['lane_b']));
+      if (zero) assert.is(p['significant'], false, `a true zero difference (${String(p['lane_a'])} vs ${String(p['lane_b'])}) reported as significant`);
+      else if (Math.abs(truth) > 0.1) assert.is(p['significant'], true, `a ${(truth * 100).toFixed(1)}-point difference missed`);
+    }
+    assert.equal(new Set(pairs.map((p) => `${String(p['suite'])}:${String(p['test'])}`)), new Set(['clustered:paired-t', 'single:mcnemar-exact']));
 
-  const effects = await query(db, "SELECT suite, dial, from_value, to_value, lane_from, lane_to, diff, ci_lo, ci_hi, significant FROM dial_effects WHERE model = 'sim-m1' ORDER BY suite, dial");
-  assert.equal(effects.map((e) => [e['suite'], e['dial'], e['from_value'], e['to_value']]), [
-    ['clustered', 'temperature', '0.2', '1'],
-    ['clustered', 'top_p', 'default', '0.9'],
-    ['single', 'temperature', '0.2', '1'],
-    ['single', 'top_p', 'default', '0.9'],
-  ]);
-  for (const e of effects) {
-    const items = suiteOf(String(e['suite'])).items;
-    const truth = meanOver(items, (item) => trueItemRate({ skill: skillOf(String(e['lane_to'])) }, item) - trueItemRate({ skill: skillOf(String(e['lane_from'])) }, item));
-    assert.ok(inside(truth, Number(e['ci_lo']), Number(e['ci_hi'])), `${String(e['dial'])} on ${String(e['suite'])}: true ${truth.toFixed(4)} outside the interval`);
-    assert.is(e['significant'], e['dial'] === 'temperature', `${String(e['dial'])}: significant should be ${e['dial'] === 'temperature'}`);
+    const effects = await query(db, "SELECT suite, dial, from_value, to_value, lane_from, lane_to, diff, ci_lo, ci_hi, significant FROM dial_effects WHERE model = 'sim-m1' ORDER BY suite, dial");
+    assert.equal(effects.map((e) => [e['suite'], e['dial'], e['from_value'], e['to_value']]), [
+      ['clustered', 'temperature', '0.2', '1'],
+      ['clustered', 'top_p', 'default', '0.9'],
+      ['single', 'temperature', '0.2', '1'],
+      ['single', 'top_p', 'default', '0.9'],
+    ]);
+    for (const e of effects) {
+      const items = suiteOf(String(e['suite'])).items;
+      const truth = meanOver(items, (item) => trueItemRate({ skill: skillOf(String(e['lane_to'])) }, item) - trueItemRate({ skill: skillOf(String(e['lane_from'])) }, item));
+      assert.ok(inside(truth, Number(e['ci_lo']), Number(e['ci_hi'])), `${String(e['dial'])} on ${String(e['suite'])}: true ${truth.toFixed(4)} outside the interval`);
+      assert.is(e['significant'], e['dial'] === 'temperature', `${String(e['dial'])}: significant should be ${e['dial'] === 'temperature'}`);
+    }
+    const best = await query(db, "SELECT suite, verdict, best_lane, baseline_lane FROM best_settings WHERE model = 'sim-m1' ORDER BY suite");
+    assert.equal(best, [
+      { suite: 'clustered', verdict: 'beats the baseline', best_lane: 'm1.t1-0', baseline_lane: 'm1.t0-2' },
+      { suite: 'single', verdict: 'beats the baseline', best_lane: 'm1.t1-0', baseline_lane: 'm1.t0-2' },
+    ]);
+  } finally {
+    cleanup();
   }
-  const best = await query(db, "SELECT suite, verdict, best_lane, baseline_lane FROM best_settings WHERE model = 'sim-m1' ORDER BY suite");
-  assert.equal(best, [
-    { suite: 'clustered', verdict: 'beats the baseline', best_lane: 'm1.t1-0', baseline_lane: 'm1.t0-2' },
-    { suite: 'single', verdict: 'beats the baseline', best_lane: 'm1.t1-0', baseline_lane: 'm1.t0-2' },
-  ]);
-  cleanup();
 });
 
 /** E[sigmoid(skill + e)] for e ~ N(0, spread²): the rate over the population items are drawn from (midpoint rule). */

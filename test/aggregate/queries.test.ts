@@ -70,48 +70,54 @@ const monitoring = suite('monitoring queries');
 
 monitoring('progress, lane coverage, recent errors and generations per lane, with values bound (never spliced)', async () => {
   const { dir, cleanup } = makeTempDir();
-  const runs = join(dir, 'runs');
-  const out = join(dir, 'out');
-  const start = { ...runStart('r1', LANE_A), suite: { ...runStart('r1').suite, n_items: 5 } };
-  const cached = { ...stepOf('r1', LANE_A, 'q2', 0, 'wrong', 1), tokens: { prompt: 100, completion: 10, cached_read: 64, cache_write: 0, reasoning: 0 } };
-  writeLog(runs, 'live/r1.jsonl', [start, stepOf('r1', LANE_A, 'q1', 0, 'right', 0), cached, stepOf('r1', LANE_A, 'q3', 0, 'error', 2)]);
-  const [r2Start, ...r2Rest] = simpleLog('r2', LANE_B, ['right', 'error', 'abstain']);
-  writeLog(runs, 'done/r2.jsonl', [{ ...r2Start, stage: 'done' }, ...r2Rest]);
-  await aggregate({ runsDir: runs, outDir: out });
-  await withDatabase(join(out, 'audition.duckdb'), { readOnly: true }, async (c) => {
-    const progress = await queryNamed(c, 'progress', { run_id: 'r1' });
-    assert.equal(progress.map((r) => [r['status'], Number(r['steps']), Number(r['cache_hits'])]), [['error', 1, 0], ['ok', 2, 1]]);
-    const coverage = await queryNamed(c, 'lane_coverage');
-    assert.equal(coverage.map((r) => [r['lane'], Number(r['total']), Number(r['completed']), Number(r['error']), Number(r['pending'])]), [['a.t0-2', 5, 2, 1, 2], ['b.t0-2', 3, 2, 1, 0]]);
-    assert.equal((await queryNamed(c, 'lane_coverage', { stage: 'done' })).map((r) => r['lane']), ['b.t0-2']);
-    const errors = await queryNamed(c, 'recent_errors', { limit: '1' });
-    assert.is(errors.length, 1);
-    assert.equal((await queryNamed(c, 'recent_errors', { lane: 'b.t0-2' })).map((r) => r['run_id']), ['r2']);
-    const generations = await queryNamed(c, 'lane_generations', { lane: 'a.t0-2' });
-    assert.equal(generations.map((r) => [r['lane'], Number(r['runs']), Number(r['generations'])]), [['a.t0-2', 1, 3]]);
-    assert.equal(await queryNamed(c, 'progress', { run_id: "r1' OR '1'='1" }), [], 'a quote in a value is data, not SQL');
-    const open = await c.runAndReadAll("SELECT status FROM runs_summary WHERE run_id = 'r1'");
-    assert.equal(open.getRowObjectsJS(), [{ status: 'open' }], 'a run without run_end is open');
-  });
-  cleanup();
+  try {
+    const runs = join(dir, 'runs');
+    const out = join(dir, 'out');
+    const start = { ...runStart('r1', LANE_A), suite: { ...runStart('r1').suite, n_items: 5 } };
+    const cached = { ...stepOf('r1', LANE_A, 'q2', 0, 'wrong', 1), tokens: { prompt: 100, completion: 10, cached_read: 64, cache_write: 0, reasoning: 0 } };
+    writeLog(runs, 'live/r1.jsonl', [start, stepOf('r1', LANE_A, 'q1', 0, 'right', 0), cached, stepOf('r1', LANE_A, 'q3', 0, 'error', 2)]);
+    const [r2Start, ...r2Rest] = simpleLog('r2', LANE_B, ['right', 'error', 'abstain']);
+    writeLog(runs, 'done/r2.jsonl', [{ ...r2Start, stage: 'done' }, ...r2Rest]);
+    await aggregate({ runsDir: runs, outDir: out });
+    await withDatabase(join(out, 'audition.duckdb'), { readOnly: true }, async (c) => {
+      const progress = await queryNamed(c, 'progress', { run_id: 'r1' });
+      assert.equal(progress.map((r) => [r['status'], Number(r['steps']), Number(r['cache_hits'])]), [['error', 1, 0], ['ok', 2, 1]]);
+      const coverage = await queryNamed(c, 'lane_coverage');
+      assert.equal(coverage.map((r) => [r['lane'], Number(r['total']), Number(r['completed']), Number(r['error']), Number(r['pending'])]), [['a.t0-2', 5, 2, 1, 2], ['b.t0-2', 3, 2, 1, 0]]);
+      assert.equal((await queryNamed(c, 'lane_coverage', { stage: 'done' })).map((r) => r['lane']), ['b.t0-2']);
+      const errors = await queryNamed(c, 'recent_errors', { limit: '1' });
+      assert.is(errors.length, 1);
+      assert.equal((await queryNamed(c, 'recent_errors', { lane: 'b.t0-2' })).map((r) => r['run_id']), ['r2']);
+      const generations = await queryNamed(c, 'lane_generations', { lane: 'a.t0-2' });
+      assert.equal(generations.map((r) => [r['lane'], Number(r['runs']), Number(r['generations'])]), [['a.t0-2', 1, 3]]);
+      assert.equal(await queryNamed(c, 'progress', { run_id: "r1' OR '1'='1" }), [], 'a quote in a value is data, not SQL');
+      const open = await c.runAndReadAll("SELECT status FROM runs_summary WHERE run_id = 'r1'");
+      assert.equal(open.getRowObjectsJS(), [{ status: 'open' }], 'a run without run_end is open');
+    });
+  } finally {
+    cleanup();
+  }
 });
 
 monitoring('every query in sql/queries/ runs on an aggregated database with its defaults', async () => {
   const { dir, cleanup } = makeTempDir();
-  const runs = join(dir, 'runs');
-  const out = join(dir, 'out');
-  writeLog(runs, 'smoke/r1.jsonl', simpleLog('r1', LANE_A, ['right', 'wrong', 'error']));
-  writeLog(runs, 'smoke/r2.jsonl', simpleLog('r2', LANE_B, ['right', 'abstain']));
-  await aggregate({ runsDir: runs, outDir: out });
-  const required: Record<string, string> = { run_id: 'r1' };
-  await withDatabase(join(out, 'audition.duckdb'), { readOnly: true }, async (c) => {
-    for (const q of listQueries(['queries'])) {
-      const given = Object.fromEntries(q.params.filter((p) => p.default === undefined).map((p) => [p.name, required[p.name]]));
-      for (const [name, value] of Object.entries(given)) assert.ok(value !== undefined, `${q.name}: give the test a value for its required parameter ${name}`);
-      await queryNamed(c, q.name, given);
-    }
-  });
-  cleanup();
+  try {
+    const runs = join(dir, 'runs');
+    const out = join(dir, 'out');
+    writeLog(runs, 'smoke/r1.jsonl', simpleLog('r1', LANE_A, ['right', 'wrong', 'error']));
+    writeLog(runs, 'smoke/r2.jsonl', simpleLog('r2', LANE_B, ['right', 'abstain']));
+    await aggregate({ runsDir: runs, outDir: out });
+    const required: Record<string, string> = { run_id: 'r1' };
+    await withDatabase(join(out, 'audition.duckdb'), { readOnly: true }, async (c) => {
+      for (const q of listQueries(['queries'])) {
+        const given = Object.fromEntries(q.params.filter((p) => p.default === undefined).map((p) => [p.name, required[p.name]]));
+        for (const [name, value] of Object.entries(given)) assert.ok(value !== undefined, `${q.name}: give the test a value for its required parameter ${name}`);
+        await queryNamed(c, q.name, given);
+      }
+    });
+  } finally {
+    cleanup();
+  }
 });
 
 loader.run();

@@ -1,12 +1,9 @@
 // The layers import downwards only, and no module imports itself back through others (docs/architecture.md, Folders).
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SOURCE_ROOTS = ['bin', 'core', 'lib', 'pipelines', 'analysis', 'reports'];
+import { ROOT, SOURCE_ROOTS, listSources } from '../helpers/sources.ts';
 
 /** What each layer may import besides itself; `reports` reads analysis's row types only (type imports). */
 const ALLOWED: Readonly<Record<string, readonly string[]>> = {
@@ -28,14 +25,6 @@ interface Edge {
   from: string;
   to: string;
   typeOnly: boolean;
-}
-
-function listSources(dir: string): string[] {
-  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return listSources(path);
-    return /\.(ts|mjs)$/.test(entry.name) ? [path] : [];
-  });
 }
 
 const IMPORT = /(?:^|\n)\s*(import|export)\s+(type\s+)?[^'";]*?\bfrom\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/g;

@@ -31,7 +31,7 @@ cli('a command’s --help is generated from its options', () => {
 /** Runs the CLI's entry in-process, for checks that need many invocations; the bin itself is spawned in the other tests. */
 async function runMain(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const output = createMemoryOutput();
-  const code = await main(argv, output);
+  const code = await main(argv, { ...process.env, NO_COLOR: "1" }, output);
   return { code, stdout: output.dataText.join(''), stderr: output.logText.join('\n') };
 }
 
@@ -75,41 +75,50 @@ cli('unknown commands and flags are usage errors (exit 2) without a stack', () =
 
 cli('the production roster imports; with a temperature on a gpt-5 lane it fails with exit 2 naming lane and field', () => {
   const { dir, cleanup } = makeTempDir();
-  const ok = runCli(['lanes', 'import', ROSTER, '--runs-dir', dir]);
-  assert.is(ok.code, 0, ok.stderr);
-  assert.match(ok.stderr, /imported 26 lanes/);
-  const listed = runCli(['lanes', 'list', '--json', '--runs-dir', dir]);
-  assert.is(listed.stdout.trim().split('\n').length, 26);
+  try {
+    const ok = runCli(['lanes', 'import', ROSTER, '--runs-dir', dir]);
+    assert.is(ok.code, 0, ok.stderr);
+    assert.match(ok.stderr, /imported 26 lanes/);
+    const listed = runCli(['lanes', 'list', '--json', '--runs-dir', dir]);
+    assert.is(listed.stdout.trim().split('\n').length, 26);
 
-  const bad = join(dir, 'bad.yaml');
-  writeFileSync(bad, readFileSync(ROSTER, 'utf8').replace('reasoning_effort: medium, max_output_tokens: 36000 } }', 'reasoning_effort: medium, temperature: 0.5, max_output_tokens: 36000 } }'));
-  const fresh = makeTempDir();
-  const failed = runCli(['lanes', 'import', bad, '--runs-dir', fresh.dir]);
-  assert.is(failed.code, 2);
-  assert.match(failed.stderr, /bad\.yaml:\d+: field lanes\[1\]\.dials\.temperature: lane gpt5\.t0-5\.reason-med/);
-  assert.match(failed.stderr, /breaks rule backend\.temperature: temperature is not taken by OpenAI o-series and gpt-5 reasoning models/);
-  const none = runCli(['lanes', 'list', '--json', '--runs-dir', fresh.dir]);
-  assert.is(none.stdout.trim(), '', 'a roster with one bad lane changes nothing');
-  fresh.cleanup();
-  cleanup();
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, readFileSync(ROSTER, 'utf8').replace('reasoning_effort: medium, max_output_tokens: 36000 } }', 'reasoning_effort: medium, temperature: 0.5, max_output_tokens: 36000 } }'));
+    const fresh = makeTempDir();
+    try {
+      const failed = runCli(['lanes', 'import', bad, '--runs-dir', fresh.dir]);
+      assert.is(failed.code, 2);
+      assert.match(failed.stderr, /bad\.yaml:\d+: field lanes\[1\]\.dials\.temperature: lane gpt5\.t0-5\.reason-med/);
+      assert.match(failed.stderr, /breaks rule backend\.temperature: temperature is not taken by OpenAI o-series and gpt-5 reasoning models/);
+      const none = runCli(['lanes', 'list', '--json', '--runs-dir', fresh.dir]);
+      assert.is(none.stdout.trim(), '', 'a roster with one bad lane changes nothing');
+    } finally {
+      fresh.cleanup();
+    }
+  } finally {
+    cleanup();
+  }
 });
 
 cli('lanes add / show / disable / enable / export round-trip', () => {
   const { dir, cleanup } = makeTempDir();
-  const add = runCli(['lanes', 'add', 'kimi.t0-75.tp0-95.fp0-2', '--provider', 'openai-compatible', '--backend', 'openrouter', '--model', 'moonshotai/kimi-k2-0905', '--runs-dir', dir]);
-  assert.is(add.code, 0, add.stderr);
-  assert.is(add.stdout.trim(), 'kimi.t0-75.tp0-95.fp0-2');
-  assert.is(runCli(['lanes', 'disable', 'kimi.t0-75.tp0-95.fp0-2', '--runs-dir', dir]).code, 0);
-  const shown = JSON.parse(runCli(['lanes', 'show', 'kimi.t0-75.tp0-95.fp0-2', '--json', '--runs-dir', dir]).stdout) as { active: boolean; visible: boolean };
-  assert.equal([shown.active, shown.visible], [false, false]);
-  assert.is(runCli(['lanes', 'enable', 'kimi.t0-75.tp0-95.fp0-2', '--runs-dir', dir]).code, 0);
-  const exported = runCli(['lanes', 'export', '--format', 'json', '--runs-dir', dir]);
-  const roster = JSON.parse(exported.stdout) as { lanes: { slug: string; active: boolean }[] };
-  assert.equal(roster.lanes.map((l) => [l.slug, l.active]), [['kimi.t0-75.tp0-95.fp0-2', true]]);
-  const missing = runCli(['lanes', 'show', 'kimi.t0-7', '--runs-dir', dir]);
-  assert.is(missing.code, 2);
-  assert.match(missing.stderr, /hint: lanes with that alias: kimi\.t0-75\.tp0-95\.fp0-2/);
-  cleanup();
+  try {
+    const add = runCli(['lanes', 'add', 'kimi.t0-75.tp0-95.fp0-2', '--provider', 'openai-compatible', '--backend', 'openrouter', '--model', 'moonshotai/kimi-k2-0905', '--runs-dir', dir]);
+    assert.is(add.code, 0, add.stderr);
+    assert.is(add.stdout.trim(), 'kimi.t0-75.tp0-95.fp0-2');
+    assert.is(runCli(['lanes', 'disable', 'kimi.t0-75.tp0-95.fp0-2', '--runs-dir', dir]).code, 0);
+    const shown = JSON.parse(runCli(['lanes', 'show', 'kimi.t0-75.tp0-95.fp0-2', '--json', '--runs-dir', dir]).stdout) as { active: boolean; visible: boolean };
+    assert.equal([shown.active, shown.visible], [false, false]);
+    assert.is(runCli(['lanes', 'enable', 'kimi.t0-75.tp0-95.fp0-2', '--runs-dir', dir]).code, 0);
+    const exported = runCli(['lanes', 'export', '--format', 'json', '--runs-dir', dir]);
+    const roster = JSON.parse(exported.stdout) as { lanes: { slug: string; active: boolean }[] };
+    assert.equal(roster.lanes.map((l) => [l.slug, l.active]), [['kimi.t0-75.tp0-95.fp0-2', true]]);
+    const missing = runCli(['lanes', 'show', 'kimi.t0-7', '--runs-dir', dir]);
+    assert.is(missing.code, 2);
+    assert.match(missing.stderr, /hint: lanes with that alias: kimi\.t0-75\.tp0-95\.fp0-2/);
+  } finally {
+    cleanup();
+  }
 });
 
 cli('a command that cannot stop cleanly (sql) exits at once on the first Ctrl-C, with 130', async () => {

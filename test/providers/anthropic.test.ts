@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildMessagesBody, createAdapter, tokensFromUsage } from '../../pipelines/providers/anthropic.ts';
+import { buildMessagesBody, createAdapter, deprecationNotices, tokensFromUsage } from '../../pipelines/providers/anthropic.ts';
 import type { ChatRequest } from '../../core/chat.ts';
+import { createMemoryOutput } from '../../lib/output.ts';
 import { startFakeAnthropic, type FakeAnthropic } from '../fakes/index.ts';
 import { ASK, LONG_CONTEXT, faultSuite, makeLane, send, sendError } from './kit.ts';
 
@@ -195,6 +197,49 @@ test('a 429 from the input-tokens-per-minute limit → rate_limit, with retry-af
   assert.equal([error.kind, error.httpStatus, error.retryable], ['rate_limit', 429, true]);
   assert.ok(error.retryAfterMs !== null && error.retryAfterMs > 0 && error.retryAfterMs <= 60_000 && error.retryAfterMs % 1000 === 0, `retryAfterMs ${error.retryAfterMs}`);
   assert.match(error.message, /^anthropic HTTP 429 rate_limit_error: This request would exceed your organization's rate limit of 20 input tokens per minute/);
+});
+
+test('deprecation notices go to the adapter’s log once each per adapter, never to console.warn', async ({ server, env }) => {
+  const logs = [createMemoryOutput(), createMemoryOutput()];
+  const [first, second] = logs.map((log) => createAdapter(env, { log }));
+  const deprecated = makeLane({ provider: 'anthropic', model: 'claude-sonnet-4-5', base_url: server.url, dials: { max_output_tokens: 64 } });
+  const thinking = makeLane({ provider: 'anthropic', model: 'claude-opus-4-6', base_url: server.url, dials: { thinking: true, thinking_budget_tokens: 1024, max_output_tokens: 2048 } });
+  const console_ = console.warn;
+  const consoleWarnings: unknown[][] = [];
+  // a spy, not a fix: the adapter must not need it
+  console.warn = (...args: unknown[]) => void consoleWarnings.push(args);
+  try {
+    for (let i = 0; i < 3; i++) {
+      await send(first, deprecated, ASK);
+      await send(first, thinking, ASK);
+    }
+    await send(second, deprecated, { ...ASK, stream: true });
+  } finally {
+    console.warn = console_;
+  }
+  assert.equal(consoleWarnings, []);
+  assert.is(server.requests.length, 7, 'every request is still sent');
+  const [firstLog, secondLog] = logs.map((log) => log.logText);
+  assert.is(firstLog.length, 2);
+  assert.match(firstLog[0], /^warning: The model 'claude-sonnet-4-5' is deprecated and will reach end-of-life/);
+  assert.match(firstLog[1], /claude-opus-4-6 and 'thinking.type=enabled' is deprecated/);
+  assert.equal(secondLog, [firstLog[0]], 'each adapter shows a notice once');
+});
+
+test('deprecationNotices says what the installed SDK’s messages.create would print, for the same models', () => {
+  // The SDK keeps its lists private; read them from its source, so an SDK upgrade that changes them fails here.
+  const source = readFileSync(new URL('../../node_modules/@anthropic-ai/sdk/resources/messages/messages.js', import.meta.url), 'utf8');
+  const endOfLife = Object.fromEntries([...(/const DEPRECATED_MODELS = \{([^}]*)\}/.exec(source)?.[1] ?? '').matchAll(/'([^']+)':\s*'([^']+)'/g)].map((m) => [m[1], m[2]]));
+  const thinking = [...(/const MODELS_TO_WARN_WITH_THINKING_ENABLED = \[([^\]]*)\]/.exec(source)?.[1] ?? '').matchAll(/'([^']+)'/g)].map((m) => m[1]);
+  assert.ok(Object.keys(endOfLife).length > 0 && thinking.length > 0, 'the SDK source still has both lists');
+  for (const [model, date] of Object.entries(endOfLife)) {
+    assert.equal(deprecationNotices({ model }), [`The model '${model}' is deprecated and will reach end-of-life on ${date}\nPlease migrate to a newer model. Visit https://docs.anthropic.com/en/docs/resources/model-deprecations for more information.`]);
+  }
+  for (const model of thinking) {
+    assert.is(deprecationNotices({ model, thinking: { type: 'enabled', budget_tokens: 1024 } }).length, 1, model);
+    assert.equal(deprecationNotices({ model }), [], `${model} without extended thinking`);
+  }
+  assert.equal(deprecationNotices({ model: MODEL, thinking: { type: 'enabled', budget_tokens: 1024 } }), []);
 });
 
 test('buildMessagesBody leaves out empty fields', () => {

@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createMemoryOutput } from '../../lib/output.ts';
 import type { Lane } from '../../core/lane.ts';
-import { closeProviders, createProvider } from '../../pipelines/providers/index.ts';
+import { ProviderPool } from '../../pipelines/providers/providerPool.ts';
 import { runLane } from '../../pipelines/runner/engine.ts';
 import type { RunSettings } from '../../pipelines/runner/runSettings.ts';
 import { readRunLog } from '../../pipelines/runlog/reader.ts';
@@ -43,8 +43,10 @@ const CASES: Record<string, Case> = {
 
 const test = suite('runLane through each provider adapter');
 
+const providers = new ProviderPool(ENV);
+
 test.after(async () => {
-  await closeProviders(ENV);
+  await providers.close();
 });
 
 for (const [name, { start, lane: laneAt }] of Object.entries(CASES)) {
@@ -53,11 +55,11 @@ for (const [name, { start, lane: laneAt }] of Object.entries(CASES)) {
     const { dir, cleanup } = makeTempDir();
     try {
       const lane = laneAt(server.url);
-      const adapter = await createProvider(lane, ENV);
+      const adapter = await providers.adapterFor(lane);
       assert.is(adapter.name, lane.provider);
       server.inject({ kind: 'status', status: 429, retryAfterMs: RETRY_AFTER_MS });
       const started = Date.now();
-      const result = await runLane({ lane, suite: makeSuite(1), task: echoTask, settings: SETTINGS, runsDir: dir, output: createMemoryOutput(), adapter });
+      const result = await runLane({ lane, suite: makeSuite(1), task: echoTask, settings: SETTINGS, runsDir: dir, output: createMemoryOutput(), adapter, env: ENV });
       const waited = Date.now() - started;
       const [step] = (await readRunLog(result.path)).steps;
       assert.is(step.status, 'ok');
@@ -81,10 +83,10 @@ test("anthropic: 429s from the server's input-tokens-per-minute limit are waited
   const { dir, cleanup } = makeTempDir();
   try {
     const lane = CASES['anthropic'].lane(server.url);
-    const adapter = await createProvider(lane, ENV);
+    const adapter = await providers.adapterFor(lane);
     // one retry only: a retry sooner than retry-after would meet another 429 and end the step as an error
     const settings = { ...SETTINGS, concurrency: 4, maxRetries: 1 };
-    const result = await runLane({ lane, suite: makeSuite(4, 4), task: echoTask, settings, runsDir: dir, output: createMemoryOutput(), adapter });
+    const result = await runLane({ lane, suite: makeSuite(4, 4), task: echoTask, settings, runsDir: dir, output: createMemoryOutput(), adapter, env: ENV });
     const { steps } = await readRunLog(result.path);
     assert.equal(steps.map((s) => s.status), ['ok', 'ok', 'ok', 'ok']);
     assert.equal(steps.map((s) => s.attempts).sort(), [1, 1, 2, 2]);

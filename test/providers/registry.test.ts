@@ -1,31 +1,39 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PROVIDERS } from '../../core/lane.ts';
-import { closeProviders, createProvider } from '../../pipelines/providers/index.ts';
+import { ProviderPool } from '../../pipelines/providers/providerPool.ts';
 import { makeLane } from './kit.ts';
 
-const test = suite('createProvider');
+const test = suite('ProviderPool');
 
 test('gives every provider an adapter of that name', async () => {
-  const env: NodeJS.ProcessEnv = {};
-  for (const provider of PROVIDERS) {
-    const adapter = await createProvider(makeLane({ provider, model: 'm' }), env);
-    assert.is(adapter.name, provider);
+  const pool = new ProviderPool({});
+  try {
+    for (const provider of PROVIDERS) {
+      const adapter = await pool.adapterFor(makeLane({ provider, model: 'm' }));
+      assert.is(adapter.name, provider);
+    }
+  } finally {
+    await pool.close();
   }
-  await closeProviders(env);
 });
 
-test('shares one adapter among the lanes of a provider, per environment', async () => {
+test('shares one adapter among the lanes of a provider, per pool', async () => {
   const env: NodeJS.ProcessEnv = { OPENAI_API_KEY: 'sk-test-registry-000000' };
-  const first = await createProvider(makeLane({ provider: 'openai', model: 'gpt-4o' }), env);
-  const second = await createProvider(makeLane({ provider: 'openai', model: 'gpt-5', dials: { reasoning_effort: 'low' } }), env);
-  assert.is(first, second);
-  const other = await createProvider(makeLane({ provider: 'openai', model: 'gpt-4o' }), {});
-  assert.is.not(first, other);
-  await closeProviders(env);
-  const fresh = await createProvider(makeLane({ provider: 'openai', model: 'gpt-4o' }), env);
-  assert.is.not(fresh, first, 'closed adapters are forgotten');
-  await closeProviders(env);
+  const pool = new ProviderPool(env);
+  const other = new ProviderPool(env);
+  try {
+    const first = await pool.adapterFor(makeLane({ provider: 'openai', model: 'gpt-4o' }));
+    const second = await pool.adapterFor(makeLane({ provider: 'openai', model: 'gpt-5', dials: { reasoning_effort: 'low' } }));
+    assert.is(first, second);
+    assert.is.not(await other.adapterFor(makeLane({ provider: 'openai', model: 'gpt-4o' })), first, 'another pool has adapters of its own');
+    await pool.close();
+    const fresh = await pool.adapterFor(makeLane({ provider: 'openai', model: 'gpt-4o' }));
+    assert.is.not(fresh, first, 'closed adapters are forgotten');
+  } finally {
+    await pool.close();
+    await other.close();
+  }
 });
 
 test.run();

@@ -8,7 +8,8 @@ import type { Lane } from '../../core/lane.ts';
 import type { RunStartRecord } from '../../core/record.ts';
 import { createMemoryOutput } from '../../lib/output.ts';
 import { openLaneStore } from '../../pipelines/lanes/openStore.ts';
-import { closeProviders } from '../../pipelines/providers/index.ts';
+import { ProviderPool } from '../../pipelines/providers/providerPool.ts';
+import { LimiterRegistry } from '../../pipelines/runner/limiterRegistry.ts';
 import { readRunLog } from '../../pipelines/runlog/reader.ts';
 import { launchRun } from '../../pipelines/runner/launch.ts';
 import { RUN_DEFAULTS, resolveRunSettings } from '../../pipelines/runner/runSettings.ts';
@@ -61,16 +62,17 @@ ids('hashes the resolved settings: a default given explicitly is the same run; h
 
 ids('runSweep names its runs by that id and skips them once completed', async () => {
   const { dir, cleanup } = makeTempDir();
+  const providers = new ProviderPool(ENV);
   try {
     await registerSim(dir);
     const demo = await loadSuite(SUITE);
-    const options = { lanes: [SIM.slug], suitePath: SUITE, runsDir: dir, stage: 'smoke', limit: 2, output: createMemoryOutput(), env: ENV };
+    const options = { lanes: [SIM.slug], suitePath: SUITE, runsDir: dir, stage: 'smoke', limit: 2, output: createMemoryOutput(), env: ENV, providers, limiters: new LimiterRegistry() };
     const first = await runSweep(options, demo);
     assert.equal(first.map((r) => [r.runId, r.action]), [[sweepRunId('smoke', SIM.slug, demo.sha256, sweepIdentity(resolveRunSettings(options, demo))), 'started']]);
     const second = await runSweep(options, demo);
     assert.equal(second.map((r) => [r.runId, r.action]), [[first[0].runId, 'skipped']]);
   } finally {
-    await closeProviders(ENV);
+    await providers.close();
     cleanup();
   }
 });
@@ -79,9 +81,10 @@ const defaults = suite('RUN_DEFAULTS');
 
 defaults('the help of run, estimate and sweep shows the defaults a run launched without flags records', async () => {
   const { dir, cleanup } = makeTempDir();
+  const providers = new ProviderPool(ENV);
   try {
     await registerSim(dir);
-    const result = await launchRun({ laneSlug: SIM.slug, suitePath: SUITE, runsDir: dir, limit: 1, output: createMemoryOutput(), env: ENV });
+    const result = await launchRun({ laneSlug: SIM.slug, suitePath: SUITE, runsDir: dir, limit: 1, output: createMemoryOutput(), env: ENV, providers, limiters: new LimiterRegistry() });
     const start = (await readRunLog(result.path)).start as RunStartRecord;
     const settings = start.settings as Record<string, unknown> & { task: Record<string, unknown> };
     const help = formatHelp(runCommand);
@@ -98,7 +101,7 @@ defaults('the help of run, estimate and sweep shows the defaults a run launched 
     }
     assert.is(helpDefault(formatHelp(sweepCommand), 'parallel'), String(SWEEP_DEFAULTS.parallel));
   } finally {
-    await closeProviders(ENV);
+    await providers.close();
     cleanup();
   }
 });

@@ -25,7 +25,7 @@ demo('credited rates differ by lane in the direction the ground-truth model says
     const rows: { slug: string; observed: number; truth: number; se: number }[] = [];
     for (const lane of lanes) {
       const result = await runLane({
-        lane, suite: mcq, ...withSimAdapter(createTask('mcq', settings)), runsDir: dir, output: createMemoryOutput(),
+        lane, suite: mcq, ...withSimAdapter(createTask('mcq', settings)), runsDir: dir, output: createMemoryOutput(), env: {},
         settings: { replicates, seed: 5, stage: 'demo', concurrency: 8, maxRetries: 0, timeoutMs: 5000, task: settings },
       });
       assert.is(result.status, 'completed');

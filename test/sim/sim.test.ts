@@ -9,7 +9,7 @@ import {
 import { loadSuite } from '../../pipelines/suites/load.ts';
 import type { McqItem } from '../../pipelines/suites/types.ts';
 import { keyLookup, parseAnswer } from '../../pipelines/tasks/mcq/parseAnswer.ts';
-import { prepareMcq } from '../../pipelines/tasks/mcq/prepare.ts';
+import { PreparedMcqCache } from '../../pipelines/tasks/mcq/prepare.ts';
 import { createMcqSimulator, mcqHint, simTruth } from '../../pipelines/tasks/mcq/simulate.ts';
 import { parseTaskSettings, type McqTaskSettings } from '../../pipelines/tasks/settings.ts';
 
@@ -19,7 +19,8 @@ const lane = (model: string, dials: Lane['dials'] = { temperature: 0.7 }, slug =
 const mcq = (raw: Record<string, unknown> = {}): McqTaskSettings => parseTaskSettings('mcq', raw, {}) as McqTaskSettings;
 const signal = new AbortController().signal;
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-const truthOver = (l: Lane, settings: McqTaskSettings, key: 'correct' | 'credited' | 'abstain' | 'error'): number => mean(ITEMS.map((i) => simTruth(l, i, settings)[key]));
+const prepared = new PreparedMcqCache();
+const truthOver = (l: Lane, settings: McqTaskSettings, key: 'correct' | 'credited' | 'abstain' | 'error'): number => mean(ITEMS.map((i) => simTruth(l, i, settings, undefined, prepared)[key]));
 
 const model = suite('the sim ground-truth model');
 
@@ -82,7 +83,7 @@ const simulator = createMcqSimulator();
 const createAdapter = (): ReturnType<typeof createSimAdapter> => createSimAdapter({}, { simulator });
 
 function mcqRequest(item: McqItem, settings: McqTaskSettings, replicate: number, sample = 0, seed = 1): ChatRequest {
-  const p = prepareMcq(item, settings);
+  const p = prepared.prepare(item, settings);
   return simulator.attach({ messages: p.messages, cachePrefix: 1, json: true }, mcqHint(p, settings, replicate, sample, seed));
 }
 

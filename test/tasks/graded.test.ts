@@ -134,7 +134,7 @@ orchestrate('generates, reads the notes back, grades every (case × generator ×
     const e = await readExperimentFile(join(ROOT, 'experiments/demo-graded.yaml'));
     const s = await loadSuite(e.suite);
     const roster = await readLaneFile(e.lanes as string);
-    const options = { experiment: e, suite: s, resolveLane: async (slug: string) => roster.find((l) => l.slug === slug)!, adapterFor: async (_lane: Lane, simulator: Simulator | undefined) => createAdapter({}, { simulator }), runsDir: dir, output: createMemoryOutput(), workers: 4 };
+    const options = { experiment: e, suite: s, resolveLane: async (slug: string) => roster.find((l) => l.slug === slug)!, adapterFor: async (_lane: Lane, simulator: Simulator | undefined) => createAdapter({}, { simulator }), runsDir: dir, output: createMemoryOutput(), env: {}, workers: 4 };
     const result = await runExperiment(options);
     assert.equal(result.runs.map((r) => [r.phase, r.lane, r.result.status]), [['generate', 'strong.t0-7', 'completed'], ['generate', 'weak.t0-7', 'completed'], ['grade', 'strong.t0-7', 'completed'], ['grade', 'medium.t0-7', 'completed']]);
     assert.is(result.plan.notes, 60);

@@ -5,19 +5,12 @@ import type { Task } from '../task.ts';
 import { templateSection } from '../template.ts';
 import { createGenerateSimulator } from './simulate.ts';
 
-const messagesByItem = new WeakMap<PromptItem, ChatMessage[]>();
-
 /** The generator's messages for a case: its system message (or the template's) and the material with the task. */
 export function generateMessages(item: PromptItem): ChatMessage[] {
-  let messages = messagesByItem.get(item);
-  if (messages === undefined) {
-    messages = [
-      { role: 'system', content: item.system ?? templateSection('generate', 'system').render({}) },
-      { role: 'user', content: templateSection('generate', 'user').render({ context: item.context, prompt: item.prompt }) },
-    ];
-    messagesByItem.set(item, messages);
-  }
-  return messages;
+  return [
+    { role: 'system', content: item.system ?? templateSection('generate', 'system').render({}) },
+    { role: 'user', content: templateSection('generate', 'user').render({ context: item.context, prompt: item.prompt }) },
+  ];
 }
 
 /**
@@ -27,12 +20,15 @@ export function generateMessages(item: PromptItem): ChatMessage[] {
  */
 export function createGenerateTask(settings: GenerateTaskSettings): Task<PromptItem> {
   const simulator = createGenerateSimulator();
+  // each case's messages, rendered once for its replicates and attempts
+  const messagesByItem = new WeakMap<PromptItem, ChatMessage[]>();
   return {
     kind: 'generate',
     accepts: (item: SuiteItem): item is PromptItem => item.kind === 'prompt',
     contextKey: (item) => item.id,
     async runStep(item, replicate, ctx) {
-      const messages = generateMessages(item);
+      let messages = messagesByItem.get(item);
+      if (messages === undefined) messagesByItem.set(item, (messages = generateMessages(item)));
       let last = { text: '', finishReason: null as string | null };
       for (let attempt = 0; attempt < settings.max_attempts; attempt++) {
         const response = await ctx.complete(simulator.attach({ messages, cachePrefix: 2 }, { item, replicate, sample: attempt, ...(ctx.seed === undefined ? {} : { seed: ctx.seed }) }));

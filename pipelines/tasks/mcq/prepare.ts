@@ -43,9 +43,6 @@ const QUOTE_CACHE_LIMIT = 512;
 /** The parts that depend only on an item's content (question, options, passages) and the settings. */
 type Shared = Omit<PreparedMcq, 'item'>;
 
-const byItem = new WeakMap<McqItem, Map<string, PreparedMcq>>();
-/** Items copied with new ids but the same option and passage arrays (synthetic suites) share one build. */
-const byContent = new WeakMap<EvidencePassage[], WeakMap<McqOption[], Map<string, Shared>>>();
 
 /** The evidence passages as the template renders them. */
 export function renderPassages(passages: readonly EvidencePassage[]): string {
@@ -91,25 +88,35 @@ function build(item: McqItem, settings: McqSettings): Shared {
   };
 }
 
-function shared(item: McqItem, settings: McqSettings, key: string): Shared {
-  let byOptions = byContent.get(item.evidence);
-  if (byOptions === undefined) byContent.set(item.evidence, (byOptions = new WeakMap()));
-  let byQuestion = byOptions.get(item.options);
-  if (byQuestion === undefined) byOptions.set(item.options, (byQuestion = new Map()));
-  const contentKey = `${key}\u0000${item.question}`;
-  let found = byQuestion.get(contentKey);
-  if (found === undefined) byQuestion.set(contentKey, (found = build(item, settings)));
-  return found;
-}
+/**
+ * The prepared items of one task (a task per run): each item is prepared once per group of settings, then its
+ * steps, replicates and samples reuse it. Items copied with new ids but the same option and passage arrays
+ * (synthetic suites) share one build. The task that creates it owns it, so runs never share a quote cache.
+ */
+export class PreparedMcqCache {
+  private readonly byItem = new WeakMap<McqItem, Map<string, PreparedMcq>>();
+  private readonly byContent = new WeakMap<EvidencePassage[], WeakMap<McqOption[], Map<string, Shared>>>();
 
-/** The prepared view of an item for these settings (built on first use, then cached with the item). */
-export function prepareMcq(item: McqItem, settings: McqSettings): PreparedMcq {
-  const key = `${settings.cards_budget}|${settings.max_learn_boosts}|${settings.idk}|${settings.strict_evidence}`;
-  let forItem = byItem.get(item);
-  if (forItem === undefined) byItem.set(item, (forItem = new Map()));
-  let p = forItem.get(key);
-  if (p === undefined) forItem.set(key, (p = { ...shared(item, settings, key), item }));
-  return p;
+  /** The prepared view of an item for these settings (built on first use, then kept with the item). */
+  prepare(item: McqItem, settings: McqSettings): PreparedMcq {
+    const key = `${settings.cards_budget}|${settings.max_learn_boosts}|${settings.idk}|${settings.strict_evidence}`;
+    let forItem = this.byItem.get(item);
+    if (forItem === undefined) this.byItem.set(item, (forItem = new Map()));
+    let p = forItem.get(key);
+    if (p === undefined) forItem.set(key, (p = { ...this.shared(item, settings, key), item }));
+    return p;
+  }
+
+  private shared(item: McqItem, settings: McqSettings, key: string): Shared {
+    let byOptions = this.byContent.get(item.evidence);
+    if (byOptions === undefined) this.byContent.set(item.evidence, (byOptions = new WeakMap()));
+    let byQuestion = byOptions.get(item.options);
+    if (byQuestion === undefined) byOptions.set(item.options, (byQuestion = new Map()));
+    const contentKey = `${key}\u0000${item.question}`;
+    let found = byQuestion.get(contentKey);
+    if (found === undefined) byQuestion.set(contentKey, (found = build(item, settings)));
+    return found;
+  }
 }
 
 const CARD_SOURCE = /^card:\s*(\S+)$/i;

@@ -8,7 +8,7 @@ import {
 import { SimulatedRequests } from '../sim/requests.ts';
 import { judgeAnswer, supportScore } from './judge.ts';
 import type { Citation, ParsedAnswer } from './parseAnswer.ts';
-import { prepareMcq, type PreparedMcq } from './prepare.ts';
+import { PreparedMcqCache, type PreparedMcq } from './prepare.ts';
 import { bestQuotes, topicalSentence, type PassageQuote } from './witness.ts';
 
 /** What one MCQ request asks, as the sim needs it: the item, which sample, and what LEARN showed. */
@@ -83,7 +83,7 @@ class McqSimCache {
     return found;
   }
 
-  /** The JSON text of one sampled answer, per cards list (one per item content and settings, see prepareMcq). */
+  /** The JSON text of one sampled answer, per cards list (one per item content and settings, see PreparedMcqCache). */
   answerJson(hint: McqHint, option: number, quality: CitationQuality): string {
     let byKey = this.answers.get(hint.cards);
     if (byKey === undefined) this.answers.set(hint.cards, (byKey = new Map()));
@@ -186,12 +186,13 @@ function compositions(total: number, parts: number, visit: (counts: number[]) =>
  * tie rule (tied options win with equal chance, IDK loses ties); pooled
  * citations depend only on whether a good and a distractor quote are among
  * the first sc_extract winning samples. Best-of uses the max-of-iid law with
- * ties to the earliest sample. Samples at temperature ≤ 0.05 are identical.
+ * ties to the earliest sample. Samples at temperature ≤ 0.05 are identical. Callers that ask about many lanes
+ * pass one `prepared` cache, so each item is prepared once.
  */
-export function simTruth(lane: Lane, item: McqItem, settings: McqSettings, session?: SessionView): SimTruth {
+export function simTruth(lane: Lane, item: McqItem, settings: McqSettings, session?: SessionView, prepared = new PreparedMcqCache()): SimTruth {
   const sl = simLane(lane);
   const sim = simItem(item);
-  const p = prepareMcq(item, settings);
+  const p = prepared.prepare(item, settings);
   const model = mcqSampleModel(sl.dials, sl.skill, sim.difficulty, p.learn.cards.length + p.learn.snippets.length, settings.idk || settings.strict_evidence, session);
   const n = item.options.length;
   const probs = mcqCategoryProbabilities(model, n, sim.gold);

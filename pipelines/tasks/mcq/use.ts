@@ -4,7 +4,7 @@ import type { McqSettings, McqTaskSettings } from '../settings.ts';
 import type { StepOutcome, Task, TaskContext } from '../task.ts';
 import { judgeAnswer, supportScore } from './judge.ts';
 import { parseAnswer, type Citation, type ParsedAnswer, type ParseFailure } from './parseAnswer.ts';
-import { prepareMcq, type PreparedMcq } from './prepare.ts';
+import { PreparedMcqCache, type PreparedMcq } from './prepare.ts';
 import { createMcqSimulator, mcqHint } from './simulate.ts';
 import { majorityVote, pickBest } from './vote.ts';
 
@@ -95,12 +95,13 @@ export async function runMcqSamples(p: PreparedMcq, settings: McqSettings, ctx: 
 /** The `mcq` task: LEARN (cards, snippets) then USE (a strict JSON answer with citations), scored with the evidence metrics. */
 export function createMcqTask(settings: McqTaskSettings): Task<McqItem> {
   const simulator = createMcqSimulator();
+  const prepared = new PreparedMcqCache();
   return {
     kind: 'mcq',
     accepts: (item: SuiteItem): item is McqItem => item.kind === 'mcq',
     contextKey: (item) => item.evidence.map((e) => e.id).join('+'),
     runStep(item, replicate, ctx) {
-      const p = prepareMcq(item, settings);
+      const p = prepared.prepare(item, settings);
       return runMcqSamples(p, settings, ctx, (sample) => simulator.attach({ messages: p.messages, cachePrefix: 1, json: true }, mcqHint(p, settings, replicate, sample, ctx.seed)));
     },
     simulator,

@@ -1,6 +1,6 @@
 import type { ChatMessage } from '../../../core/chat.ts';
 import type { McqItem, SuiteItem } from '../../suites/types.ts';
-import { prepareMcq, renderPassages } from '../mcq/prepare.ts';
+import { PreparedMcqCache, renderPassages } from '../mcq/prepare.ts';
 import { createMcqSimulator, mcqHint } from '../mcq/simulate.ts';
 import { runMcqSamples } from '../mcq/use.ts';
 import type { SessionTaskSettings } from '../settings.ts';
@@ -25,6 +25,7 @@ export function createSessionTask(settings: SessionTaskSettings): Task<McqItem> 
   const sessions = new Map<number, { manager: ContextManager; turn: number }>();
   const system: ChatMessage = { role: 'system', content: templateSection('session', 'system').render({}) };
   const simulator = createMcqSimulator();
+  const prepared = new PreparedMcqCache();
   return {
     kind: 'session',
     sequential: true,
@@ -34,7 +35,7 @@ export function createSessionTask(settings: SessionTaskSettings): Task<McqItem> 
       let session = sessions.get(replicate);
       if (session === undefined) sessions.set(replicate, (session = { manager: new ContextManager(settings), turn: 0 }));
       const turn = session.turn++;
-      const p = prepareMcq(item, settings);
+      const p = prepared.prepare(item, settings);
       const present = session.manager.passagesInContext();
       const missing = item.evidence.filter((e) => !present.has(e.id));
       const passages = missing.length === 0 ? '' : templateSection('session', 'passages').render({ passages: renderPassages(missing) }) + '\n';
