@@ -17,7 +17,7 @@ import type { StepOutcome, Task, TaskContext } from '../tasks/task.ts';
 import { CostBudget } from './budget.ts';
 import { CacheAwareQueue } from './cacheAwareQueue.ts';
 import { dryRun } from './dryRun.ts';
-import { findLimit, type LimitRow } from './limits.ts';
+import { findLimit, limitBucketKey, type LimitRow } from './limits.ts';
 import { LimiterRegistry } from './limiterRegistry.ts';
 import { groupSteps, planRun, withStepSeed, type PlannedStep } from './plan.ts';
 import { findPrice, type PriceTable } from './pricing.ts';
@@ -77,7 +77,7 @@ const QUOTA_FIX = "check the provider account's plan and billing (credits, spend
 function limiterOf(limits: readonly LimitRow[] | undefined, limiters: LimiterRegistry, lane: Lane) {
   const row = limits === undefined ? null : findLimit(limits, lane);
   if (row === null || (row.requestsPerMinute === undefined && row.tokensPerMinute === undefined)) return null;
-  return limiters.limiterFor(`${row.provider}|${row.model}`, row);
+  return limiters.limiterFor(limitBucketKey(lane), row);
 }
 
 /** Runs one lane over a suite and writes one run log (contract v1). */

@@ -11,22 +11,33 @@ export interface LimitRow extends RateLimit {
 
 export const DEFAULT_LIMITS_FILE = fileURLToPath(new URL('../../docs/api_limits.md', import.meta.url));
 
-/** Parses the Markdown limits table (docs/api_limits.md is the one source). */
+const REQUIRED_COLUMNS = ['provider', 'model', 'requests_per_minute', 'tokens_per_minute'] as const;
+
+/** Parses the limits table of a Markdown file (docs/api_limits.md is the one source): the table whose header has the limit columns; other tables (the column docs) are prose. */
 export function parseLimitsTable(text: string, file: string): LimitRow[] {
   const rows: LimitRow[] = [];
   let header: string[] | null = null;
+  let isLimits = false;
+  let found = false;
   text.split('\n').forEach((raw, index) => {
     const line = raw.trim();
-    if (!line.startsWith('|')) return;
+    if (!line.startsWith('|')) {
+      header = null;
+      return;
+    }
     const cells = line.slice(1, line.endsWith('|') ? -1 : undefined).split('|').map((c) => c.trim());
     if (header === null) {
       header = cells.map((c) => c.toLowerCase());
-      for (const need of ['provider', 'model', 'requests_per_minute', 'tokens_per_minute']) {
-        if (!header.includes(need)) throw new InputError({ file, line: index + 1 }, `the limits table needs a "${need}" column`);
+      isLimits = header.includes('provider') && header.includes('model');
+      if (isLimits) {
+        found = true;
+        for (const need of REQUIRED_COLUMNS) {
+          if (!header.includes(need)) throw new InputError({ file, line: index + 1 }, `the limits table needs a "${need}" column`);
+        }
       }
       return;
     }
-    if (cells.every((c) => /^:?-+:?$/.test(c))) return;
+    if (!isLimits || cells.every((c) => /^:?-+:?$/.test(c))) return;
     const cell = (name: string): string => cells[(header as string[]).indexOf(name)] ?? '';
     const number = (name: string): number | undefined => {
       const v = cell(name).replaceAll(',', '').replaceAll('_', '');
@@ -40,12 +51,13 @@ export function parseLimitsTable(text: string, file: string): LimitRow[] {
     const tpm = number('tokens_per_minute');
     if (rpm !== undefined) row.requestsPerMinute = rpm;
     if (tpm !== undefined) row.tokensPerMinute = tpm;
-    if (cells.length > 0 && (header as string[]).includes('window_ms')) {
+    if ((header as string[]).includes('window_ms')) {
       const w = number('window_ms');
       if (w !== undefined) row.windowMs = w;
     }
     rows.push(row);
   });
+  if (!found) throw new InputError({ file }, `no limits table: a Markdown table with the columns ${REQUIRED_COLUMNS.join(', ')}`, 'see docs/api_limits.md for the format');
   return rows;
 }
 
@@ -58,10 +70,41 @@ export function limitProviderKey(lane: Lane): string {
   return lane.provider === 'openai-compatible' ? `openai-compatible/${lane.backend ?? 'generic'}` : lane.provider;
 }
 
-/** The row for a lane: same provider, longest matching model prefix, `*` last. */
+/**
+ * How well a row's model cell matches a model id: the cell is one or more patterns separated by commas, each an
+ * exact id or a pattern with `*` wildcards (`gpt-4o-20*`, `claude-sonnet-4-5*`, `*`). A bare id matches only that id,
+ * so `gpt-4o` never catches `gpt-4o-mini`. The score is the most literal characters of a matching pattern (an exact
+ * id beats any pattern), or -1 when none matches.
+ */
+export function matchModel(cell: string, model: string): number {
+  let best = -1;
+  for (const pattern of cell.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+    if (!pattern.includes('*')) {
+      if (pattern === model) return Number.MAX_SAFE_INTEGER;
+      continue;
+    }
+    const regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    if (regex.test(model)) best = Math.max(best, pattern.replaceAll('*', '').length);
+  }
+  return best;
+}
+
+/** The row for a lane: same provider key, then the model cell that matches it best (see matchModel). */
 export function findLimit(rows: readonly LimitRow[], lane: Lane): LimitRow | null {
   const provider = limitProviderKey(lane);
-  const candidates = rows.filter((r) => r.provider === provider && (r.model === '*' || lane.model.startsWith(r.model)));
-  candidates.sort((a, b) => (b.model === '*' ? -1 : b.model.length) - (a.model === '*' ? -1 : a.model.length));
-  return candidates[0] ?? null;
+  let found: { row: LimitRow; score: number } | null = null;
+  for (const row of rows) {
+    if (row.provider !== provider) continue;
+    const score = matchModel(row.model, lane.model);
+    if (score >= 0 && (found === null || score > found.score)) found = { row, score };
+  }
+  return found?.row ?? null;
+}
+
+/**
+ * The bucket a lane's requests are counted in: one per provider endpoint, model and key, whichever row's limits
+ * apply (the providers count per model and per key, so two models under one `*` row do not share a limit).
+ */
+export function limitBucketKey(lane: Lane): string {
+  return [limitProviderKey(lane), lane.base_url ?? '', lane.model, lane.api_key_env ?? ''].join('|');
 }

@@ -10,6 +10,7 @@ import { readPriceTable } from '../../pipelines/runner/pricing.ts';
 import { readRunLog } from '../../pipelines/runlog/reader.ts';
 import { listRunLogFiles } from '../../pipelines/runlog/discover.ts';
 import { ProviderError, ScriptedAdapter, TEST_LANE, delay, echoTask, makeSuite, reply } from '../helpers/engineKit.ts';
+import { limitBucketKey } from '../../pipelines/runner/limits.ts';
 import { makeTempDir } from '../helpers/tmp.ts';
 
 const SETTINGS: RunSettings = { replicates: 1, seed: 7, stage: 'smoke', concurrency: 4, maxRetries: 3, timeoutMs: 5000, task: { kind: 'echo' } };
@@ -246,13 +247,13 @@ engine('reads the environment it is given: USER names who ran it, its secrets st
   }
 });
 
-engine('runs given one LimiterRegistry share its (provider, model) limiter', async () => {
+engine('runs given one LimiterRegistry share the limiter of their (provider, model, key) bucket', async () => {
   const { dir, cleanup } = makeTempDir();
   try {
     const row = { provider: 'sim', model: 'sim-test', requestsPerMinute: 1, windowMs: 60_000 };
     const limiters = new LimiterRegistry();
     // another run of this process has taken the minute's one request
-    await limiters.limiterFor(`${row.provider}|${row.model}`, row).acquire(1);
+    await limiters.limiterFor(limitBucketKey(TEST_LANE), row).acquire(1);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 300);
     const shared = new ScriptedAdapter();

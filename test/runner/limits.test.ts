@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { backoffDelayMs } from '../../pipelines/runner/backoff.ts';
-import { findLimit, parseLimitsTable, readLimitsFile } from '../../pipelines/runner/limits.ts';
+import { findLimit, limitBucketKey, parseLimitsTable, readLimitsFile } from '../../pipelines/runner/limits.ts';
 import { costOf, findPrice, readPriceTable } from '../../pipelines/runner/pricing.ts';
 import { SlidingWindowLimiter } from '../../pipelines/runner/rateLimiter.ts';
 import { CacheAwareQueue } from '../../pipelines/runner/cacheAwareQueue.ts';
@@ -13,10 +13,20 @@ const limits = suite('limits table');
 
 limits('docs/api_limits.md is the source and parses', async () => {
   const rows = await readLimitsFile();
-  assert.equal(findLimit(rows, lane('openai', 'gpt-4o-2024-08-06')), { provider: 'openai', model: 'gpt-4o', requestsPerMinute: 500, tokensPerMinute: 30000 });
+  assert.equal(findLimit(rows, lane('openai', 'gpt-4o-2024-08-06')), { provider: 'openai', model: 'gpt-4o, gpt-4o-20*', requestsPerMinute: 500, tokensPerMinute: 30000 });
+  assert.is(findLimit(rows, lane('openai', 'gpt-4o-mini'))?.model, '*', 'gpt-4o-mini is not gpt-4o');
   assert.is(findLimit(rows, lane('openai', 'gpt-4.1'))?.model, '*');
   assert.is(findLimit(rows, lane('openai-compatible', 'hermes', 'openrouter'))?.requestsPerMinute, 600);
   assert.is(findLimit(rows, lane('ollama', 'llama3'))?.requestsPerMinute, undefined);
+});
+
+limits('a model cell is exact ids or explicit * patterns; the most literal match wins; every bucket is one model and key', () => {
+  const rows = parseLimitsTable('| provider | model | requests_per_minute | tokens_per_minute | window_ms |\n|---|---|---|---|---|\n| openai | * | 1 | | |\n| openai | gpt-4o-* | 2 | | |\n| openai | gpt-4o-mini | 3 | | 1000 |\n', 'l.md');
+  assert.equal(['gpt-4o', 'gpt-4o-2024-08-06', 'gpt-4o-mini', 'gpt-4o-mini-2024'].map((m) => findLimit(rows, lane('openai', m))?.requestsPerMinute), [1, 2, 3, 2]);
+  assert.is(findLimit(rows, lane('openai', 'gpt-4o-mini'))?.windowMs, 1000);
+  assert.is.not(limitBucketKey(lane('openai', 'gpt-4o')), limitBucketKey(lane('openai', 'gpt-4o-mini')), 'two models under one row do not share a bucket');
+  assert.is.not(limitBucketKey(lane('openai', 'gpt-4o')), limitBucketKey({ ...lane('openai', 'gpt-4o'), api_key_env: 'OTHER_KEY' }), 'nor two keys');
+  assert.throws(() => parseLimitsTable('| column | meaning |\n|---|---|\n| a | b |\n', 'l.md'), /l\.md: no limits table/);
 });
 
 limits('a bad cell names file, line and column', () => {
