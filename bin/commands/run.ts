@@ -1,4 +1,4 @@
-import { ExitCode, StoppedError } from '../../lib/errors.ts';
+import { CliError, ExitCode, StoppedError } from '../../lib/errors.ts';
 import { renderJsonLines } from '../../lib/table.ts';
 import { ProviderPool } from '../../pipelines/providers/providerPool.ts';
 import { LimiterRegistry } from '../../pipelines/runner/limiterRegistry.ts';
@@ -46,6 +46,7 @@ export const RUN_OPTIONS: Record<string, OptionSpec> = {
   'max-retries': { type: 'string', value: 'N', description: `retries per request after rate limits, timeouts, 5xx (default ${RUN_DEFAULTS.maxRetries})` },
   timeout: { type: 'string', value: 'SECONDS', description: `per-request timeout (default ${RUN_DEFAULTS.timeoutMs / 1000})` },
   'max-cost': { type: 'string', value: 'USD', description: 'stop before a request would take spending past USD (exit 3)' },
+  'max-error-rate': { type: 'string', value: 'R', description: `a run that ends with a larger share of error steps is marked failed, exit 1 (default ${RUN_DEFAULTS.maxErrorRate})` },
   'dry-run': { type: 'boolean', description: 'write the exact request bodies (redacted) to RUNS/_dry-run/STAGE/RUN_ID.jsonl; send nothing' },
   'verify-first': { type: 'boolean', description: 'send one request first; stop with a clear error if it fails' },
   'no-cache': { type: 'boolean', description: 'no cache-aware ordering and no prompt-cache markers' },
@@ -84,6 +85,7 @@ export const run: Command = {
         maxRetries: options.integer('max-retries', { min: 0, max: 100 }),
         timeoutMs: timeout === undefined ? undefined : timeout * 1000,
         maxCostUsd: options.number('max-cost', { min: 0 }),
+        maxErrorRate: options.number('max-error-rate', { min: 0, max: 1 }),
         resumeRunId: options.string('resume'),
         runId: options.string('run-id'),
         createdBy: options.string('created-by'),
@@ -108,6 +110,13 @@ export const run: Command = {
     if (result.stoppedBy === 'signal') {
       output.info(`interrupted; resume with: audition run --resume ${result.runId} --suite ${options.string('suite')}`);
       return ExitCode.interrupted;
+    }
+    if (result.errorRate !== undefined) {
+      const { share, max } = result.errorRate;
+      throw new CliError(`run ${result.runId} failed: ${result.counts.error} of ${result.counts.ok + result.counts.abstain + result.counts.error} steps (${(100 * share).toFixed(1)}%) ended in errors, above --max-error-rate ${max}`, {
+        exitCode: ExitCode.unexpected,
+        hint: `see why: audition status ${result.runId}, or after audition aggregate: audition sql recent_errors; audition run --resume ${result.runId} --suite … retries the error steps`,
+      });
     }
     return ExitCode.ok;
   },

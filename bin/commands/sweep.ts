@@ -5,6 +5,7 @@ import { ProviderPool } from '../../pipelines/providers/providerPool.ts';
 import { LimiterRegistry } from '../../pipelines/runner/limiterRegistry.ts';
 import { SWEEP_DEFAULTS, describeSweep, runSweep } from '../../pipelines/runner/sweep.ts';
 import { loadSuite } from '../../pipelines/suites/load.ts';
+import { RUN_DEFAULTS } from '../../pipelines/runner/runSettings.ts';
 import type { Command } from '../command.ts';
 import { RUN_OPTIONS, TASK_OPTIONS, definedEntries, taskSettingsFrom } from './run.ts';
 import { JSON_OPTION, RUNS_DIR_OPTION, runsDirOf } from './shared.ts';
@@ -24,6 +25,7 @@ export const sweep: Command = {
     parallel: { type: 'string', value: 'N', description: `lanes at once (default ${SWEEP_DEFAULTS.parallel})` },
     concurrency: RUN_OPTIONS['concurrency'],
     'max-cost': { type: 'string', value: 'USD', description: 'per-run spending cap; a capped run stops the sweep (exit 3)' },
+    'max-error-rate': { type: 'string', value: 'R', description: `a run that ends with a larger share of error steps is marked failed and listed; the sweep exits 1 (default ${RUN_DEFAULTS.maxErrorRate})` },
     limits: RUN_OPTIONS['limits'],
     ...TASK_OPTIONS,
     ...JSON_OPTION,
@@ -52,7 +54,7 @@ export const sweep: Command = {
       ...definedEntries({
         taskKind: options.string('task'), replicates: options.integer('replicates', { min: 1 }), seed: options.integer('seed', { min: 0 }),
         limit: options.integer('limit', { min: 1 }), parallel: options.integer('parallel', { min: 1, max: 64 }), concurrency: options.integer('concurrency', { min: 1 }),
-        maxCostUsd: options.number('max-cost', { min: 0 }), limitsFile: options.string('limits'),
+        maxCostUsd: options.number('max-cost', { min: 0 }), maxErrorRate: options.number('max-error-rate', { min: 0, max: 1 }), limitsFile: options.string('limits'),
       }),
     }, suite).finally(() => providers.close());
     describeSweep(runs, output);
@@ -61,6 +63,7 @@ export const sweep: Command = {
     if (runs.some((r) => r.error !== undefined)) return ExitCode.usage;
     if (runs.some((r) => r.result?.stoppedBy === 'max-cost')) return ExitCode.stopped;
     if (runs.some((r) => r.result?.stoppedBy === 'signal')) return ExitCode.interrupted;
+    if (runs.some((r) => r.result?.errorRate !== undefined)) return ExitCode.unexpected;
     return ExitCode.ok;
   },
 };

@@ -18,6 +18,7 @@ import { CostBudget } from './budget.ts';
 import { CacheAwareQueue } from './cacheAwareQueue.ts';
 import { dryRun } from './dryRun.ts';
 import { findLimit, limitBucketKey, type LimitRow } from './limits.ts';
+import { RUN_DEFAULTS, type RunSettings } from './runSettings.ts';
 import { LimiterRegistry } from './limiterRegistry.ts';
 import { groupSteps, planRun, withStepSeed, type PlannedStep } from './plan.ts';
 import { findPrice, type PriceTable } from './pricing.ts';
@@ -25,7 +26,6 @@ import { ProgressReporter } from './progress.ts';
 import { currentProvenance } from '../../core/provenance.ts';
 import { newRunId } from './runId.ts';
 import { RequestGate, StepAbandoned, StepUsage, asProviderError } from './requestGate.ts';
-import type { RunSettings } from './runSettings.ts';
 
 export interface RunLaneOptions {
   lane: Lane;
@@ -68,6 +68,16 @@ export interface RunResult {
   tokens: TokenCounts;
   /** Why the run stopped early, if it did. */
   stoppedBy?: 'max-cost' | 'signal';
+  /** Set when the run completed every step but too many ended in errors: it is marked failed, not completed. */
+  errorRate?: { share: number; max: number };
+}
+
+/** The share of a finished run's steps that ended in errors, when it is above `max` (all errors always is); else null. */
+export function excessErrorShare(counts: Record<StepStatus, number>, max: number): number | null {
+  const total = counts.ok + counts.abstain + counts.error;
+  if (total === 0 || counts.error === 0) return null;
+  const share = counts.error / total;
+  return share > max || counts.error === total ? share : null;
 }
 
 /** What a user does about a `quota` failure, which no retry cures. */
@@ -83,6 +93,8 @@ function limiterOf(limits: readonly LimitRow[] | undefined, limiters: LimiterReg
 /** Runs one lane over a suite and writes one run log (contract v1). */
 export async function runLane(options: RunLaneOptions): Promise<RunResult> {
   const { lane, suite, task, settings, output } = options;
+  const maxErrorRate = settings.maxErrorRate ?? RUN_DEFAULTS.maxErrorRate;
+  let errorShare: number | null = null;
   if (!lane.active) throw new CliError(`lane ${lane.slug} is not active (it may not run new generations)`, { hint: `'audition lanes enable ${lane.slug}' to run it again` });
   assertLaneFollowsRules(lane, { field: `lane ${lane.slug}` });
 
@@ -122,7 +134,7 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
     writer.write({
       type: 'run_start', schema: RUN_LOG_SCHEMA, run_id: runId, created_at: new Date().toISOString(), created_by: options.createdBy ?? options.env['USER'] ?? 'unknown',
       notes: options.notes ?? '', stage: settings.stage, lane, suite: { name: suite.name, path: suite.path, sha256: suite.sha256, n_items: suite.items.length },
-      settings: { replicates: settings.replicates, seed: settings.seed, limit: settings.limit ?? null, concurrency: settings.concurrency, max_retries: settings.maxRetries, timeout_ms: settings.timeoutMs, max_cost_usd: settings.maxCostUsd ?? null, task: settings.task },
+      settings: { replicates: settings.replicates, seed: settings.seed, limit: settings.limit ?? null, concurrency: settings.concurrency, max_retries: settings.maxRetries, timeout_ms: settings.timeoutMs, max_cost_usd: settings.maxCostUsd ?? null, max_error_rate: maxErrorRate, task: settings.task },
       provenance: currentProvenance(),
     });
   }
@@ -219,10 +231,11 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
     options.signal?.removeEventListener('abort', onAbort);
     progress.finish(progressState);
     const stopping = gate.stopped;
-    const status: RunEndStatus = verifyFailure !== null || (stopping !== null && isAccountError(stopping)) ? 'failed' : stopping !== null ? 'interrupted' : 'completed';
+    errorShare = stopping === null && verifyFailure === null ? excessErrorShare(counts, maxErrorRate) : null;
+    const status: RunEndStatus = verifyFailure !== null || errorShare !== null || (stopping !== null && isAccountError(stopping)) ? 'failed' : stopping !== null ? 'interrupted' : 'completed';
     writer.write({
       type: 'run_end', run_id: runId, ended_at: new Date().toISOString(), status, counts: { ...counts }, tokens: totals, cost_usd: budget.spentUsd,
-      ...(stopping !== null ? { reason: stopping } : verifyFailure !== null ? { reason: 'verify-first' } : {}),
+      ...(stopping !== null ? { reason: stopping } : verifyFailure !== null ? { reason: 'verify-first' } : errorShare !== null ? { reason: 'error-rate' } : {}),
     });
     writer.close();
   }
@@ -242,7 +255,8 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
     });
   }
   const stopping = gate.stopped !== null && isAccountError(gate.stopped) ? null : gate.stopped;
-  const result: RunResult = { runId, path, status: stopping !== null ? 'interrupted' : 'completed', counts, costUsd: budget.spentUsd, tokens: totals };
+  const result: RunResult = { runId, path, status: stopping !== null ? 'interrupted' : errorShare !== null ? 'failed' : 'completed', counts, costUsd: budget.spentUsd, tokens: totals };
   if (stopping !== null) result.stoppedBy = stopping;
+  if (errorShare !== null) result.errorRate = { share: errorShare, max: maxErrorRate };
   return result;
 }

@@ -12,6 +12,8 @@ export interface RunSettings {
   maxRetries: number;
   timeoutMs: number;
   maxCostUsd?: number;
+  /** A run that completes with a larger share of error steps ends failed (RUN_DEFAULTS.maxErrorRate when unset). */
+  maxErrorRate?: number;
   /** Task settings (output of parseTaskSettings), including `kind`. */
   task: Record<string, unknown>;
 }
@@ -21,7 +23,7 @@ export interface RunSettings {
  * and the CLI's help, `estimate`, sweeps, the demo and experiments read it (task settings' defaults live
  * in TASK_SETTING_SPECS).
  */
-export const RUN_DEFAULTS = { replicates: 1, seed: 1, stage: 'adhoc', concurrency: 8, maxRetries: 3, timeoutMs: 300_000 } as const;
+export const RUN_DEFAULTS = { replicates: 1, seed: 1, stage: 'adhoc', concurrency: 8, maxRetries: 3, timeoutMs: 300_000, maxErrorRate: 0.2 } as const;
 
 /** A run's settings as a caller gives them: anything unset takes its default. */
 export interface RunSettingsInput {
@@ -33,6 +35,7 @@ export interface RunSettingsInput {
   maxRetries?: number;
   timeoutMs?: number;
   maxCostUsd?: number;
+  maxErrorRate?: number;
   /** Task kind; by default from the suite's first item (prompt → generate, else mcq). */
   taskKind?: string;
   /** Raw task settings (from flags or a run log), validated by the task kind. */
@@ -53,6 +56,7 @@ export function resolveRunSettings(input: RunSettingsInput, suite: Pick<Suite, '
     concurrency: input.concurrency ?? RUN_DEFAULTS.concurrency,
     maxRetries: input.maxRetries ?? RUN_DEFAULTS.maxRetries,
     timeoutMs: input.timeoutMs ?? RUN_DEFAULTS.timeoutMs,
+    maxErrorRate: input.maxErrorRate ?? RUN_DEFAULTS.maxErrorRate,
     task: parseTaskSettings(input.taskKind ?? defaultTaskKind(suite), input.taskSettings ?? {}, { field: 'task settings' }),
   };
   if (input.limit !== undefined) settings.limit = input.limit;

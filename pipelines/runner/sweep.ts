@@ -95,4 +95,8 @@ export function describeSweep(runs: readonly SweepRun[], output: Output): void {
   const count = (a: SweepRun['action']): number => runs.filter((r) => r.action === a).length;
   const failed = runs.filter((r) => r.error !== undefined).length;
   output.info(`sweep: ${count('started')} started, ${count('resumed')} resumed, ${count('skipped')} already complete${failed > 0 ? `, ${failed} failed` : ''}`);
+  for (const r of runs) {
+    const rate = r.result?.errorRate;
+    if (rate !== undefined) output.warn(`lane ${r.lane}: ${(100 * rate.share).toFixed(1)}% of its steps ended in errors (above --max-error-rate ${rate.max}); run ${r.runId} is marked failed`);
+  }
 }

@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CliError } from '../../lib/errors.ts';
 import { createMemoryOutput } from '../../lib/output.ts';
-import { runLane, type RunLaneOptions } from '../../pipelines/runner/engine.ts';
+import { excessErrorShare, runLane, type RunLaneOptions } from '../../pipelines/runner/engine.ts';
 import { LimiterRegistry } from '../../pipelines/runner/limiterRegistry.ts';
 import type { RunSettings } from '../../pipelines/runner/runSettings.ts';
 import { readPriceTable } from '../../pipelines/runner/pricing.ts';
@@ -299,6 +299,35 @@ for (const { error: failure, stop, fix } of ACCOUNT_FAILURES) {
     }
   });
 }
+
+engine('a run that completes with too many error steps ends failed (reason error-rate), not completed', async () => {
+  const { dir, cleanup } = makeTempDir();
+  try {
+    // every third request is refused by the provider (not retried): 4 of 12 steps end in errors
+    const flaky = () => new ScriptedAdapter((_request, index) => {
+      if (index % 3 === 0) throw new ProviderError('invalid_request', 'HTTP 400: bad request', { httpStatus: 400 });
+      return reply('A');
+    });
+    const strict = await runLane(options(dir, flaky(), { settings: { ...SETTINGS, concurrency: 1 } }));
+    assert.equal([strict.status, strict.counts.error, strict.errorRate], ['failed', 4, { share: 4 / 12, max: 0.2 }], 'above the default 0.2');
+    assert.equal([(await readRunLog(strict.path)).end?.status, (await readRunLog(strict.path)).end?.reason], ['failed', 'error-rate']);
+    const lenient = await runLane(options(dir, flaky(), { settings: { ...SETTINGS, concurrency: 1, maxErrorRate: 0.5 } }));
+    assert.equal([lenient.status, lenient.errorRate], ['completed', undefined], 'within --max-error-rate 0.5');
+    const broken = await runLane(options(dir, new ScriptedAdapter(() => {
+      throw new ProviderError('invalid_request', 'HTTP 400: bad request', { httpStatus: 400 });
+    }), { settings: { ...SETTINGS, maxErrorRate: 1 } }));
+    assert.is(broken.status, 'failed', 'a run whose every step errored never completes, whatever the rate');
+  } finally {
+    cleanup();
+  }
+});
+
+engine('excessErrorShare: the share of error steps when it is above the maximum, or when every step errored', () => {
+  assert.is(excessErrorShare({ ok: 8, abstain: 0, error: 2 }, 0.2), null, '0.2 is not above 0.2');
+  assert.is(excessErrorShare({ ok: 7, abstain: 0, error: 3 }, 0.2), 0.3);
+  assert.is(excessErrorShare({ ok: 0, abstain: 0, error: 5 }, 1), 1);
+  assert.is(excessErrorShare({ ok: 0, abstain: 0, error: 0 }, 0), null, 'nothing ran');
+});
 
 engine('refuses an inactive lane', async () => {
   const { dir, cleanup } = makeTempDir();
