@@ -17,7 +17,7 @@ import type { StepOutcome, Task, TaskContext } from '../tasks/task.ts';
 import { CostBudget } from './budget.ts';
 import { CacheAwareQueue } from './cacheAwareQueue.ts';
 import { dryRun } from './dryRun.ts';
-import { findLimit, limitBucketKey, type LimitRow } from './limits.ts';
+import { assertLaneFitsLimits, findLimit, limitBucketKey, type LimitRow } from './limits.ts';
 import { RUN_DEFAULTS, type RunSettings } from './runSettings.ts';
 import { LimiterRegistry } from './limiterRegistry.ts';
 import { groupSteps, planRun, withStepSeed, type PlannedStep } from './plan.ts';
@@ -50,6 +50,8 @@ export interface RunLaneOptions {
   /** The run's environment: its secret values are kept out of the log and dry-run dumps; USER names who ran it. */
   env: NodeJS.ProcessEnv;
   limits?: readonly LimitRow[];
+  /** Where `limits` came from, for messages. */
+  limitsFile?: string;
   /** Where the (provider, model) limiters come from: runs given the same registry share them. Default: the run's own. */
   limiters?: LimiterRegistry;
   prices?: PriceTable;
@@ -98,6 +100,7 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
   if (!lane.active) throw new CliError(`lane ${lane.slug} is not active (it may not run new generations)`, { hint: `'audition lanes enable ${lane.slug}' to run it again` });
   assertLaneFollowsRules(lane, { field: `lane ${lane.slug}` });
 
+  assertLaneFitsLimits(lane, options.limits, options.limitsFile ?? 'the limits table');
   const planned = planRun(options.items ?? suite.items, task, settings);
   if (planned.length === 0) throw new CliError(`suite ${suite.path} has no items the ${task.kind} task can run`, { hint: 'check the item kinds in the suite (mcq / prompt)' });
 

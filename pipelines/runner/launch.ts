@@ -11,7 +11,7 @@ import { loadSuite } from '../suites/load.ts';
 import { createTask } from '../tasks/index.ts';
 import { runLane, type RunResult } from './engine.ts';
 import type { LimiterRegistry } from './limiterRegistry.ts';
-import { readLimitsFile } from './limits.ts';
+import { DEFAULT_LIMITS_FILE, readLimitsFile } from './limits.ts';
 import { readPriceTable } from './pricing.ts';
 import { resolveRunSettings, type RunSettings, type RunSettingsInput } from './runSettings.ts';
 
@@ -75,7 +75,7 @@ export async function launchRun(options: LaunchOptions): Promise<RunResult> {
   const adapter = await options.providers.adapterFor(lane, task.simulator);
   const run = {
     lane, suite, task, settings, runsDir: options.runsDir, output: options.output, adapter, env,
-    limits: await readLimitsFile(options.limitsFile), limiters: options.limiters, prices: readPriceTable(),
+    limits: await readLimitsFile(options.limitsFile), limitsFile: options.limitsFile ?? DEFAULT_LIMITS_FILE, limiters: options.limiters, prices: readPriceTable(),
     dryRun: options.dryRun === true, verifyFirst: options.verifyFirst === true, cacheAware: options.noCache !== true,
   };
   return runLane({

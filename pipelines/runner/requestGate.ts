@@ -8,6 +8,7 @@ import { backoffDelayMs } from './backoff.ts';
 import type { CostBudget } from './budget.ts';
 import { costOf, type ModelPrice } from './pricing.ts';
 import type { SlidingWindowLimiter } from './rateLimiter.ts';
+import { DEFAULT_OUTPUT_BUDGET } from './limits.ts';
 import { estimatePromptTokens } from '../../core/tokens.ts';
 
 /** A Retry-After longer than this means a quota, not a burst: the step fails instead of sleeping for hours. */
@@ -93,7 +94,7 @@ export class RequestGate {
   async send(request: ChatRequest, usage: StepUsage, label: string): Promise<ChatResponse> {
     const { lane, price, budget, limiter, output } = this.options;
     const promptEstimate = estimatePromptTokens(request);
-    const maxOutput = request.maxOutputTokens ?? lane.dials.max_output_tokens ?? 1024;
+    const maxOutput = request.maxOutputTokens ?? lane.dials.max_output_tokens ?? DEFAULT_OUTPUT_BUDGET;
     const expectedCompletion = this.completions > 0 ? this.completionTokens / this.completions : Math.min(maxOutput, 1024);
     const sent: ChatRequest = { ...request };
     if (!this.options.cacheAware) delete sent.cachePrefix;

@@ -329,6 +329,29 @@ engine('excessErrorShare: the share of error steps when it is above the maximum,
   assert.is(excessErrorShare({ ok: 0, abstain: 0, error: 0 }, 0), null, 'nothing ran');
 });
 
+engine('refuses, before any log exists, a lane whose output budget alone exceeds its tokens-per-minute row', async () => {
+  const { dir, cleanup } = makeTempDir();
+  try {
+    const row = { provider: 'sim', model: '*', tokensPerMinute: 30_000 };
+    const adapter = new ScriptedAdapter();
+    const big = { ...TEST_LANE, dials: { ...TEST_LANE.dials, max_output_tokens: 32_000 } };
+    try {
+      await runLane(options(dir, adapter, { lane: big, limits: [row], limitsFile: 'my-limits.md' }));
+      assert.unreachable();
+    } catch (error) {
+      assert.instance(error, CliError);
+      assert.match((error as Error).message, /output budget of 32000 tokens .* not below the 30000 tokens a minute of its limits row \(sim \| \* in my-limits\.md\)/);
+      assert.match((error as CliError).hint ?? '', /raise that row's tokens_per_minute .* or lower the lane's max_output_tokens/);
+    }
+    assert.is(adapter.calls.length, 0);
+    assert.equal(await listRunLogFiles(dir), [], 'no run log for a lane that cannot send');
+    const fits = await runLane(options(dir, adapter, { lane: { ...big, dials: { ...big.dials, max_output_tokens: 2_000 } }, limits: [row] }));
+    assert.is(fits.status, 'completed');
+  } finally {
+    cleanup();
+  }
+});
+
 engine('refuses an inactive lane', async () => {
   const { dir, cleanup } = makeTempDir();
   try {
