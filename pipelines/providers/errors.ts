@@ -126,7 +126,9 @@ function kindWithoutStatus(error: unknown, deadline: Deadline | undefined): Erro
   const bodyKind = BODY_ERROR_KINDS[bodyErrorType(error) ?? ''];
   if (bodyKind !== undefined) return bodyKind;
   if (chain.some(isNetworkFailure)) return 'network';
-  if (chain.some((e) => e instanceof SyntaxError)) return 'parse';
+  // A body that is not JSON was cut or garbled on the way: a transport failure, retried like one; `parse` is kept for
+  // a model answer the task cannot read, which counts against the model.
+  if (chain.some((e) => e instanceof SyntaxError)) return 'network';
   // An SDK APIError with no status is an error the server sent inside a stream.
   if (namesOf(error).includes('APIError')) return 'server';
   return 'unknown';

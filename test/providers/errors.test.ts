@@ -40,14 +40,14 @@ status.run();
 
 const classify = suite('toProviderError');
 
-classify('a 200 whose body is not JSON → parse, not retried', async () => {
+classify('a 200 whose body is not JSON (cut or garbled in transit) → network, retried: never a model parse failure', async () => {
   const raw = await startRawServer(200, '{"id": "chatcmpl-1", "choices": [');
   const lane = makeLane({ provider: 'openai', model: 'gpt-4o-mini', base_url: `${raw.url}/v1` });
   const error = await sendError(createAdapter({ OPENAI_API_KEY: 'sk-test-000000000000' }), lane, ASK);
-  assert.is(error.kind, 'parse');
-  assert.not.ok(error.retryable);
+  assert.is(error.kind, 'network');
+  assert.ok(error.retryable);
   const ollama = await sendError(createOllama({}), makeLane({ provider: 'ollama', model: 'llama3.2', base_url: raw.url }), ASK);
-  assert.is(ollama.kind, 'parse');
+  assert.is(ollama.kind, 'network');
   await raw.close();
 });
 
