@@ -2,7 +2,7 @@
 // changed (grown) file is read again in full, a vanished (archived) file keeps its rows. Every line ends up either
 // as a row of records or as a row of quarantine, so lines = records + quarantined for every file.
 
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { DuckDBTimestampValue, listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { listRunLogFiles } from '../../pipelines/runlog/discover.ts';
@@ -115,17 +115,23 @@ async function readFilesWith(connection: DuckDBConnection, files: readonly LogFi
   await runNamed(connection, 'forget_records', { files: list(names) });
   await runNamed(connection, 'forget_quarantine', { files: list(names) });
   await runNamed(connection, 'forget_file_rows', { files: list(names) });
-  await runNamed(connection, 'ingest_records', { files: list(files.map((f) => f.path)), root });
+  // DuckDB fails the whole statement on a .gz without a gzip header ("Input is not a GZIP stream"): those skip it.
+  const headless = new Set<string>();
+  for (const f of files) if (f.path.endsWith('.gz') && !(await hasGzipHeader(f.path))) headless.add(f.file);
+  const bulk = files.filter((f) => !headless.has(f.file));
+  if (bulk.length > 0) await runNamed(connection, 'ingest_records', { files: list(bulk.map((f) => f.path)), root });
 
   // Unusable lines: locate them exactly (only in the files that have any), quarantine them, drop their rows.
   const perFile = new Map((await queryNamed(connection, 'file_counts', { files: list(names) })).map((r) => [String(r['file']), { lines: Number(r['lines']), problems: Number(r['problems']) }]));
   const quarantined: QuarantinedLine[] = [];
-  const withProblems = files.filter((f) => (perFile.get(f.file)?.problems ?? 0) > 0);
-  // A damaged .gz shows up as unusable rows (a cut-off or garbled line): its readable prefix replaces them.
+  // A damaged .gz shows up as unusable rows (a cut-off or garbled line), or none at all: its readable prefix replaces them.
+  const suspect = (f: LogFile) => (perFile.get(f.file)?.problems ?? 0) > 0 || (f.path.endsWith('.gz') && !perFile.has(f.file));
+  const withProblems = files.filter(suspect);
   const salvaged = new Map<string, string>();
   for (const f of withProblems) {
     const damage = await findGzipDamage(f.path);
     if (damage === null) {
+      if (!perFile.has(f.file)) continue; // a whole .gz of no lines
       quarantined.push(...(await locateProblemLines(connection, f.path, f.file, perFile.get(f.file)?.problems ?? 0)));
       continue;
     }
@@ -173,6 +179,17 @@ async function readFilesWith(connection: DuckDBConnection, files: readonly LogFi
     steps: Number(totals['steps']),
     superseded: Number(totals['superseded']),
   };
+}
+
+/** Whether a file starts with a whole gzip header (10 bytes, magic 1f 8b). */
+async function hasGzipHeader(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const { bytesRead, buffer } = await handle.read(Buffer.alloc(10), 0, 10, 0);
+    return bytesRead === 10 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+  } finally {
+    await handle.close();
+  }
 }
 
 async function appendFileRows(connection: DuckDBConnection, files: readonly LogFile[], perFile: Map<string, { lines: number }>, quarantined: Map<string, number>, now: Date): Promise<void> {

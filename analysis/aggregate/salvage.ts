@@ -1,8 +1,8 @@
 // A damaged compressed log (truncated, corrupt) must not stop the aggregate. DuckDB reads such a .gz without
-// complaint up to the damage, then yields a cut-off line or garbage; Node's gunzip sees where the stream breaks. So a
-// .gz that produced unusable rows is checked with Node, and when it is damaged its rows are replaced by the lines
-// that decompressed completely (written to a scratch copy read with the same SQL, under the original name), plus one
-// quarantined line naming where and why the file stops.
+// complaint up to the damage, then yields a cut-off line, garbage or nothing; Node's gunzip sees where the stream
+// breaks. So a .gz that produced unusable rows, or no rows, is checked with Node, and when it is damaged its rows are
+// replaced by the lines that decompressed completely (written to a scratch copy read with the same SQL, under the
+// original name), plus one quarantined line naming where and why the file stops.
 
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';

@@ -295,16 +295,23 @@ records('a damaged .jsonl.gz is read up to its damage, quarantined with its name
     const [start, ...rest] = simpleLog('cut', LANE_A, outcomes);
     const cut = writeGzipLog(runs, 'old/cut.jsonl.gz', [start, rest[0], stepOf('cut', LANE_A, 'q1', 0, 'right'), ...rest.slice(1)], 'cut');
     writeGzipLog(runs, 'old/corrupt.jsonl.gz', simpleLog('corrupt', LANE_B, outcomes), 'corrupt');
+    // cut inside the gzip header, or before it: DuckDB refuses these outright ("Input is not a GZIP stream")
+    writeFileSync(join(runs, 'old', 'empty.jsonl.gz'), '');
+    writeFileSync(join(runs, 'old', 'header.jsonl.gz'), gzipSync('{}\n').subarray(0, 5));
     // what decompresses completely, by zlib's own account
     const complete = gunzipSync(readFileSync(cut), { finishFlush: constants.Z_SYNC_FLUSH }).toString('utf8').split('\n').length - 1;
     assert.ok(complete > 5 && complete < 61, `the cut leaves a prefix (${complete} lines)`);
 
     const result = await aggregate({ runsDir: runs, outDir: out });
-    assert.is(result.ingest.filesRead, 4);
+    assert.is(result.ingest.filesRead, 6);
     const db = join(out, 'audition.duckdb');
     const damage = await query(db, "SELECT file, line, reason FROM quarantine WHERE reason LIKE '%gzip%' ORDER BY file");
-    assert.is(damage.length, 2, 'one entry a damaged file');
-    assert.equal(damage[1], { file: 'old/cut.jsonl.gz', line: complete + 1, reason: `gzip stream truncated after line ${complete}: unexpected end of file` });
+    assert.is(damage.length, 4, 'one entry a damaged file');
+    assert.equal(damage.slice(1), [
+      { file: 'old/cut.jsonl.gz', line: complete + 1, reason: `gzip stream truncated after line ${complete}: unexpected end of file` },
+      { file: 'old/empty.jsonl.gz', line: 1, reason: 'gzip stream truncated after line 0: unexpected end of file' },
+      { file: 'old/header.jsonl.gz', line: 1, reason: 'gzip stream truncated after line 0: unexpected end of file' },
+    ]);
     assert.is(damage[0]['file'], 'old/corrupt.jsonl.gz');
     assert.match(String(damage[0]['reason']), /^corrupt gzip data after line \d+: /);
     assert.equal(await query(db, "SELECT count(*) AS n FROM steps WHERE run_id = 'cut'"), [{ n: complete - 2 }], 'every complete step line of the cut log is kept');
