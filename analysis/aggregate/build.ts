@@ -253,7 +253,7 @@ async function buildTables(connection: DuckDBConnection, instance: DuckDBInstanc
 
   // Runs in the logs about to be read, as the database holds them now: a log read again may have lost a run.
   const runsBefore = rebuild ? [] : await runsInFiles(connection, plan.read.map((f) => f.file));
-  const ingest = await ingestPlan(connection, plan, runsDir, now);
+  const ingest = await ingestPlan(connection, plan, runsDir, now, outDir);
   const runsAfter = rebuild ? [] : await runsInFiles(connection, plan.read.map((f) => f.file));
   lap('ingest');
   const everything = rebuild || recompute;

@@ -2,12 +2,13 @@
 // changed (grown) file is read again in full, a vanished (archived) file keeps its rows. Every line ends up either
 // as a row of records or as a row of quarantine, so lines = records + quarantined for every file.
 
-import { stat } from 'node:fs/promises';
-import { relative, sep } from 'node:path';
+import { mkdtemp, open, rm, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
 import { DuckDBTimestampValue, listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { listRunLogFiles } from '../../pipelines/runlog/discover.ts';
 import { queryNamed, runNamed } from '../queries.ts';
 import { appendQuarantine, locateProblemLines, type QuarantinedLine } from './quarantine.ts';
+import { findGzipDamage, salvageDamagedLog } from './salvage.ts';
 
 /** A log file on disk: `file` is its path relative to the runs folder (with '/'), the key everywhere. */
 export interface LogFile {
@@ -90,27 +91,56 @@ const list = (items: readonly string[]) => listValue([...items]);
  * file's row in `files` is written only once its records are complete, and every file to be read first has its
  * old rows removed, so an ingest cut short is simply redone by the next one.
  */
-export async function ingestPlan(connection: DuckDBConnection, plan: IngestPlan, runsDir: string, now = new Date()): Promise<IngestCounts> {
+export async function ingestPlan(connection: DuckDBConnection, plan: IngestPlan, runsDir: string, now: Date, scratchDir: string): Promise<IngestCounts> {
   const counts: IngestCounts = { filesRead: 0, filesSkipped: plan.unchanged.length, filesVanished: plan.vanished.length, lines: 0, records: 0, quarantined: 0, steps: 0, superseded: 0 };
-  if (plan.read.length > 0) Object.assign(counts, await readFiles(connection, plan.read, runsDir, now));
+  if (plan.read.length > 0) Object.assign(counts, await readFiles(connection, plan.read, runsDir, now, scratchDir));
   if (plan.vanished.length > 0) await runNamed(connection, 'mark_vanished', { files: list(plan.vanished) });
   if (plan.reappeared.length > 0) await runNamed(connection, 'mark_present', { files: list(plan.reappeared) });
   return counts;
 }
 
-async function readFiles(connection: DuckDBConnection, files: readonly LogFile[], runsDir: string, now: Date): Promise<Omit<IngestCounts, 'filesSkipped' | 'filesVanished'>> {
+/** `scratchDir` holds, while the files are read, the readable prefixes of damaged compressed logs. */
+async function readFiles(connection: DuckDBConnection, files: readonly LogFile[], runsDir: string, now: Date, scratchDir: string): Promise<Omit<IngestCounts, 'filesSkipped' | 'filesVanished'>> {
+  let scratch: string | null = null;
+  try {
+    return await readFilesWith(connection, files, runsDir, now, async () => (scratch ??= rootOf(await mkdtemp(join(scratchDir, '.audition-salvage-')))));
+  } finally {
+    if (scratch !== null) await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+async function readFilesWith(connection: DuckDBConnection, files: readonly LogFile[], runsDir: string, now: Date, scratchRoot: () => Promise<string>): Promise<Omit<IngestCounts, 'filesSkipped' | 'filesVanished'>> {
   const root = rootOf(runsDir);
   const names = files.map((f) => f.file);
   await runNamed(connection, 'forget_records', { files: list(names) });
   await runNamed(connection, 'forget_quarantine', { files: list(names) });
   await runNamed(connection, 'forget_file_rows', { files: list(names) });
-  await runNamed(connection, 'ingest_records', { files: list(files.map((f) => f.path)), root });
+  // DuckDB fails the whole statement on a .gz without a gzip header ("Input is not a GZIP stream"): those skip it.
+  const headless = new Set<string>();
+  for (const f of files) if (f.path.endsWith('.gz') && !(await hasGzipHeader(f.path))) headless.add(f.file);
+  const bulk = files.filter((f) => !headless.has(f.file));
+  if (bulk.length > 0) await runNamed(connection, 'ingest_records', { files: list(bulk.map((f) => f.path)), root });
 
   // Unusable lines: locate them exactly (only in the files that have any), quarantine them, drop their rows.
   const perFile = new Map((await queryNamed(connection, 'file_counts', { files: list(names) })).map((r) => [String(r['file']), { lines: Number(r['lines']), problems: Number(r['problems']) }]));
   const quarantined: QuarantinedLine[] = [];
-  const withProblems = files.filter((f) => (perFile.get(f.file)?.problems ?? 0) > 0);
-  for (const f of withProblems) quarantined.push(...(await locateProblemLines(connection, f.path, f.file, perFile.get(f.file)?.problems ?? 0)));
+  // A damaged .gz shows up as unusable rows (a cut-off or garbled line), or none at all: its readable prefix replaces them.
+  const suspect = (f: LogFile) => (perFile.get(f.file)?.problems ?? 0) > 0 || (f.path.endsWith('.gz') && !perFile.has(f.file));
+  const withProblems = files.filter(suspect);
+  const salvaged = new Map<string, string>();
+  for (const f of withProblems) {
+    const damage = await findGzipDamage(f.path);
+    if (damage === null) {
+      if (!perFile.has(f.file)) continue; // a whole .gz of no lines
+      quarantined.push(...(await locateProblemLines(connection, f.path, f.file, perFile.get(f.file)?.problems ?? 0)));
+      continue;
+    }
+    const at = await scratchRoot();
+    const log = await salvageDamagedLog(connection, f.file, f.path, damage, at);
+    quarantined.push(...log.quarantined);
+    perFile.set(f.file, { lines: log.lines, problems: log.quarantined.length });
+    salvaged.set(f.file, at);
+  }
   await appendQuarantine(connection, quarantined, now);
   if (withProblems.length > 0) await runNamed(connection, 'delete_problem_records', { files: list(withProblems.map((f) => f.file)) });
 
@@ -121,7 +151,12 @@ async function readFiles(connection: DuckDBConnection, files: readonly LogFile[]
     await runNamed(connection, 'forget_records', { files: list(repeated) });
     await connection.run('SET preserve_insertion_order = true');
     try {
-      await runNamed(connection, 'ingest_records', { files: list(repeated.map((file) => root + file)), root });
+      const plain = repeated.filter((file) => !salvaged.has(file));
+      if (plain.length > 0) await runNamed(connection, 'ingest_records', { files: list(plain.map((file) => root + file)), root });
+      for (const file of repeated.filter((f) => salvaged.has(f))) {
+        const at = salvaged.get(file) as string;
+        await runNamed(connection, 'ingest_records', { files: list([at + file]), root: at });
+      }
     } finally {
       await connection.run('SET preserve_insertion_order = false');
     }
@@ -144,6 +179,17 @@ async function readFiles(connection: DuckDBConnection, files: readonly LogFile[]
     steps: Number(totals['steps']),
     superseded: Number(totals['superseded']),
   };
+}
+
+/** Whether a file starts with a whole gzip header (10 bytes, magic 1f 8b). */
+async function hasGzipHeader(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const { bytesRead, buffer } = await handle.read(Buffer.alloc(10), 0, 10, 0);
+    return bytesRead === 10 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+  } finally {
+    await handle.close();
+  }
 }
 
 async function appendFileRows(connection: DuckDBConnection, files: readonly LogFile[], perFile: Map<string, { lines: number }>, quarantined: Map<string, number>, now: Date): Promise<void> {

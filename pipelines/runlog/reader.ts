@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { readRunLogLine, stepKey, type RunEndRecord, type RunStartRecord, type StepRecord } from '../../core/record.ts';
@@ -27,11 +26,55 @@ export interface RunLog {
   lines: number;
 }
 
-/** Opens a log as a stream of lines, decompressing `.gz`. */
-export function openLogLines(path: string): AsyncIterable<string> {
-  let stream: Readable = createReadStream(path);
-  if (path.endsWith('.gz')) stream = stream.pipe(createGunzip());
-  return createInterface({ input: stream, crlfDelay: Infinity });
+/** Where a compressed log stops being readable, and why: one problem line standing for the rest of the file. */
+export interface LogDamage {
+  /** The first line that could not be read (the one after the last complete line). */
+  line: number;
+  reason: string;
+}
+
+/** Says why a `.gz` log stops after line `after`, in the words every reader uses. */
+export function describeGzipDamage(after: number, error: Error): string {
+  const message = error.message;
+  return (error as NodeJS.ErrnoException).code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(message)
+    ? `gzip stream truncated after line ${after}: unexpected end of file`
+    : `corrupt gzip data after line ${after}: ${message}`;
+}
+
+/**
+ * Opens a log as a stream of lines, decompressing `.gz`. A damaged `.gz` (truncated, corrupt) ends after its last
+ * complete line and tells `onDamage` where and why, instead of throwing: the line cut off by the damage is dropped.
+ */
+export async function* openLogLines(path: string, onDamage?: (damage: LogDamage) => void): AsyncGenerator<string> {
+  const file = createReadStream(path);
+  const compressed = path.endsWith('.gz');
+  const stream: Readable = compressed ? file.pipe(createGunzip()) : file;
+  // a read error of the file itself (not the gzip data) still throws
+  if (compressed) file.on('error', (error) => stream.destroy(error));
+  stream.setEncoding('utf8');
+  let pending = '';
+  let lineNumber = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<string>) {
+      const parts = (pending + chunk).split('\n');
+      pending = parts.pop() ?? '';
+      for (const part of parts) {
+        lineNumber++;
+        yield part.endsWith('\r') ? part.slice(0, -1) : part;
+      }
+    }
+  } catch (error) {
+    if (!compressed || !isZlibError(error)) throw error;
+    onDamage?.({ line: lineNumber + 1, reason: describeGzipDamage(lineNumber, error) });
+    return;
+  } finally {
+    file.destroy();
+  }
+  if (pending !== '') yield pending.endsWith('\r') ? pending.slice(0, -1) : pending;
+}
+
+function isZlibError(error: unknown): error is Error {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && (error as NodeJS.ErrnoException).code!.startsWith('Z_');
 }
 
 /** Reads a run log; truncated or malformed lines are reported in `problems`, never thrown. */
@@ -39,7 +82,11 @@ export async function readRunLog(path: string): Promise<RunLog> {
   const log: RunLog = { path, start: null, end: null, steps: [], superseded: 0, problems: [], warnings: [], lines: 0 };
   const latest = new Map<string, number>();
   let lineNumber = 0;
-  for await (const line of openLogLines(path)) {
+  const damaged = (damage: LogDamage) => {
+    log.lines++;
+    log.problems.push({ file: path, line: damage.line, reason: damage.reason });
+  };
+  for await (const line of openLogLines(path, damaged)) {
     lineNumber++;
     if (line.trim() === '') continue;
     log.lines++;

@@ -2,6 +2,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import * as assert from 'uvu/assert';
 import { withDatabase } from '../../lib/duckdb.ts';
 import type { Lane } from '../../core/lane.ts';
@@ -13,6 +14,20 @@ export function writeLog(runsDir: string, rel: string, lines: readonly (object |
   const path = join(runsDir, rel);
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n');
+  return path;
+}
+
+/**
+ * Writes lines gzipped to runsDir/rel; `damage` cuts the last 30 % of the compressed bytes off, or garbles 40
+ * bytes in the middle, as a copy interrupted or a bad disk would.
+ */
+export function writeGzipLog(runsDir: string, rel: string, lines: readonly (object | string)[], damage?: 'cut' | 'corrupt'): string {
+  const path = join(runsDir, rel);
+  mkdirSync(dirname(path), { recursive: true });
+  const gz = gzipSync(lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n');
+  const middle = Math.floor(gz.length / 2);
+  if (damage === 'corrupt') for (let i = middle; i < middle + 40; i++) gz[i] ^= 0x5a;
+  writeFileSync(path, damage === 'cut' ? gz.subarray(0, Math.floor(gz.length * 0.7)) : gz);
   return path;
 }
 

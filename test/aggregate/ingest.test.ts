@@ -1,6 +1,6 @@
-import { appendFileSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { constants, gunzipSync, gzipSync } from 'node:zlib';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { aggregate } from '../../analysis/aggregate/build.ts';
@@ -8,7 +8,7 @@ import { makeBenchSweep, writeRunLog } from '../../bench/synthetic.ts';
 import { runEnd, runStart } from '../helpers/records.ts';
 import { makeTempDir } from '../helpers/tmp.ts';
 import { createMemoryOutput } from '../../lib/output.ts';
-import { LANE_A, LANE_B, query, simpleLog, stepOf, writeLog } from './fixtures.ts';
+import { LANE_A, LANE_B, query, simpleLog, stepOf, writeGzipLog, writeLog } from './fixtures.ts';
 
 /** Two small logs (lanes a and b) in a temp runs folder, with the aggregate's out folder inside it. */
 function twoLaneRuns(): { runs: string; out: string; cleanup: () => void } {
@@ -278,6 +278,55 @@ records('reads .jsonl.gz logs and skips _-prefixed folders', async () => {
     const result = await aggregate({ runsDir: runs, outDir: out });
     assert.is(result.ingest.filesRead, 1);
     assert.equal(await query(join(out, 'audition.duckdb'), 'SELECT DISTINCT run_id, file FROM steps'), [{ run_id: 'r1', file: 'old/r1.jsonl.gz' }]);
+  } finally {
+    cleanup();
+  }
+});
+
+records('a damaged .jsonl.gz is read up to its damage, quarantined with its name and reason, and the build goes on', async () => {
+  const { dir, cleanup } = makeTempDir();
+  try {
+    const runs = join(dir, 'runs');
+    const out = join(dir, 'out');
+    const outcomes = Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? 'wrong' : 'right') as 'right' | 'wrong');
+    writeLog(runs, 'smoke/good.jsonl', simpleLog('good', LANE_A, ['right', 'wrong']));
+    writeGzipLog(runs, 'old/whole.jsonl.gz', simpleLog('whole', LANE_B, ['right', 'right']));
+    // q1 logged twice (a resumed run): the later record, in the readable prefix, wins
+    const [start, ...rest] = simpleLog('cut', LANE_A, outcomes);
+    const cut = writeGzipLog(runs, 'old/cut.jsonl.gz', [start, rest[0], stepOf('cut', LANE_A, 'q1', 0, 'right'), ...rest.slice(1)], 'cut');
+    writeGzipLog(runs, 'old/corrupt.jsonl.gz', simpleLog('corrupt', LANE_B, outcomes), 'corrupt');
+    // cut inside the gzip header, or before it: DuckDB refuses these outright ("Input is not a GZIP stream")
+    writeFileSync(join(runs, 'old', 'empty.jsonl.gz'), '');
+    writeFileSync(join(runs, 'old', 'header.jsonl.gz'), gzipSync('{}\n').subarray(0, 5));
+    // what decompresses completely, by zlib's own account
+    const complete = gunzipSync(readFileSync(cut), { finishFlush: constants.Z_SYNC_FLUSH }).toString('utf8').split('\n').length - 1;
+    assert.ok(complete > 5 && complete < 61, `the cut leaves a prefix (${complete} lines)`);
+
+    const result = await aggregate({ runsDir: runs, outDir: out });
+    assert.is(result.ingest.filesRead, 6);
+    const db = join(out, 'audition.duckdb');
+    const damage = await query(db, "SELECT file, line, reason FROM quarantine WHERE reason LIKE '%gzip%' ORDER BY file");
+    assert.is(damage.length, 4, 'one entry a damaged file');
+    assert.equal(damage.slice(1), [
+      { file: 'old/cut.jsonl.gz', line: complete + 1, reason: `gzip stream truncated after line ${complete}: unexpected end of file` },
+      { file: 'old/empty.jsonl.gz', line: 1, reason: 'gzip stream truncated after line 0: unexpected end of file' },
+      { file: 'old/header.jsonl.gz', line: 1, reason: 'gzip stream truncated after line 0: unexpected end of file' },
+    ]);
+    assert.is(damage[0]['file'], 'old/corrupt.jsonl.gz');
+    assert.match(String(damage[0]['reason']), /^corrupt gzip data after line \d+: /);
+    assert.equal(await query(db, "SELECT count(*) AS n FROM steps WHERE run_id = 'cut'"), [{ n: complete - 2 }], 'every complete step line of the cut log is kept');
+    assert.equal(await query(db, "SELECT correct FROM steps WHERE run_id = 'cut' AND item_id = 'q1'"), [{ correct: true }]);
+    assert.equal(await query(db, "SELECT run_id, count(*) AS n FROM steps WHERE run_id IN ('good', 'whole') GROUP BY run_id ORDER BY run_id"), [{ run_id: 'good', n: 2 }, { run_id: 'whole', n: 2 }], 'other logs are unaffected');
+    assert.equal(await query(db, "SELECT count(*) AS n FROM quarantine WHERE file IN ('smoke/good.jsonl', 'old/whole.jsonl.gz', 'old/cut.jsonl.gz')"), [{ n: 1 }]);
+    const files = await query(db, 'SELECT file, lines, records, quarantined FROM files ORDER BY file');
+    for (const f of files) assert.is(f['lines'], Number(f['records']) + Number(f['quarantined']), `${String(f['file'])}: lines = records + quarantined`);
+    assert.equal(readdirSync(out).filter((name) => name.startsWith('.audition-salvage-')), [], 'the readable prefixes are removed');
+
+    // an update reads the damaged file again once it changes, the same way
+    appendFileSync(cut, 'x');
+    const update = await aggregate({ runsDir: runs, outDir: out });
+    assert.is(update.ingest.filesRead, 1);
+    assert.equal(await query(db, "SELECT line, reason FROM quarantine WHERE file = 'old/cut.jsonl.gz'"), [{ line: complete + 1, reason: `gzip stream truncated after line ${complete}: unexpected end of file` }]);
   } finally {
     cleanup();
   }

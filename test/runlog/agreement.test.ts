@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { aggregate } from '../../analysis/aggregate/build.ts';
 import { summarizeProgress } from '../../analysis/progress.ts';
 import { readRunLog } from '../../pipelines/runlog/reader.ts';
-import { LANE_A, query, simpleLog, stepOf, writeLog } from '../aggregate/fixtures.ts';
+import { LANE_A, query, simpleLog, stepOf, writeGzipLog, writeLog } from '../aggregate/fixtures.ts';
 import { runEnd } from '../helpers/records.ts';
 import { makeTempDir } from '../helpers/tmp.ts';
 
@@ -96,6 +96,37 @@ test('status, the reader and aggregate agree on every line of good and bad logs'
     assert.equal(latest, readerLatest, 'the same record of each step is the latest');
     assert.ok(quarantined.length >= 20, `${quarantined.length} bad lines covered`);
     assert.ok(quarantined.some((q) => q['reason'] === 'run_start: schema must be an integer from 1 to 1'));
+  } finally {
+    cleanup();
+  }
+});
+
+test('status, the reader and aggregate agree on a damaged .jsonl.gz: its readable lines, and where and why it stops', async () => {
+  const { dir, cleanup } = makeTempDir();
+  try {
+    const runs = join(dir, 'runs');
+    const lines = [...mixedLog('r1'), ...simpleLog('r1', LANE_A, ['right', 'wrong', 'right', 'right', 'wrong', 'right', 'right']).slice(1)];
+    const rels = ['gz/cut.jsonl.gz', 'gz/corrupt.jsonl.gz'];
+    writeGzipLog(runs, rels[0], lines, 'cut');
+    writeGzipLog(runs, rels[1], lines, 'corrupt');
+    await aggregate({ runsDir: runs, outDir: join(dir, 'out') });
+    const db = join(dir, 'out', 'audition.duckdb');
+    const quarantined = await query(db, 'SELECT file, line, reason FROM quarantine ORDER BY file, line');
+    const kept = await query(db, 'SELECT file, count(*)::INTEGER AS n FROM records GROUP BY file ORDER BY file');
+    const readerProblems: { file: string; line: number; reason: string }[] = [];
+    const readerKept: { file: string; n: number }[] = [];
+    for (const rel of [...rels].sort()) {
+      const log = await readRunLog(join(runs, rel));
+      readerProblems.push(...log.problems.map((p) => ({ file: rel, line: p.line, reason: p.reason })));
+      readerKept.push({ file: rel, n: log.lines - log.problems.length });
+      const status = spawnSync(process.execPath, ['bin/audition.mjs', 'status', join(runs, rel), '--json'], { cwd: ROOT, encoding: 'utf8' });
+      assert.is(status.status, 0, status.stderr);
+      assert.is((JSON.parse(status.stdout) as { problem_lines: number }).problem_lines, log.problems.length, `${rel}: status counts the damage as a problem line`);
+    }
+    assert.equal(quarantined, readerProblems, 'the same lines are unusable, and the damage is reported at the same line in the same words');
+    assert.equal(kept, readerKept.filter((k) => k.n > 0), 'the same number of lines are kept per file');
+    assert.ok(quarantined.some((q) => /^gzip stream truncated after line \d+: unexpected end of file$/.test(String(q['reason']))));
+    assert.ok(quarantined.some((q) => String(q['reason']).startsWith('corrupt gzip data after line ')));
   } finally {
     cleanup();
   }
