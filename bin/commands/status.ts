@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
 import { summarizeProgress } from '../../analysis/progress.ts';
-import { findRunLogs } from '../../pipelines/runlog/discover.ts';
-import { CliError } from '../../lib/errors.ts';
+import { requireRunLog } from '../../pipelines/runlog/discover.ts';
 import { renderJsonLines, renderTable } from '../../lib/table.ts';
 import { readRunLog } from '../../pipelines/runlog/reader.ts';
 import type { Command } from '../command.ts';
@@ -25,9 +23,7 @@ export const statusCommand: Command = {
   async run({ options, positionals, output, env }) {
     const id = positionals[0];
     const runsDir = runsDirOf(options, env);
-    const paths = /\.jsonl(\.gz)?$/.test(id) && existsSync(id) ? [id] : await findRunLogs(runsDir, id);
-    if (paths.length === 0) throw new CliError(`no log for run ${JSON.stringify(id)} under ${runsDir}`, { hint: "check the id (see 'audition sql catalog') or pass --runs-dir" });
-    if (paths.length > 1) throw new CliError(`run ${id} has ${paths.length} logs: ${paths.join(', ')}`, { hint: 'pass the path of the one you mean' });
+    const paths = [await requireRunLog(runsDir, id, { appendable: false, command: 'audition status' })];
     const log = await readRunLog(paths[0]);
     const p = summarizeProgress(log, new Date());
     for (const problem of log.problems.slice(0, 5)) output.warn(`${problem.file}:${problem.line}: ${problem.reason}`);

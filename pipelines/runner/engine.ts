@@ -6,7 +6,7 @@ import type { Lane } from '../../core/lane.ts';
 import { flattenDials } from '../../core/lane.ts';
 import { assertLaneFollowsRules } from '../lanes/parse.ts';
 import { ProviderError, type ProviderAdapter } from '../../core/chat.ts';
-import { requireRunLog } from '../runlog/discover.ts';
+import { assertRunIdFree, requireRunLog } from '../runlog/discover.ts';
 import { completedStepKeys, readRunLog } from '../runlog/reader.ts';
 import { RUN_LOG_SCHEMA, stepKey, type RunEndStatus, type StepRecord, type StepStatus } from '../../core/record.ts';
 import { addTokens, emptyTokens, type TokenCounts } from '../../core/tokens.ts';
@@ -36,6 +36,8 @@ export interface RunLaneOptions {
   runId?: string;
   /** Append to the existing log of `runId`, skipping steps already ok or abstained. */
   resume?: boolean;
+  /** The log a resume appends to, when the caller has already picked it (default: the one log of `runId`). */
+  logPath?: string;
   createdBy?: string;
   notes?: string;
   output: Output;
@@ -100,7 +102,7 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
   let writer: RunLogWriter;
   const priorErrors = new Set<string>();
   if (options.resume === true) {
-    path = await requireRunLog(options.runsDir, runId);
+    path = options.logPath ?? await requireRunLog(options.runsDir, runId);
     const log = await readRunLog(path);
     if (log.start === null) throw new CliError(`run log ${path} has no readable run_start; it cannot be resumed`);
     if (log.start.lane.slug !== lane.slug) throw new CliError(`run ${runId} belongs to lane ${log.start.lane.slug}, not ${lane.slug}`);
@@ -118,6 +120,7 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
     writer = RunLogWriter.append(path, options.env);
     output.info(`resuming run ${runId}: ${planned.length - todo.length} of ${planned.length} steps already done, ${priorErrors.size} errors to retry`);
   } else {
+    await assertRunIdFree(options.runsDir, runId);
     writer = RunLogWriter.create(path, options.env);
     writer.write({
       type: 'run_start', schema: RUN_LOG_SCHEMA, run_id: runId, created_at: new Date().toISOString(), created_by: options.createdBy ?? options.env['USER'] ?? 'unknown',

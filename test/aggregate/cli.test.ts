@@ -107,7 +107,7 @@ cli("status shows a run's progress from its log alone", () => {
     assert.equal([p['status'], p['planned'], p['done'], p['errors'], p['rate']], ['completed', 5, 4, 1, 0.75]);
     const unknown = runCli(['status', 'nope', '--runs-dir', runs]);
     assert.is(unknown.code, 2);
-    assert.match(unknown.stderr, /no log for run "nope"/);
+    assert.match(unknown.stderr, /no run log for run nope under /);
   } finally {
     cleanup();
   }
