@@ -11,7 +11,7 @@ export interface RunProgress {
   model: string;
   suite: string;
   stage: string;
-  /** The latest run_end's status, or 'running' while the log has none after its last step. */
+  /** The latest run_end's status; without one after the last step, 'running' while a writer holds the log, else 'stopped'. */
   status: string;
   planned: number;
   done: number;
@@ -33,8 +33,8 @@ export interface RunProgress {
   problem_lines: number;
 }
 
-/** Summarises a run log (read with readRunLog) as of `now`. */
-export function summarizeProgress(log: RunLog, now: Date): RunProgress {
+/** Summarises a run log (read with readRunLog) as of `now`; `writerAlive` says whether a process still holds its lock. */
+export function summarizeProgress(log: RunLog, now: Date, { writerAlive = true }: { writerAlive?: boolean } = {}): RunProgress {
   const start = log.start;
   const limit = typeof start?.settings['limit'] === 'number' ? start.settings['limit'] : undefined;
   const items = start === null ? 0 : Math.min(start.suite.n_items, limit ?? Number.POSITIVE_INFINITY);
@@ -61,7 +61,7 @@ export function summarizeProgress(log: RunLog, now: Date): RunProgress {
     model: start?.lane.model ?? steps[0]?.model ?? '',
     suite: start?.suite.name ?? '',
     stage: start?.stage ?? '',
-    status: ended && log.end !== null ? log.end.status : 'running',
+    status: ended && log.end !== null ? log.end.status : writerAlive ? 'running' : 'stopped',
     planned,
     done: ok + abstain,
     ok,
@@ -78,7 +78,7 @@ export function summarizeProgress(log: RunLog, now: Date): RunProgress {
     // a finished run's elapsed time is its own duration, not the time since it started
     elapsed_s: Math.max(0, Math.round(((ended && log.end !== null ? Date.parse(log.end.ended_at) : now.getTime()) - startedAt) / 1000)),
     steps_per_min: pace === null ? null : Math.round(pace * 10) / 10,
-    eta_s: pace === null || ended ? null : Math.round((pending / pace) * 60),
+    eta_s: pace === null || ended || !writerAlive ? null : Math.round((pending / pace) * 60),
     superseded: log.superseded,
     problem_lines: log.problems.length,
   };

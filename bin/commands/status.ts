@@ -1,5 +1,7 @@
 import { summarizeProgress } from '../../analysis/progress.ts';
 import { requireRunLog } from '../../pipelines/runlog/discover.ts';
+import { hasLiveWriter } from '../../pipelines/runlog/lock.ts';
+import { CliError } from '../../lib/errors.ts';
 import { renderJsonLines, renderTable } from '../../lib/table.ts';
 import { readRunLog } from '../../pipelines/runlog/reader.ts';
 import type { Command } from '../command.ts';
@@ -25,7 +27,10 @@ export const statusCommand: Command = {
     const runsDir = runsDirOf(options, env);
     const paths = [await requireRunLog(runsDir, id, { appendable: false, command: 'audition status' })];
     const log = await readRunLog(paths[0]);
-    const p = summarizeProgress(log, new Date());
+    if (log.start === null && log.steps.length === 0) {
+      throw new CliError(`${paths[0]} is not a run log: it has no usable run_start and no usable step (${log.lines} non-empty lines, ${log.problems.length} unusable)`, { hint: 'pass a run id or the path of a runs/<stage>/<run_id>.jsonl log' });
+    }
+    const p = summarizeProgress(log, new Date(), { writerAlive: hasLiveWriter(paths[0]) });
     for (const problem of log.problems.slice(0, 5)) output.warn(`${problem.file}:${problem.line}: ${problem.reason}`);
     if (log.problems.length > 5) output.warn(`… and ${log.problems.length - 5} more unusable lines`);
     for (const warning of log.warnings) output.warn(`${paths[0]}: ${warning}`);
@@ -35,7 +40,7 @@ export const statusCommand: Command = {
     }
     const rate = p.rate === null ? '–' : `${(p.rate * 100).toFixed(1)}% ${p.metric}`;
     const rows = [
-      ['run', `${p.run_id} (${p.status})`],
+      ['run', `${p.run_id} (${p.status === 'stopped' ? `stopped without run_end (resume with: audition run --resume ${p.run_id} --suite ${log.start?.suite.path ?? '…'})` : p.status})`],
       ['lane', `${p.lane} · ${p.model}`],
       ['suite', `${p.suite} · stage ${p.stage}`],
       ['progress', `${p.done} of ${p.planned} done (${p.percent_done}%), ${p.errors} errors, ${p.pending} pending`],
