@@ -23,15 +23,20 @@ export interface RunProgress {
   cache_hits: number;
   metric: string;
   rate: number | null;
-  cost_usd: number;
+  /** null when a step has no cost (its model has no price): an unknown part makes the sum unknown. */
+  cost_usd: number | null;
   started_at: string;
   last_step_at: string | null;
   elapsed_s: number;
+  /** null until the recent steps span PACE_MIN_SPAN_MS: steps started together say nothing about the pace. */
   steps_per_min: number | null;
   eta_s: number | null;
   superseded: number;
   problem_lines: number;
 }
+
+/** The shortest span of step start times a pace is computed over; below it a few quick steps would read as thousands a minute. */
+export const PACE_MIN_SPAN_MS = 10_000;
 
 /** Summarises a run log (read with readRunLog) as of `now`; `writerAlive` says whether a process still holds its lock. */
 export function summarizeProgress(log: RunLog, now: Date, { writerAlive = true }: { writerAlive?: boolean } = {}): RunProgress {
@@ -52,7 +57,8 @@ export function summarizeProgress(log: RunLog, now: Date, { writerAlive = true }
   const ended = log.end !== null && (lastStep === null || Date.parse(log.end.ended_at) >= lastStep);
   // Pace from the last (up to) 200 steps, so a resumed run's idle gap does not distort it.
   const recent = times.slice(-200);
-  const pace = recent.length >= 2 && recent[recent.length - 1] > recent[0] ? (recent.length - 1) / ((recent[recent.length - 1] - recent[0]) / 60_000) : null;
+  const span = recent.length >= 2 ? recent[recent.length - 1] - recent[0] : 0;
+  const pace = span >= PACE_MIN_SPAN_MS ? (recent.length - 1) / (span / 60_000) : null;
   const pending = Math.max(planned - ok - abstain - errors, 0);
   return {
     run_id: start?.run_id ?? steps[0]?.run_id ?? '',
@@ -72,7 +78,7 @@ export function summarizeProgress(log: RunLog, now: Date, { writerAlive = true }
     cache_hits: steps.filter((s) => s.tokens.cached_read > 0).length,
     metric,
     rate: values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length,
-    cost_usd: steps.reduce((sum, s) => sum + (s.cost_usd ?? 0), 0),
+    cost_usd: steps.some((s) => s.cost_usd === null) ? null : steps.reduce((sum, s) => sum + (s.cost_usd ?? 0), 0),
     started_at: new Date(startedAt).toISOString(),
     last_step_at: lastStep === null ? null : new Date(lastStep).toISOString(),
     // a finished run's elapsed time is its own duration, not the time since it started

@@ -46,7 +46,7 @@ export const statusCommand: Command = {
       ['progress', `${p.done} of ${p.planned} done (${p.percent_done}%), ${p.errors} errors, ${p.pending} pending`],
       ['outcomes', `${p.ok} ok, ${p.abstain} abstain; rate so far ${rate}`],
       ['cache hits', `${p.cache_hits} of ${p.ok + p.abstain + p.errors} steps read cached prompt tokens`],
-      ['cost', `$${p.cost_usd.toFixed(4)}`],
+      ['cost', p.cost_usd === null ? 'n/a (no price for this model)' : `$${p.cost_usd.toFixed(4)}`],
       ['time', `started ${p.started_at}, last step ${p.last_step_at ?? '–'}, elapsed ${formatDuration(p.elapsed_s)}`],
       ['pace', p.steps_per_min === null ? '–' : `${p.steps_per_min} steps/min, ETA ${formatDuration(p.eta_s)}`],
       ['log', `${p.file}${p.superseded > 0 ? `; ${p.superseded} retried steps` : ''}${p.problem_lines > 0 ? `; ${p.problem_lines} unusable lines` : ''}`],

@@ -21,7 +21,7 @@ import { findLimit, type LimitRow } from './limits.ts';
 import { LimiterRegistry } from './limiterRegistry.ts';
 import { groupSteps, planRun, withStepSeed, type PlannedStep } from './plan.ts';
 import { findPrice, type PriceTable } from './pricing.ts';
-import { ProgressReporter } from './progress.ts';
+import { ProgressReporter, type ProgressState } from './progress.ts';
 import { currentProvenance } from '../../core/provenance.ts';
 import { newRunId } from './runId.ts';
 import { RequestGate, StepAbandoned, StepUsage, asProviderError } from './requestGate.ts';
@@ -182,12 +182,12 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
     addTokens(totals, usage.tokens);
     progressState.done++;
     if (record.status === 'error') progressState.errors++;
-    progressState.costUsd = budget.spentUsd;
+    progressState.costUsd = price === null ? null : budget.spentUsd;
     progress.update(progressState);
     return record;
   };
 
-  const progressState = { done: doneBefore, total: planned.length, errors: 0, costUsd: budget.spentUsd };
+  const progressState: ProgressState = { done: doneBefore, doneBefore, total: planned.length, errors: 0, costUsd: price === null ? null : budget.spentUsd };
   let verifyFailure: StepRecord['error'] = null;
   // set inside runStep; an object so TypeScript does not narrow it to its initial null
   const account: { failure: StepRecord['error'] } = { failure: null };

@@ -42,6 +42,28 @@ status('a log without run_end shows running while its writer lives, and stopped 
   }
 });
 
+status('an unpriced model costs n/a (null in --json), and steps started within a moment give no pace', () => {
+  const runs = makeTempDir();
+  try {
+    const at = ['--runs-dir', runs.dir];
+    assert.is(runCli(['lanes', 'import', DEMO_LANES, ...at]).code, 0);
+    assert.is(runCli(['run', '--lane', 'coin.t1-0', '--suite', SUITE, '--limit', '3', '--stage', 's', '--run-id', 'free', ...at]).code, 0);
+    const log = join(runs.dir, 's', 'free.jsonl');
+    // as the engine writes a model the price table does not hold
+    const unpriced = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).map((r) => (r['type'] === 'step' ? { ...r, cost_usd: null } : r));
+    writeFileSync(log, `${unpriced.map((r) => JSON.stringify(r)).join('\n')}\n`);
+    const text = runCli(['status', 'free', ...at]);
+    assert.is(text.code, 0, text.stderr);
+    assert.match(text.stdout, /cost\s+n\/a/);
+    assert.not.match(text.stdout, /\$0\.0000/);
+    assert.match(text.stdout, /pace\s+–/, 'three sim steps a few ms apart');
+    const json = JSON.parse(runCli(['status', 'free', '--json', ...at]).stdout) as Record<string, unknown>;
+    assert.equal([json['cost_usd'], json['steps_per_min']], [null, null]);
+  } finally {
+    runs.cleanup();
+  }
+});
+
 status('a file that is not a run log is refused with exit 2', () => {
   const tmp = makeTempDir();
   try {
