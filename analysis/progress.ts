@@ -11,7 +11,7 @@ export interface RunProgress {
   model: string;
   suite: string;
   stage: string;
-  /** The latest run_end's status, or 'running' while the log has none after its last step. */
+  /** The latest run_end's status; without one after the last step, 'running' while a writer holds the log, else 'stopped'. */
   status: string;
   planned: number;
   done: number;
@@ -23,18 +23,23 @@ export interface RunProgress {
   cache_hits: number;
   metric: string;
   rate: number | null;
-  cost_usd: number;
+  /** null when a step has no cost (its model has no price): an unknown part makes the sum unknown. */
+  cost_usd: number | null;
   started_at: string;
   last_step_at: string | null;
   elapsed_s: number;
+  /** null until the recent steps span PACE_MIN_SPAN_MS: steps started together say nothing about the pace. */
   steps_per_min: number | null;
   eta_s: number | null;
   superseded: number;
   problem_lines: number;
 }
 
-/** Summarises a run log (read with readRunLog) as of `now`. */
-export function summarizeProgress(log: RunLog, now: Date): RunProgress {
+/** The shortest span of step start times a pace is computed over; below it a few quick steps would read as thousands a minute. */
+export const PACE_MIN_SPAN_MS = 10_000;
+
+/** Summarises a run log (read with readRunLog) as of `now`; `writerAlive` says whether a process still holds its lock. */
+export function summarizeProgress(log: RunLog, now: Date, { writerAlive = true }: { writerAlive?: boolean } = {}): RunProgress {
   const start = log.start;
   const limit = typeof start?.settings['limit'] === 'number' ? start.settings['limit'] : undefined;
   const items = start === null ? 0 : Math.min(start.suite.n_items, limit ?? Number.POSITIVE_INFINITY);
@@ -52,7 +57,8 @@ export function summarizeProgress(log: RunLog, now: Date): RunProgress {
   const ended = log.end !== null && (lastStep === null || Date.parse(log.end.ended_at) >= lastStep);
   // Pace from the last (up to) 200 steps, so a resumed run's idle gap does not distort it.
   const recent = times.slice(-200);
-  const pace = recent.length >= 2 && recent[recent.length - 1] > recent[0] ? (recent.length - 1) / ((recent[recent.length - 1] - recent[0]) / 60_000) : null;
+  const span = recent.length >= 2 ? recent[recent.length - 1] - recent[0] : 0;
+  const pace = span >= PACE_MIN_SPAN_MS ? (recent.length - 1) / (span / 60_000) : null;
   const pending = Math.max(planned - ok - abstain - errors, 0);
   return {
     run_id: start?.run_id ?? steps[0]?.run_id ?? '',
@@ -61,7 +67,7 @@ export function summarizeProgress(log: RunLog, now: Date): RunProgress {
     model: start?.lane.model ?? steps[0]?.model ?? '',
     suite: start?.suite.name ?? '',
     stage: start?.stage ?? '',
-    status: ended && log.end !== null ? log.end.status : 'running',
+    status: ended && log.end !== null ? log.end.status : writerAlive ? 'running' : 'stopped',
     planned,
     done: ok + abstain,
     ok,
@@ -72,13 +78,13 @@ export function summarizeProgress(log: RunLog, now: Date): RunProgress {
     cache_hits: steps.filter((s) => s.tokens.cached_read > 0).length,
     metric,
     rate: values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length,
-    cost_usd: steps.reduce((sum, s) => sum + (s.cost_usd ?? 0), 0),
+    cost_usd: steps.some((s) => s.cost_usd === null) ? null : steps.reduce((sum, s) => sum + (s.cost_usd ?? 0), 0),
     started_at: new Date(startedAt).toISOString(),
     last_step_at: lastStep === null ? null : new Date(lastStep).toISOString(),
     // a finished run's elapsed time is its own duration, not the time since it started
     elapsed_s: Math.max(0, Math.round(((ended && log.end !== null ? Date.parse(log.end.ended_at) : now.getTime()) - startedAt) / 1000)),
     steps_per_min: pace === null ? null : Math.round(pace * 10) / 10,
-    eta_s: pace === null || ended ? null : Math.round((pending / pace) * 60),
+    eta_s: pace === null || ended || !writerAlive ? null : Math.round((pending / pace) * 60),
     superseded: log.superseded,
     problem_lines: log.problems.length,
   };

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { readLaneFile } from '../../pipelines/lanes/laneFile.ts';
+import { describeKeptFlags, importLanes } from '../../pipelines/lanes/manage.ts';
 import { readLaneFlags } from '../../pipelines/lanes/laneFlags.ts';
 import { openLaneStore } from '../../pipelines/lanes/openStore.ts';
 import { ProviderPool } from '../../pipelines/providers/providerPool.ts';
@@ -30,17 +31,20 @@ export const demo: Command = {
     const runsDir = runsDirOf(options, env);
     const lanes = await readLaneFile(DEMO_LANES);
     const store = await openLaneStore(runsDir, { env });
+    let kept;
     try {
-      await store.upsert(lanes);
+      kept = (await importLanes(store, lanes)).keptFlags;
     } finally {
       await store.close();
     }
+    for (const line of describeKeptFlags(kept)) output.info(line);
     output.info(`registered ${lanes.length} sim lanes from lanes/demo.yaml`);
+    const disabled = new Set(kept.filter((l) => !l.active).map((l) => l.slug));
     const suite = await loadSuite(DEMO_SUITE);
     const providers = new ProviderPool(env, output);
     const runs = await runSweep({
-      lanes: lanes.map((l) => l.slug), suitePath: DEMO_SUITE, runsDir, stage: 'demo', replicates: options.integer('replicates', { min: 1, max: 100 }) ?? DEMO_RUN.replicates,
-      parallel: lanes.length, concurrency: DEMO_RUN.concurrency, output, signal, env, providers, limiters: new LimiterRegistry(),
+      lanes: lanes.map((l) => l.slug).filter((slug) => !disabled.has(slug)), suitePath: DEMO_SUITE, runsDir, stage: 'demo', replicates: options.integer('replicates', { min: 1, max: 100 }) ?? DEMO_RUN.replicates,
+      parallel: lanes.length - disabled.size, concurrency: DEMO_RUN.concurrency, output, signal, env, providers, limiters: new LimiterRegistry(),
     }, suite).finally(() => providers.close());
     describeSweep(runs, output);
     if (runs.some((r) => r.result?.stoppedBy === 'signal')) return ExitCode.interrupted;

@@ -48,8 +48,10 @@ export const estimate: Command = {
     for (const lane of lanes) {
       rows.push(await estimateRun({ lane, suite, task: createTask(String(settings.task['kind']), settings.task), settings, prices, runsDir }));
     }
-    output.data(options.flag('json') ? renderJsonLines(rows as never[]) : renderTable(rows.map((r) => ({ lane: r.lane, steps: r.steps, requests: r.requests, prompt_tokens: r.prompt_tokens, completion_tokens: r.completion_tokens, completions_from: r.completion_source, cost_usd: r.cost_usd, batch_usd: r.batch_cost_usd }))));
+    output.data(options.flag('json') ? renderJsonLines(rows as never[]) : renderTable(rows.map((r) => ({ lane: r.lane, steps: r.steps, requests: r.requests, prompt_tokens: r.prompt_tokens, completion_tokens: r.completion_tokens, completions_from: r.completion_source, cost_usd: r.cost_usd ?? 'n/a', batch_usd: r.batch_cost_usd ?? 'n/a' }))));
     const total = rows.reduce((sum, r) => sum + (r.cost_usd ?? 0), 0);
-    output.info(`total ≈ $${total.toFixed(2)} (prices as of ${prices.as_of}; no prompt-cache discounts, so an upper bound)`);
+    const unpriced = rows.filter((r) => r.cost_usd === null);
+    if (unpriced.length > 0) output.warn(`no price for ${[...new Set(unpriced.map((r) => r.model))].join(', ')} (lanes ${unpriced.map((r) => r.lane).join(', ')}): cost n/a, left out of the total; add them to config/prices.json`);
+    output.info(`total ≈ $${total.toFixed(2)}${unpriced.length > 0 ? ` for the ${rows.length - unpriced.length} priced lanes` : ''} (prices as of ${prices.as_of}; no prompt-cache discounts, so an upper bound)`);
   },
 };

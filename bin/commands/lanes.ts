@@ -4,7 +4,7 @@ import { renderJsonLines, renderTable } from '../../lib/table.ts';
 import { targetsOfDial } from '../../core/dialFields.ts';
 import { flattenDials, type DialName, type Dials, type Lane } from '../../core/lane.ts';
 import { formatLaneFile, readLaneFile, toRosterEntry } from '../../pipelines/lanes/laneFile.ts';
-import { deleteLane, requireLane, setLaneFlags, updateLane } from '../../pipelines/lanes/manage.ts';
+import { deleteLane, describeKeptFlags, importLanes, requireLane, setLaneFlags, updateLane } from '../../pipelines/lanes/manage.ts';
 import { openLaneStore } from '../../pipelines/lanes/openStore.ts';
 import { parseLane } from '../../pipelines/lanes/parse.ts';
 import { parseSlug } from '../../pipelines/lanes/slug.ts';
@@ -237,7 +237,8 @@ export const lanesImport: Command = {
   examples: ['audition lanes import lanes/production.yaml'],
   async run(context) {
     const lanes = await readLaneFile(context.positionals[0]);
-    const result = await withStore(context, false, (store) => store.upsert(lanes));
+    const result = await withStore(context, false, (store) => importLanes(store, lanes));
+    for (const line of describeKeptFlags(result.keptFlags)) context.output.info(line);
     context.output.info(`imported ${lanes.length} lanes from ${context.positionals[0]}: ${result.added} new, ${result.updated} updated`);
   },
 };

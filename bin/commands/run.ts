@@ -50,7 +50,7 @@ export const RUN_OPTIONS: Record<string, OptionSpec> = {
   'dry-run': { type: 'boolean', description: 'write the exact request bodies (redacted) to RUNS/_dry-run/STAGE/RUN_ID.jsonl; send nothing' },
   'verify-first': { type: 'boolean', description: 'send one request first; stop with a clear error if it fails' },
   'no-cache': { type: 'boolean', description: 'no cache-aware ordering and no prompt-cache markers' },
-  resume: { type: 'string', value: 'RUN_ID', description: 'continue a run: skip steps already ok/abstain, retry error rows' },
+  resume: { type: 'string', value: 'RUN_ID', description: 'continue a run (its id, or its log path when two logs share the id): skip steps already ok/abstain, retry error rows' },
   'run-id': { type: 'string', value: 'ID', description: 'name the new run (default: time-lane-random)' },
   'created-by': { type: 'string', value: 'NAME', description: 'who started the run (default $USER)' },
   notes: { type: 'string', value: 'TEXT', description: 'free-text notes kept in the log' },

@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
 import { summarizeProgress } from '../../analysis/progress.ts';
-import { findRunLogs } from '../../pipelines/runlog/discover.ts';
+import { requireRunLog } from '../../pipelines/runlog/discover.ts';
+import { hasLiveWriter } from '../../pipelines/runlog/lock.ts';
 import { CliError } from '../../lib/errors.ts';
 import { renderJsonLines, renderTable } from '../../lib/table.ts';
 import { readRunLog } from '../../pipelines/runlog/reader.ts';
@@ -25,11 +25,12 @@ export const statusCommand: Command = {
   async run({ options, positionals, output, env }) {
     const id = positionals[0];
     const runsDir = runsDirOf(options, env);
-    const paths = /\.jsonl(\.gz)?$/.test(id) && existsSync(id) ? [id] : await findRunLogs(runsDir, id);
-    if (paths.length === 0) throw new CliError(`no log for run ${JSON.stringify(id)} under ${runsDir}`, { hint: "check the id (see 'audition sql catalog') or pass --runs-dir" });
-    if (paths.length > 1) throw new CliError(`run ${id} has ${paths.length} logs: ${paths.join(', ')}`, { hint: 'pass the path of the one you mean' });
+    const paths = [await requireRunLog(runsDir, id, { appendable: false, command: 'audition status' })];
     const log = await readRunLog(paths[0]);
-    const p = summarizeProgress(log, new Date());
+    if (log.start === null && log.steps.length === 0) {
+      throw new CliError(`${paths[0]} is not a run log: it has no usable run_start and no usable step (${log.lines} non-empty lines, ${log.problems.length} unusable)`, { hint: 'pass a run id or the path of a runs/<stage>/<run_id>.jsonl log' });
+    }
+    const p = summarizeProgress(log, new Date(), { writerAlive: hasLiveWriter(paths[0]) });
     for (const problem of log.problems.slice(0, 5)) output.warn(`${problem.file}:${problem.line}: ${problem.reason}`);
     if (log.problems.length > 5) output.warn(`… and ${log.problems.length - 5} more unusable lines`);
     for (const warning of log.warnings) output.warn(`${paths[0]}: ${warning}`);
@@ -39,13 +40,13 @@ export const statusCommand: Command = {
     }
     const rate = p.rate === null ? '–' : `${(p.rate * 100).toFixed(1)}% ${p.metric}`;
     const rows = [
-      ['run', `${p.run_id} (${p.status})`],
+      ['run', `${p.run_id} (${p.status === 'stopped' ? `stopped without run_end (resume with: audition run --resume ${p.run_id} --suite ${log.start?.suite.path ?? '…'})` : p.status})`],
       ['lane', `${p.lane} · ${p.model}`],
       ['suite', `${p.suite} · stage ${p.stage}`],
       ['progress', `${p.done} of ${p.planned} done (${p.percent_done}%), ${p.errors} errors, ${p.pending} pending`],
       ['outcomes', `${p.ok} ok, ${p.abstain} abstain; rate so far ${rate}`],
       ['cache hits', `${p.cache_hits} of ${p.ok + p.abstain + p.errors} steps read cached prompt tokens`],
-      ['cost', `$${p.cost_usd.toFixed(4)}`],
+      ['cost', p.cost_usd === null ? 'n/a (no price for this model)' : `$${p.cost_usd.toFixed(4)}`],
       ['time', `started ${p.started_at}, last step ${p.last_step_at ?? '–'}, elapsed ${formatDuration(p.elapsed_s)}`],
       ['pace', p.steps_per_min === null ? '–' : `${p.steps_per_min} steps/min, ETA ${formatDuration(p.eta_s)}`],
       ['log', `${p.file}${p.superseded > 0 ? `; ${p.superseded} retried steps` : ''}${p.problem_lines > 0 ? `; ${p.problem_lines} unusable lines` : ''}`],

@@ -42,6 +42,27 @@ export async function setLaneFlags(store: LaneStore, slug: string, flags: { acti
   return next;
 }
 
+/**
+ * Adds or updates lanes from a roster, keeping the flags of a lane the user disabled or hid: a roster says what a
+ * lane is, the registry whether it runs. Returns the counts and the slugs whose flags were kept.
+ */
+export async function importLanes(store: LaneStore, lanes: readonly Lane[]): Promise<{ added: number; updated: number; keptFlags: Lane[] }> {
+  const current = new Map((await store.list()).map((l) => [l.slug, l]));
+  const keptFlags: Lane[] = [];
+  const merged = lanes.map((lane) => {
+    const before = current.get(lane.slug);
+    if (before === undefined || (before.active && before.visible)) return lane;
+    keptFlags.push(before);
+    return { ...lane, active: before.active, visible: before.visible };
+  });
+  return { ...(await store.upsert(merged)), keptFlags };
+}
+
+/** One line per lane whose flags an import kept, so the user knows why it still does not run. */
+export function describeKeptFlags(lanes: readonly Lane[]): string[] {
+  return lanes.map((l) => `lane ${l.slug} stays ${l.active ? 'hidden' : 'disabled'} as you left it ('audition lanes enable ${l.slug}' to run it again)`);
+}
+
 /** Hard delete: refused while any run log references the lane; never touches a log. */
 export async function deleteLane(store: LaneStore, runsDir: string, slug: string): Promise<void> {
   await requireLane(store, slug);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { CliError } from '../../lib/errors.ts';
@@ -42,11 +43,32 @@ export async function findRunLogs(runsDir: string, runId: string): Promise<strin
   return (await listRunLogFiles(runsDir)).filter((path) => names.has(basename(path)));
 }
 
-/** The appendable log (`<id>.jsonl`) of a run, for resuming it; a CliError when there is none. */
-export async function requireRunLog(runsDir: string, runId: string): Promise<string> {
-  const match = (await findRunLogs(runsDir, runId)).find((path) => path.endsWith('.jsonl'));
-  if (match === undefined) throw new CliError(`no run log for run ${runId} under ${runsDir}`, { hint: "check the run id and --runs-dir (see 'audition sql catalog')" });
-  return match;
+/** A run log's path rather than a run id: it names a log file that exists. */
+function isLogPath(idOrPath: string): boolean {
+  return /\.jsonl(\.gz)?$/.test(idOrPath) && existsSync(idOrPath);
+}
+
+/**
+ * The one log a run id (or a log's path) names, in any stage; a CliError when there is none, or when two logs
+ * share the id (run ids are unique, but logs copied between folders can repeat one): then the user picks by path.
+ * `appendable` keeps only plain `.jsonl` logs, which a resume can append to.
+ */
+export async function requireRunLog(runsDir: string, idOrPath: string, { appendable = true, command }: { appendable?: boolean; command?: string } = {}): Promise<string> {
+  if (isLogPath(idOrPath) && (!appendable || idOrPath.endsWith('.jsonl'))) return idOrPath;
+  const matches = (await findRunLogs(runsDir, idOrPath)).filter((path) => !appendable || path.endsWith('.jsonl'));
+  if (matches.length === 0) throw new CliError(`no run log for run ${idOrPath} under ${runsDir}`, { hint: "check the run id and --runs-dir (see 'audition sql catalog')" });
+  if (matches.length > 1) {
+    throw new CliError(`${matches.length} logs have run id ${idOrPath}: ${matches.join(', ')}`, { hint: `pass the path of the one you mean${command === undefined ? '' : `, e.g. '${command} ${matches[0]}'`}` });
+  }
+  return matches[0];
+}
+
+/** Refuses a new run's id when a log (plain or archived) with that id exists in any stage: ids name one run. */
+export async function assertRunIdFree(runsDir: string, runId: string): Promise<void> {
+  const existing = await findRunLogs(runsDir, runId);
+  if (existing.length > 0) {
+    throw new CliError(`run id ${runId} is taken: ${existing.join(', ')}`, { hint: `choose another --run-id, or continue that run with 'audition run --resume ${runId} --suite …'` });
+  }
 }
 
 export interface RunHeader {

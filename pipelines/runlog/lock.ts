@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { CliError } from '../../lib/errors.ts';
 
@@ -25,6 +25,20 @@ function readOwner(path: string): LockOwner | null {
   }
 }
 
+function isStale(owner: LockOwner | null): boolean {
+  return owner === null || (owner.host === hostname() && !isAlive(owner.pid));
+}
+
+/**
+ * Whether a process may still be writing a log: its lock exists and is not stale. A lock from another host
+ * counts as live, since its pid cannot be checked from here.
+ */
+export function hasLiveWriter(logPath: string): boolean {
+  const path = `${logPath}.lock`;
+  if (!existsSync(path)) return false;
+  return !isStale(readOwner(path));
+}
+
 /** An exclusive lock file beside a run log, so two processes can never write the same run. */
 export class RunLock {
   private released = false;
@@ -46,7 +60,7 @@ export class RunLock {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const owner = readOwner(path);
-        const stale = owner === null || (owner.host === hostname() && !isAlive(owner.pid));
+        const stale = isStale(owner);
         if (stale && attempt === 0) {
           unlinkSync(path);
           continue;

@@ -6,7 +6,7 @@ import type { Lane } from '../../core/lane.ts';
 import { flattenDials } from '../../core/lane.ts';
 import { assertLaneFollowsRules } from '../lanes/parse.ts';
 import { ProviderError, type ProviderAdapter } from '../../core/chat.ts';
-import { requireRunLog } from '../runlog/discover.ts';
+import { assertRunIdFree, requireRunLog } from '../runlog/discover.ts';
 import { completedStepKeys, readRunLog } from '../runlog/reader.ts';
 import { RUN_LOG_SCHEMA, stepKey, type RunEndStatus, type StepRecord, type StepStatus } from '../../core/record.ts';
 import { addTokens, emptyTokens, type TokenCounts } from '../../core/tokens.ts';
@@ -22,7 +22,7 @@ import { RUN_DEFAULTS, type RunSettings } from './runSettings.ts';
 import { LimiterRegistry } from './limiterRegistry.ts';
 import { groupSteps, planRun, withStepSeed, type PlannedStep } from './plan.ts';
 import { findPrice, type PriceTable } from './pricing.ts';
-import { ProgressReporter } from './progress.ts';
+import { ProgressReporter, type ProgressState } from './progress.ts';
 import { currentProvenance } from '../../core/provenance.ts';
 import { newRunId } from './runId.ts';
 import { RequestGate, StepAbandoned, StepUsage, asProviderError } from './requestGate.ts';
@@ -36,6 +36,8 @@ export interface RunLaneOptions {
   runId?: string;
   /** Append to the existing log of `runId`, skipping steps already ok or abstained. */
   resume?: boolean;
+  /** The log a resume appends to, when the caller has already picked it (default: the one log of `runId`). */
+  logPath?: string;
   createdBy?: string;
   notes?: string;
   output: Output;
@@ -115,7 +117,7 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
   let writer: RunLogWriter;
   const priorErrors = new Set<string>();
   if (options.resume === true) {
-    path = await requireRunLog(options.runsDir, runId);
+    path = options.logPath ?? await requireRunLog(options.runsDir, runId);
     const log = await readRunLog(path);
     if (log.start === null) throw new CliError(`run log ${path} has no readable run_start; it cannot be resumed`);
     if (log.start.lane.slug !== lane.slug) throw new CliError(`run ${runId} belongs to lane ${log.start.lane.slug}, not ${lane.slug}`);
@@ -133,6 +135,7 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
     writer = RunLogWriter.append(path, options.env);
     output.info(`resuming run ${runId}: ${planned.length - todo.length} of ${planned.length} steps already done, ${priorErrors.size} errors to retry`);
   } else {
+    await assertRunIdFree(options.runsDir, runId);
     writer = RunLogWriter.create(path, options.env);
     writer.write({
       type: 'run_start', schema: RUN_LOG_SCHEMA, run_id: runId, created_at: new Date().toISOString(), created_by: options.createdBy ?? options.env['USER'] ?? 'unknown',
@@ -194,12 +197,12 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
     addTokens(totals, usage.tokens);
     progressState.done++;
     if (record.status === 'error') progressState.errors++;
-    progressState.costUsd = budget.spentUsd;
+    progressState.costUsd = price === null ? null : budget.spentUsd;
     progress.update(progressState);
     return record;
   };
 
-  const progressState = { done: doneBefore, total: planned.length, errors: 0, costUsd: budget.spentUsd };
+  const progressState: ProgressState = { done: doneBefore, doneBefore, total: planned.length, errors: 0, costUsd: price === null ? null : budget.spentUsd };
   let verifyFailure: StepRecord['error'] = null;
   // set inside runStep; an object so TypeScript does not narrow it to its initial null
   const account: { failure: StepRecord['error'] } = { failure: null };

@@ -54,11 +54,13 @@ export async function launchRun(options: LaunchOptions): Promise<RunResult> {
   const suite = await loadSuite(options.suitePath);
   let lane: Lane;
   let settings: RunSettings;
+  let resume: { runId: string; logPath: string } | undefined;
   if (options.resumeRunId !== undefined) {
     // only the first line: the engine reads the whole log once, to skip what is done
-    const path = await requireRunLog(options.runsDir, options.resumeRunId);
+    const path = await requireRunLog(options.runsDir, options.resumeRunId, { command: `audition run --suite ${options.suitePath} --resume` });
     const start = await readRunStart(path);
     if (start === null) throw new CliError(`run log ${path} has no readable run_start; it cannot be resumed`);
+    resume = { runId: start.run_id, logPath: path };
     lane = parseLane(start.lane, { file: path, line: 1, field: 'lane' });
     if (options.laneSlug !== undefined && options.laneSlug !== lane.slug) throw new CliError(`run ${options.resumeRunId} belongs to lane ${lane.slug}, not ${options.laneSlug}`);
     // what the run is comes from its log (re-validated); how it runs (concurrency, retries, timeout, cost cap) from this call
@@ -80,7 +82,7 @@ export async function launchRun(options: LaunchOptions): Promise<RunResult> {
   };
   return runLane({
     ...run,
-    ...(options.resumeRunId !== undefined ? { runId: options.resumeRunId, resume: true } : options.runId !== undefined ? { runId: options.runId } : {}),
+    ...(resume !== undefined ? { runId: resume.runId, resume: true, logPath: resume.logPath } : options.runId !== undefined ? { runId: options.runId } : {}),
     ...(options.createdBy !== undefined ? { createdBy: options.createdBy } : {}),
     ...(options.notes !== undefined ? { notes: options.notes } : {}),
     ...(options.signal !== undefined ? { signal: options.signal } : {}),

@@ -2,10 +2,16 @@ import type { Output } from '../../lib/output.ts';
 
 export interface ProgressState {
   done: number;
+  /** Steps a resumed run found done: they count towards done, never towards the pace. */
+  doneBefore?: number;
   total: number;
   errors: number;
-  costUsd: number;
+  /** null when the model has no price. */
+  costUsd: number | null;
 }
+
+/** The shortest time a pace is measured over; before it, one quick step would read as hundreds a second. */
+const MIN_PACE_SECONDS = 1;
 
 function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
@@ -28,10 +34,11 @@ export class ProgressReporter {
     if (!force && now - this.lastDraw < every) return;
     this.lastDraw = now;
     const elapsed = (now - this.started) / 1000;
-    const rate = state.done / Math.max(elapsed, 1e-3);
-    const eta = (state.total - state.done) / Math.max(rate, 1e-9);
+    const sent = state.done - (state.doneBefore ?? 0);
+    const rate = elapsed >= MIN_PACE_SECONDS && sent > 0 ? sent / elapsed : null;
+    const eta = rate === null ? Number.NaN : (state.total - state.done) / rate;
     const pct = state.total === 0 ? 100 : (100 * state.done) / state.total;
-    const stats = `${state.done}/${state.total} ${pct.toFixed(0)}% · ${rate.toFixed(1)} steps/s · ETA ${formatDuration(eta)} · errors ${state.errors} · $${state.costUsd.toFixed(4)}`;
+    const stats = `${state.done}/${state.total} ${pct.toFixed(0)}% · ${rate === null ? '–' : rate.toFixed(1)} steps/s · ETA ${formatDuration(eta)} · errors ${state.errors} · ${state.costUsd === null ? 'cost n/a' : `$${state.costUsd.toFixed(4)}`}`;
     if (this.output.interactive) {
       const width = 24;
       const filled = Math.round((width * pct) / 100);

@@ -100,14 +100,14 @@ cli("status shows a run's progress from its log alone", () => {
     const status = runCli(['status', 'r2', '--runs-dir', runs]);
     assert.is(status.code, 0, status.stderr);
     assert.match(status.stdout, /progress\s+4 of 4 done \(100%\), 0 errors, 0 pending/);
-    assert.match(status.stdout, /r2 \(running\)/, 'no run_end after the last step: still running');
+    assert.match(status.stdout, /r2 \(stopped without run_end \(resume with: audition run --resume r2 --suite /, 'no run_end after the last step and no writer: stopped');
     assert.match(status.stdout, /1 unusable lines/);
     const json = runCli(['status', 'r1', '--runs-dir', runs, '--json']);
     const p = JSON.parse(json.stdout) as Record<string, unknown>;
     assert.equal([p['status'], p['planned'], p['done'], p['errors'], p['rate']], ['completed', 5, 4, 1, 0.75]);
     const unknown = runCli(['status', 'nope', '--runs-dir', runs]);
     assert.is(unknown.code, 2);
-    assert.match(unknown.stderr, /no log for run "nope"/);
+    assert.match(unknown.stderr, /no run log for run nope under /);
   } finally {
     cleanup();
   }

@@ -39,4 +39,22 @@ progress('a credited run counts a closed-book step (credited null) as correct, a
   assert.equal([closed.metric, closed.rate], ['correct', 0.5]);
 });
 
+progress('pace needs steps spread over PACE_MIN_SPAN_MS; steps started together give none, not millions a minute', () => {
+  const at = (iso: string, item: string, i: number) => ({ ...step('p1', item, 0, 'ok', i), timing: { started_at: iso, latency_ms: 5, queue_ms: 0, ttft_ms: null } });
+  const now = new Date('2026-11-22T10:05:00.000Z');
+  const together = summarizeProgress({ ...log(false), steps: [0, 1, 2].map((i) => at('2026-11-22T10:01:00.000Z', `q${i}`, i)) }, now);
+  assert.is(together.steps_per_min, null);
+  assert.is(together.eta_s, null);
+  const close = summarizeProgress({ ...log(false), steps: [at('2026-11-22T10:01:00.000Z', 'q0', 0), at('2026-11-22T10:01:00.001Z', 'q1', 1)] }, now);
+  assert.is(close.steps_per_min, null, '1 ms apart is no interval to measure a pace over');
+  const spread = summarizeProgress({ ...log(false), steps: [0, 1, 2].map((i) => at(`2026-11-22T10:0${i}:00.000Z`, `q${i}`, i)) }, now);
+  assert.is(spread.steps_per_min, 1);
+});
+
+progress('cost is null, not 0, when a step has no price', () => {
+  const now = new Date('2026-11-22T12:00:00.000Z');
+  assert.is(summarizeProgress({ ...log(true), steps: log(true).steps.map((s) => ({ ...s, cost_usd: null })) }, now).cost_usd, null);
+  assert.type(summarizeProgress(log(true), now).cost_usd, 'number');
+});
+
 progress.run();
