@@ -27,7 +27,7 @@ export const statusCommand: Command = {
     const runsDir = runsDirOf(options, env);
     const paths = [await requireRunLog(runsDir, id, { appendable: false, command: 'audition status' })];
     const log = await readRunLog(paths[0]);
-    if (log.start === null && log.steps.length === 0) {
+    if (log.start === null && log.steps.length === 0 && !log.damaged) {
       throw new CliError(`${paths[0]} is not a run log: it has no usable run_start and no usable step (${log.lines} non-empty lines, ${log.problems.length} unusable)`, { hint: 'pass a run id or the path of a runs/<stage>/<run_id>.jsonl log' });
     }
     const p = summarizeProgress(log, new Date(), { writerAlive: hasLiveWriter(paths[0]) });

@@ -23,6 +23,8 @@ export interface RunLog {
   problems: LogProblem[];
   /** Facts about the file as a whole: no run_start, lines of another run (kept out of `steps`). */
   warnings: string[];
+  /** A compressed log whose stream breaks off (truncated or corrupt): `problems` says where and why. */
+  damaged: boolean;
   lines: number;
 }
 
@@ -79,10 +81,11 @@ function isZlibError(error: unknown): error is Error {
 
 /** Reads a run log; truncated or malformed lines are reported in `problems`, never thrown. */
 export async function readRunLog(path: string): Promise<RunLog> {
-  const log: RunLog = { path, start: null, end: null, steps: [], superseded: 0, problems: [], warnings: [], lines: 0 };
+  const log: RunLog = { path, start: null, end: null, steps: [], superseded: 0, problems: [], warnings: [], damaged: false, lines: 0 };
   const latest = new Map<string, number>();
   let lineNumber = 0;
   const damaged = (damage: LogDamage) => {
+    log.damaged = true;
     log.lines++;
     log.problems.push({ file: path, line: damage.line, reason: damage.reason });
   };
