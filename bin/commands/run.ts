@@ -102,10 +102,11 @@ export const run: Command = {
       providers,
       limiters: new LimiterRegistry(),
     }).finally(() => providers.close());
-    const summary = { run_id: result.runId, path: result.path, status: result.status, ...result.counts, cost_usd: Number(result.costUsd.toFixed(6)) };
+    const summary = { run_id: result.runId, path: result.path, status: result.status, ...result.counts, cost_usd: result.priced ? Number(result.costUsd.toFixed(6)) : null };
+    const cost = result.priced ? `$${result.costUsd.toFixed(4)}` : 'cost n/a (no price for this model)';
     output.data(options.flag('json') ? renderJsonLines([summary]) : result.runId);
     if (options.flag('dry-run')) return ExitCode.ok;
-    output.info(`${result.status}: ${result.counts.ok} ok, ${result.counts.abstain} abstain, ${result.counts.error} error · $${result.costUsd.toFixed(4)} · ${result.path}`);
+    output.info(`${result.status}: ${result.counts.ok} ok, ${result.counts.abstain} abstain, ${result.counts.error} error · ${cost} · ${result.path}`);
     if (result.stoppedBy === 'max-cost') throw new StoppedError(`stopped by --max-cost after $${result.costUsd.toFixed(4)}`, `resume with 'audition run --resume ${result.runId} --suite …' and a higher --max-cost`);
     if (result.stoppedBy === 'signal') {
       output.info(`interrupted; resume with: audition run --resume ${result.runId} --suite ${options.string('suite')}`);

@@ -31,5 +31,5 @@ export async function dryRun(options: RunLaneOptions, runId: string, planned: re
   }
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
   options.output.info(`dry run: wrote ${planned.length} request bodies to ${path}; nothing was sent`);
-  return { runId, path, status: 'completed', counts: { ok: 0, abstain: 0, error: 0 }, costUsd: 0, tokens: emptyTokens() };
+  return { runId, path, status: 'completed', counts: { ok: 0, abstain: 0, error: 0 }, costUsd: 0, priced: false, tokens: emptyTokens() };
 }

@@ -69,6 +69,8 @@ export interface RunResult {
   status: RunEndStatus;
   counts: Record<StepStatus, number>;
   costUsd: number;
+  /** False when the lane's model has no price: `costUsd` then says nothing (shown as n/a, never $0). */
+  priced: boolean;
   tokens: TokenCounts;
   /** Why the run stopped early, if it did. */
   stoppedBy?: 'max-cost' | 'signal';
@@ -261,7 +263,7 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
     });
   }
   const stopping = gate.stopped !== null && isAccountError(gate.stopped) ? null : gate.stopped;
-  const result: RunResult = { runId, path, status: stopping !== null ? 'interrupted' : errorShare !== null ? 'failed' : 'completed', counts, costUsd: budget.spentUsd, tokens: totals };
+  const result: RunResult = { runId, path, status: stopping !== null ? 'interrupted' : errorShare !== null ? 'failed' : 'completed', counts, costUsd: budget.spentUsd, priced: price !== null, tokens: totals };
   if (stopping !== null) result.stoppedBy = stopping;
   if (errorShare !== null) result.errorRate = { share: errorShare, max: maxErrorRate };
   return result;

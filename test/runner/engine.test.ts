@@ -167,6 +167,9 @@ engine('--max-cost stops before a request would exceed it (interrupted, reason m
     const result = await runLane(options(dir, adapter, { suite: makeSuite(50, 50), prices: readPriceTable(), settings: { ...SETTINGS, concurrency: 1, maxCostUsd: 0.01 } }));
     assert.is(result.stoppedBy, 'max-cost');
     assert.ok(result.costUsd <= 0.01, `spent ${result.costUsd}`);
+    assert.is(result.priced, true);
+    const unpriced = await runLane(options(dir, adapter, { suite: makeSuite(2) }));
+    assert.equal([unpriced.priced, unpriced.costUsd], [false, 0], 'no price table: costUsd says nothing, and priced says so');
     assert.ok(result.counts.ok >= 5 && result.counts.ok < 50);
     const log = await readRunLog(result.path);
     assert.equal([log.end?.status, log.end?.reason], ['interrupted', 'max-cost']);
