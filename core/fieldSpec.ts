@@ -162,9 +162,8 @@ export function findProblem(fields: Fields, value: Record<string, unknown>, path
  * Fields that are not required never make a record unusable: of another type they read as null (nullable), as
  * their default (defaulted) or are left out (optional), and an unknown enum value reads as its fallback.
  */
-export function readFields(fields: Fields, value: Record<string, unknown>, path = '', passthrough = false): Record<string, unknown> | FieldProblem {
-  const problem = findProblem(fields, value, path);
-  return problem ?? readChecked(fields, value, passthrough);
+export function readFields(fields: Fields, value: Record<string, unknown>): Record<string, unknown> | FieldProblem {
+  return findProblem(fields, value) ?? readChecked(fields, value, false);
 }
 
 function readChecked(fields: Fields, value: Record<string, unknown>, passthrough: boolean): Record<string, unknown> {

@@ -4,7 +4,7 @@
 // and validity check (analysis/aggregate/recordSql.ts) all derive from it. test/runlog/agreement.test.ts checks
 // that `audition status`, the reader and `audition aggregate` agree on every line of a set of good and bad logs.
 
-import { ERROR_KINDS, type ErrorKind } from './errorKinds.ts';
+import { ERROR_KINDS } from './errorKinds.ts';
 import { FieldProblem, field, findProblem, isObject, readFields, type Fields, type ShapeOf } from './fieldSpec.ts';
 import type { Lane } from './lane.ts';
 import type { TokenCounts } from './tokens.ts';
@@ -135,7 +135,7 @@ export type SuiteRef = RunStartRecord['suite'];
 export type Provenance = NonNullable<RunStartRecord['provenance']>;
 export type Evaluation = NonNullable<StepRecord['evaluation']>;
 export type CitationsEvidence = NonNullable<Evaluation['citations_evidence']>;
-export type StepError = NonNullable<StepRecord['error']> & { kind: ErrorKind };
+export type StepError = NonNullable<StepRecord['error']>;
 
 // The derived shapes must stay assignable to the shared vocabulary they carry.
 const tokensAreTokenCounts: (t: StepRecord['tokens']) => TokenCounts = (t) => t;
@@ -170,7 +170,7 @@ export function describeFieldProblem(type: RecordType, problem: FieldProblem): s
 }
 
 /** A line as the contract reads it: a typed record, or why the line is unusable. */
-export type RecordReading = { ok: true; record: RunLogRecord } | { ok: false; problem: string; field?: string };
+export type RecordReading = { ok: true; record: RunLogRecord } | { ok: false; problem: string };
 
 /** Reads one parsed log line by the field table; never throws. */
 export function readRunLogRecord(value: unknown): RecordReading {
@@ -179,7 +179,7 @@ export function readRunLogRecord(value: unknown): RecordReading {
   const object = value as Record<string, unknown>;
   const type = object['type'] as RecordType;
   const read = readFields(RECORD_FIELDS[type], object);
-  if (read instanceof FieldProblem) return { ok: false, problem: describeFieldProblem(type, read), field: read.path };
+  if (read instanceof FieldProblem) return { ok: false, problem: describeFieldProblem(type, read) };
   return { ok: true, record: { type, ...read } as RunLogRecord };
 }
 

@@ -3,8 +3,8 @@
 // line is unusable in the same words as the TypeScript reader. The SQL files use them as @{fragment} placeholders
 // (analysis/queries.ts): generated code, never values.
 
-import { describeField, type FieldSpec, type Fields } from '../../core/fieldSpec.ts';
-import { RECORD_FIELDS, RECORD_TYPES, STEP_KEY_FIELDS, type RecordType } from '../../core/record.ts';
+import { FieldProblem, type FieldSpec, type Fields } from '../../core/fieldSpec.ts';
+import { RECORD_FIELDS, RECORD_TYPES, STEP_KEY_FIELDS, describeFieldProblem, type RecordType } from '../../core/record.ts';
 import { quotedString } from '../../lib/duckdb.ts';
 
 interface Leaf {
@@ -167,7 +167,7 @@ function requiredChecks(type: RecordType, fields: Fields, path: string[], inText
   for (const [key, spec] of Object.entries(fields)) {
     if (spec.presence !== 'required') continue;
     const at = [...path, key];
-    const problem = `${type}: ${at.join('.')} must be ${describeField(spec)}`;
+    const problem = describeFieldProblem(type, new FieldProblem(at.join('.'), spec));
     if (inText !== null) {
       const value = `json_extract(${inText.column}, ${quotedString(`$.${at.slice(inText.depth).join('.')}`)})`;
       const typed = typedJson(value, spec);

@@ -121,7 +121,8 @@ const FENCED = 0.1;
 const IN_PROSE = 0.2;
 
 function formatMcq(cache: McqSimCache, hint: McqHint, draw: McqDraw): string {
-  const source = cache.item(hint.item).closedBook ? 'what I remember' : 'the passages';
+  const closedBook = cache.item(hint.item).closedBook;
+  const source = closedBook ? 'what I remember' : 'the passages';
   if (draw.kind === 'malformed') {
     if (draw.variant < 0.5) return `I think the answer is probably ${hint.item.options[0].key}, but ${source} is not clear to me.`;
     const full = cache.answerJson(hint, 0, 'good');
@@ -129,7 +130,7 @@ function formatMcq(cache: McqSimCache, hint: McqHint, draw: McqDraw): string {
   }
   const json = draw.kind === 'idk' ? '{"answer":"IDK","citations":[]}' : cache.answerJson(hint, draw.option, draw.quality);
   if (draw.variant < FENCED) return '```json\n' + json + '\n```';
-  if (draw.variant < IN_PROSE) return `Based on ${source}, here is my answer:\n${json}${cache.item(hint.item).closedBook ? '' : '\nThe quotes above are copied from the evidence.'}`;
+  if (draw.variant < IN_PROSE) return `Based on ${source}, here is my answer:\n${json}${closedBook ? '' : '\nThe quotes above are copied from the evidence.'}`;
   return json;
 }
 
