@@ -4,6 +4,7 @@ import { startRemoteFake } from './remoteFake.ts';
 import { createAdapter } from '../pipelines/providers/openai.ts';
 import { runLane } from '../pipelines/runner/engine.ts';
 import type { RunSettings } from '../pipelines/runner/runSettings.ts';
+import { limitsTableOf } from '../pipelines/runner/limits.ts';
 import { contextSuite, contextTask, openaiLane, quietOutput, round, tempRunsDir } from './kit.ts';
 import { reportBench } from './report.ts';
 
@@ -66,7 +67,7 @@ async function rateLimited(): Promise<{ fraction: number; rejected: number }> {
   const timed = { ...adapter, name: adapter.name, buildRequest: adapter.buildRequest.bind(adapter), close: adapter.close.bind(adapter), send: async (...args: Parameters<typeof adapter.send>) => { stamps.push(performance.now()); return adapter.send(...args); } };
   let rejected: number;
   try {
-    await runLane({ lane: openaiLane(fake.url), suite: contextSuite(steps, 200), task: contextTask, settings: settings(64), runsDir: dir, output: quietOutput(), env: ENV, adapter: timed, limits: [{ provider: 'openai', model: '*', ...limit }] });
+    await runLane({ lane: openaiLane(fake.url), suite: contextSuite(steps, 200), task: contextTask, settings: settings(64), runsDir: dir, output: quietOutput(), env: ENV, adapter: timed, limits: limitsTableOf([{ provider: 'openai', model: '*', ...limit }]) });
     rejected = (await fake.stats()).rateLimited;
   } finally {
     cleanup();
@@ -86,7 +87,7 @@ async function cacheHits(): Promise<{ aware: number; naive: number }> {
     const fake = await startRemoteFake({ latencyMs: 30, cache: { ttlMs: 2_000, minTokens: 1024, writeDelayMs: 30 } });
     const { dir, cleanup } = tempRunsDir();
     try {
-      await runLane({ lane: openaiLane(fake.url), suite: contextSuite(300, 6000), task: contextTask, settings: settings(16, 3), runsDir: dir, output: quietOutput(), env: ENV, adapter: createAdapter(ENV), cacheAware });
+      await runLane({ lane: openaiLane(fake.url), suite: contextSuite(300, 6000), task: contextTask, settings: { ...settings(16, 3), cacheAware }, runsDir: dir, output: quietOutput(), env: ENV, adapter: createAdapter(ENV) });
       const stats = await fake.stats();
       return stats.cacheReads / stats.requests;
     } finally {

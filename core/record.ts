@@ -1,4 +1,4 @@
-// The run-log contract, version 1: the one definition of a log record. Its field table says, for every field, its
+// The run-log contract, version 2: the one definition of a log record. Its field table says, for every field, its
 // type, whether a record is usable without it, since which version it exists and where the aggregate keeps it;
 // the TypeScript types below, the reader's validator (parseRunLogRecord) and the aggregate's DuckDB read columns
 // and validity check (analysis/aggregate/recordSql.ts) all derive from it. test/runlog/agreement.test.ts checks
@@ -10,7 +10,7 @@ import type { Lane } from './lane.ts';
 import type { TokenCounts } from './tokens.ts';
 
 /** The run-log contract version written by this code (and the newest it reads). */
-export const RUN_LOG_SCHEMA = 1;
+export const RUN_LOG_SCHEMA = 2;
 
 export const STEP_STATUSES = ['ok', 'abstain', 'error'] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
@@ -18,7 +18,7 @@ export type StepStatus = (typeof STEP_STATUSES)[number];
 export const RUN_END_STATUSES = ['completed', 'interrupted', 'failed'] as const;
 export type RunEndStatus = (typeof RUN_END_STATUSES)[number];
 
-export const RECORD_TYPES = ['run_start', 'step', 'run_end'] as const;
+export const RECORD_TYPES = ['run_start', 'step', 'run_end', 'run_resume'] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
 const count = (doc: string, column: string) => field.integer('defaulted', doc, { min: 0, default: 0, column });
@@ -30,6 +30,13 @@ const TOKEN_FIELDS = {
   cache_write: count('input tokens written to the prompt cache', 'tokens_cache_write'),
   reasoning: count('reasoning tokens (part of completion)', 'tokens_reasoning'),
 } satisfies Fields;
+
+const PROVENANCE_FIELD = field.object('nullable', {
+  audition_version: field.string('nullable', 'the audition version that wrote the record'),
+  git_commit: field.string('nullable', 'its git commit'),
+  node: field.string('nullable', 'the Node.js version'),
+  host: field.string('nullable', 'the host name'),
+}, 'what wrote the record', { column: 'provenance' });
 
 const RUN_START_FIELDS = {
   schema: field.integer('required', 'the contract version of this log', { min: 1, max: RUN_LOG_SCHEMA, column: 'schema_version' }),
@@ -46,12 +53,7 @@ const RUN_START_FIELDS = {
     n_items: field.integer('required', 'items in the suite', { min: 0 }),
   }, 'the suite the run used', { column: 'suite' }),
   settings: field.map<unknown, 'defaulted'>('defaulted', 'every setting that shaped the run', { default: {}, column: 'settings' }),
-  provenance: field.object('nullable', {
-    audition_version: field.string('nullable', 'the audition version that wrote the log'),
-    git_commit: field.string('nullable', 'its git commit'),
-    node: field.string('nullable', 'the Node.js version'),
-    host: field.string('nullable', 'the host name'),
-  }, 'what wrote the log', { column: 'provenance' }),
+  provenance: PROVENANCE_FIELD,
 } satisfies Fields;
 
 const CITATIONS_FIELDS = {
@@ -123,13 +125,24 @@ const RUN_END_FIELDS = {
   cost_usd: field.number('defaulted', 'total spend', { min: 0, default: 0, column: 'cost_usd' }),
 } satisfies Fields;
 
+const RUN_RESUME_FIELDS = {
+  run_id: field.string('required', 'the run resumed', { column: 'run_id' }),
+  resumed_at: field.timestamp('required', 'ISO-8601 time the resume started', { since: 2, column: 'resumed_at' }),
+  resumed_by: field.string('defaulted', 'who resumed it', { default: '', since: 2 }),
+  settings: field.map<unknown, 'defaulted'>('defaulted', 'the settings this session sends with: the run’s own, with the overrides applied', { default: {}, since: 2, column: 'settings' }),
+  overrides: field.map<{ from: unknown; to: unknown }, 'defaulted'>('defaulted', 'the settings a flag changed, each {from, to}', { default: {}, since: 2 }),
+  spent_usd: field.number('defaulted', 'what the run had spent before this session', { min: 0, default: 0, since: 2, column: 'cost_usd' }),
+  provenance: PROVENANCE_FIELD,
+} satisfies Fields;
+
 /** The field table of each record type: the one definition of the contract. */
-export const RECORD_FIELDS = { run_start: RUN_START_FIELDS, step: STEP_FIELDS, run_end: RUN_END_FIELDS } as const satisfies Record<RecordType, Fields>;
+export const RECORD_FIELDS = { run_start: RUN_START_FIELDS, step: STEP_FIELDS, run_end: RUN_END_FIELDS, run_resume: RUN_RESUME_FIELDS } as const satisfies Record<RecordType, Fields>;
 
 export type RunStartRecord = { type: 'run_start' } & ShapeOf<typeof RUN_START_FIELDS>;
 export type StepRecord = { type: 'step' } & ShapeOf<typeof STEP_FIELDS>;
 export type RunEndRecord = { type: 'run_end' } & ShapeOf<typeof RUN_END_FIELDS>;
-export type RunLogRecord = RunStartRecord | StepRecord | RunEndRecord;
+export type RunResumeRecord = { type: 'run_resume' } & ShapeOf<typeof RUN_RESUME_FIELDS>;
+export type RunLogRecord = RunStartRecord | StepRecord | RunEndRecord | RunResumeRecord;
 
 export type SuiteRef = RunStartRecord['suite'];
 export type Provenance = NonNullable<RunStartRecord['provenance']>;
@@ -154,7 +167,7 @@ export function describeNonRecord(value: unknown): string | null {
   if (!isObject(value)) return `not a JSON object (${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value})`;
   if (!('type' in value) || value['type'] === null) return 'a JSON object without "type"';
   if (typeof value['type'] !== 'string') return 'a JSON object whose "type" is not a string';
-  if (!(RECORD_TYPES as readonly string[]).includes(value['type'])) return `unknown record type ${JSON.stringify(value['type'])} (expected run_start, step or run_end)`;
+  if (!(RECORD_TYPES as readonly string[]).includes(value['type'])) return `unknown record type ${JSON.stringify(value['type'])} (expected ${RECORD_TYPES.join(', ')})`;
   return null;
 }
 

@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { readRunLogLine, stepKey, type RunEndRecord, type RunStartRecord, type StepRecord } from '../../core/record.ts';
+import { addTokens, emptyTokens, type TokenCounts } from '../../core/tokens.ts';
+import { readRunLogLine, stepKey, type RunEndRecord, type RunResumeRecord, type RunStartRecord, type StepRecord } from '../../core/record.ts';
 
 /** A line a reader could not use: never fatal, always reported. */
 export interface LogProblem {
@@ -15,10 +16,14 @@ export interface RunLog {
   start: RunStartRecord | null;
   /** The latest run_end, if any. */
   end: RunEndRecord | null;
+  /** Every run_resume of the run, in order: each names the settings that session sent with. */
+  resumes: RunResumeRecord[];
   /** The latest record per (run_id, item_id, replicate), in order of first appearance. */
   steps: StepRecord[];
   /** Step records superseded by a later record with the same key (retries after resume). */
   superseded: number;
+  /** What every step record of the run spent, superseded ones included: each was paid for. */
+  spent: { tokens: TokenCounts; costUsd: number };
   /** Lines the contract cannot use (the aggregate quarantines exactly these). */
   problems: LogProblem[];
   /** Facts about the file as a whole: no run_start, lines of another run (kept out of `steps`). */
@@ -81,7 +86,7 @@ function isZlibError(error: unknown): error is Error {
 
 /** Reads a run log; truncated or malformed lines are reported in `problems`, never thrown. */
 export async function readRunLog(path: string): Promise<RunLog> {
-  const log: RunLog = { path, start: null, end: null, steps: [], superseded: 0, problems: [], warnings: [], damaged: false, lines: 0 };
+  const log: RunLog = { path, start: null, end: null, resumes: [], steps: [], superseded: 0, spent: { tokens: emptyTokens(), costUsd: 0 }, problems: [], warnings: [], damaged: false, lines: 0 };
   const latest = new Map<string, number>();
   let lineNumber = 0;
   const damaged = (damage: LogDamage) => {
@@ -107,11 +112,17 @@ export async function readRunLog(path: string): Promise<RunLog> {
       case 'run_end':
         log.end = record;
         break;
+      case 'run_resume':
+        if (log.start !== null && record.run_id !== log.start.run_id) log.warnings.push(`line ${lineNumber}: a run_resume of run ${record.run_id}, not ${log.start.run_id}; left out of this run`);
+        else log.resumes.push(record);
+        break;
       case 'step': {
         if (log.start !== null && record.run_id !== log.start.run_id) {
           log.warnings.push(`line ${lineNumber}: a step of run ${record.run_id}, not ${log.start.run_id}; left out of this run`);
           break;
         }
+        addTokens(log.spent.tokens, record.tokens);
+        log.spent.costUsd += record.cost_usd ?? 0;
         const key = stepKey(record);
         const at = latest.get(key);
         if (at === undefined) {
@@ -136,6 +147,11 @@ export async function readRunStart(path: string): Promise<RunStartRecord | null>
     return reading.ok && reading.record.type === 'run_start' ? reading.record : null;
   }
   return null;
+}
+
+/** The settings a run last sent with: its latest run_resume's, else its run_start's. */
+export function currentSettings(log: RunLog & { start: RunStartRecord }): Record<string, unknown> {
+  return log.resumes.at(-1)?.settings ?? log.start.settings;
 }
 
 /** Keys of steps already done (latest record ok or abstain): a resumed run skips exactly these. */

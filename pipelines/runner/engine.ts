@@ -7,7 +7,7 @@ import { flattenDials } from '../../core/lane.ts';
 import { assertLaneFollowsRules } from '../lanes/parse.ts';
 import { ProviderError, type ProviderAdapter } from '../../core/chat.ts';
 import { assertRunIdFree, requireRunLog } from '../runlog/discover.ts';
-import { completedStepKeys, readRunLog } from '../runlog/reader.ts';
+import { completedStepKeys, currentSettings, readRunLog, type RunLog } from '../runlog/reader.ts';
 import { RUN_LOG_SCHEMA, stepKey, type RunEndStatus, type StepRecord, type StepStatus } from '../../core/record.ts';
 import { addTokens, emptyTokens, type TokenCounts } from '../../core/tokens.ts';
 import { isAccountError } from '../../core/errorKinds.ts';
@@ -17,8 +17,8 @@ import type { StepOutcome, Task, TaskContext } from '../tasks/task.ts';
 import { CostBudget } from './budget.ts';
 import { CacheAwareQueue } from './cacheAwareQueue.ts';
 import { dryRun } from './dryRun.ts';
-import { assertLaneFitsLimits, findLimit, limitBucketKey, type LimitRow } from './limits.ts';
-import { RUN_DEFAULTS, type RunSettings } from './runSettings.ts';
+import { assertLaneFitsLimits, findLimit, limitBucketKey, type LimitRow, type LimitsTable } from './limits.ts';
+import { RUN_DEFAULTS, flagOfRecordedSetting, recordSettings, settingOverrides, type RunSettings, type SettingOverride } from './runSettings.ts';
 import { LimiterRegistry } from './limiterRegistry.ts';
 import { groupSteps, planRun, withStepSeed, type PlannedStep } from './plan.ts';
 import { findPrice, type PriceTable } from './pricing.ts';
@@ -38,29 +38,26 @@ export interface RunLaneOptions {
   resume?: boolean;
   /** The log a resume appends to, when the caller has already picked it (default: the one log of `runId`). */
   logPath?: string;
+  /** That log, when the caller has already read it (it is read once). */
+  log?: RunLog;
   createdBy?: string;
   notes?: string;
   output: Output;
   signal?: AbortSignal;
   /** Write the exact request bodies (redacted) next to where the log would go; send nothing. */
   dryRun?: boolean;
-  /** Send one step first; if it fails, stop before anything else is sent. */
-  verifyFirst?: boolean;
   /** A subset of the suite's items to run. */
   items?: SuiteItem[];
   adapter: ProviderAdapter;
   /** The run's environment: its secret values are kept out of the log and dry-run dumps; USER names who ran it. */
   env: NodeJS.ProcessEnv;
-  limits?: readonly LimitRow[];
-  /** Where `limits` came from, for messages. */
-  limitsFile?: string;
+  /** The rate-limits table the run is sent under (settings.limitsFile, read); none: no limits. */
+  limits?: LimitsTable;
   /** Where the (provider, model) limiters come from: runs given the same registry share them. Default: the run's own. */
   limiters?: LimiterRegistry;
   prices?: PriceTable;
   /** How long in-flight steps may finish after a stop before they are abandoned. */
   graceMs?: number;
-  /** false (--no-cache): no warm-up ordering and no cache markers on requests. */
-  cacheAware?: boolean;
 }
 
 export interface RunResult {
@@ -96,7 +93,15 @@ function limiterOf(limits: readonly LimitRow[] | undefined, limiters: LimiterReg
   return limiters.limiterFor(limitBucketKey(lane), row);
 }
 
-/** Runs one lane over a suite and writes one run log (contract v1). */
+/** What a resume prints about the settings it changed: one line each, naming the flag. */
+function describeOverrides(overrides: Record<string, SettingOverride>, limitsFile: string | undefined): string[] {
+  return Object.entries(overrides).map(([name, { from, to }]) => {
+    if (name === 'limits_sha256') return `the limits table ${limitsFile ?? ''} changed since the run last sent (sha256 ${String(from).slice(0, 12)}… → ${String(to).slice(0, 12)}…); its current rows apply`;
+    return `${flagOfRecordedSetting(name) ?? name}: ${JSON.stringify(from)} → ${JSON.stringify(to)} for this resume (the run recorded ${JSON.stringify(from)})`;
+  });
+}
+
+/** Runs one lane over a suite and writes one run log (contract v2). */
 export async function runLane(options: RunLaneOptions): Promise<RunResult> {
   const { lane, suite, task, settings, output } = options;
   const maxErrorRate = settings.maxErrorRate ?? RUN_DEFAULTS.maxErrorRate;
@@ -104,7 +109,7 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
   if (!lane.active) throw new CliError(`lane ${lane.slug} is not active (it may not run new generations)`, { hint: `'audition lanes enable ${lane.slug}' to run it again` });
   assertLaneFollowsRules(lane, { field: `lane ${lane.slug}` });
 
-  assertLaneFitsLimits(lane, options.limits, options.limitsFile ?? 'the limits table');
+  assertLaneFitsLimits(lane, options.limits?.rows, options.limits?.file ?? 'the limits table');
   const planned = planRun(options.items ?? suite.items, task, settings);
   if (planned.length === 0) throw new CliError(`suite ${suite.path} has no items the ${task.kind} task can run`, { hint: 'check the item kinds in the suite (mcq / prompt)' });
 
@@ -118,9 +123,10 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
   let todo = planned;
   let writer: RunLogWriter;
   const priorErrors = new Set<string>();
+  const recorded = recordSettings(settings, options.limits?.sha256 ?? null);
   if (options.resume === true) {
-    path = options.logPath ?? await requireRunLog(options.runsDir, runId);
-    const log = await readRunLog(path);
+    path = options.logPath ?? options.log?.path ?? await requireRunLog(options.runsDir, runId);
+    const log = options.log ?? await readRunLog(path);
     if (log.start === null) throw new CliError(`run log ${path} has no readable run_start; it cannot be resumed`);
     if (log.start.lane.slug !== lane.slug) throw new CliError(`run ${runId} belongs to lane ${log.start.lane.slug}, not ${lane.slug}`);
     if (log.start.suite.sha256 !== suite.sha256) {
@@ -130,19 +136,25 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
     todo = planned.filter((s) => !done.has(stepKey({ item_id: s.item.id, replicate: s.replicate })));
     for (const step of log.steps) {
       counts[step.status]++;
-      addTokens(totals, step.tokens);
-      budget.addSpent(step.cost_usd ?? 0);
       if (step.status === 'error') priorErrors.add(stepKey(step));
     }
+    addTokens(totals, log.spent.tokens);
+    budget.addSpent(log.spent.costUsd);
+    const overrides = settingOverrides(currentSettings({ ...log, start: log.start }), recorded);
     writer = RunLogWriter.append(path, options.env);
-    output.info(`resuming run ${runId}: ${planned.length - todo.length} of ${planned.length} steps already done, ${priorErrors.size} errors to retry`);
+    writer.write({
+      type: 'run_resume', run_id: runId, resumed_at: new Date().toISOString(), resumed_by: options.createdBy ?? options.env['USER'] ?? 'unknown',
+      settings: recorded, overrides, spent_usd: log.spent.costUsd, provenance: currentProvenance(),
+    });
+    output.info(`resuming run ${runId}: ${planned.length - todo.length} of ${planned.length} steps already done, ${priorErrors.size} errors to retry${settings.maxCostUsd === undefined ? '' : `; $${log.spent.costUsd.toFixed(4)} of its --max-cost ${settings.maxCostUsd} spent`}`);
+    for (const line of describeOverrides(overrides, options.limits?.file)) output.info(line);
   } else {
     await assertRunIdFree(options.runsDir, runId);
     writer = RunLogWriter.create(path, options.env);
     writer.write({
       type: 'run_start', schema: RUN_LOG_SCHEMA, run_id: runId, created_at: new Date().toISOString(), created_by: options.createdBy ?? options.env['USER'] ?? 'unknown',
       notes: options.notes ?? '', stage: settings.stage, lane, suite: { name: suite.name, path: suite.path, sha256: suite.sha256, n_items: suite.items.length },
-      settings: { replicates: settings.replicates, seed: settings.seed, limit: settings.limit ?? null, concurrency: settings.concurrency, max_retries: settings.maxRetries, timeout_ms: settings.timeoutMs, max_cost_usd: settings.maxCostUsd ?? null, max_error_rate: maxErrorRate, task: settings.task },
+      settings: recorded,
       provenance: currentProvenance(),
     });
   }
@@ -150,8 +162,8 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
   const price = options.prices === undefined ? null : findPrice(options.prices, lane);
   if (options.prices !== undefined && price === null) output.warn(`no price for model ${lane.model} in the price table; cost_usd will be null and --max-cost cannot apply`);
   const gate = new RequestGate({
-    lane, adapter: options.adapter, price, budget, limiter: limiterOf(options.limits, options.limiters ?? new LimiterRegistry(), lane),
-    maxRetries: settings.maxRetries, timeoutMs: settings.timeoutMs, cacheAware: options.cacheAware !== false, output,
+    lane, adapter: options.adapter, price, budget, limiter: limiterOf(options.limits?.rows, options.limiters ?? new LimiterRegistry(), lane),
+    maxRetries: settings.maxRetries, timeoutMs: settings.timeoutMs, cacheAware: settings.cacheAware !== false, output,
   });
   // every in-flight request and limiter wait listens on it; hundreds may at once
   setMaxListeners(0, gate.signal);
@@ -210,13 +222,13 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
   const account: { failure: StepRecord['error'] } = { failure: null };
   try {
     let queueSteps = todo;
-    if (options.verifyFirst === true && todo.length > 0) {
+    if (settings.verifyFirst === true && todo.length > 0) {
       const first = await runStep(todo[0]);
       if (first?.error !== null && first?.error !== undefined && first.error.kind !== 'parse') verifyFailure = first.error;
       queueSteps = todo.slice(1);
     }
     if (verifyFailure === null) {
-      const queue = new CacheAwareQueue(groupSteps(task, queueSteps, options.cacheAware !== false));
+      const queue = new CacheAwareQueue(groupSteps(task, queueSteps, settings.cacheAware !== false));
       const workers = task.sequential === true ? 1 : Math.max(1, settings.concurrency);
       const work = async (): Promise<void> => {
         while (gate.stopped === null) {

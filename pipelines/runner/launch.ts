@@ -6,29 +6,26 @@ import { parseLane } from '../lanes/parse.ts';
 import { openLaneStore } from '../lanes/openStore.ts';
 import type { ProviderPool } from '../providers/providerPool.ts';
 import { requireRunLog } from '../runlog/discover.ts';
-import { readRunStart } from '../runlog/reader.ts';
+import { currentSettings, readRunLog, type RunLog } from '../runlog/reader.ts';
 import { loadSuite } from '../suites/load.ts';
 import { createTask } from '../tasks/index.ts';
 import { runLane, type RunResult } from './engine.ts';
 import type { LimiterRegistry } from './limiterRegistry.ts';
-import { DEFAULT_LIMITS_FILE, readLimitsFile } from './limits.ts';
+import { readLimitsFile } from './limits.ts';
 import { readPriceTable } from './pricing.ts';
-import { resolveRunSettings, type RunSettings, type RunSettingsInput } from './runSettings.ts';
+import { resolveRunSettings, resumeSettings, type RunSettings, type RunSettingsInput } from './runSettings.ts';
 
-/** A run by names and files; settings left unset take RUN_DEFAULTS (a resumed run takes its log's). */
+/** A run by names and files; settings left unset take RUN_DEFAULTS (a resumed run takes its log's, a flag overriding one). */
 export interface LaunchOptions extends RunSettingsInput {
   /** Required for a new run; a resumed run takes its lane from its own log. */
   laneSlug?: string;
   suitePath: string;
   runsDir: string;
   dryRun?: boolean;
-  verifyFirst?: boolean;
   resumeRunId?: string;
   runId?: string;
   createdBy?: string;
   notes?: string;
-  limitsFile?: string;
-  noCache?: boolean;
   output: Output;
   signal?: AbortSignal;
   /** The command's environment: the registry's location, the run's secrets and USER. */
@@ -54,20 +51,17 @@ export async function launchRun(options: LaunchOptions): Promise<RunResult> {
   const suite = await loadSuite(options.suitePath);
   let lane: Lane;
   let settings: RunSettings;
-  let resume: { runId: string; logPath: string } | undefined;
+  let resume: { runId: string; log: RunLog } | undefined;
   if (options.resumeRunId !== undefined) {
-    // only the first line: the engine reads the whole log once, to skip what is done
     const path = await requireRunLog(options.runsDir, options.resumeRunId, { command: `audition run --suite ${options.suitePath} --resume` });
-    const start = await readRunStart(path);
+    const log = await readRunLog(path);
+    const start = log.start;
     if (start === null) throw new CliError(`run log ${path} has no readable run_start; it cannot be resumed`);
-    resume = { runId: start.run_id, logPath: path };
+    resume = { runId: start.run_id, log };
     lane = parseLane(start.lane, { file: path, line: 1, field: 'lane' });
     if (options.laneSlug !== undefined && options.laneSlug !== lane.slug) throw new CliError(`run ${options.resumeRunId} belongs to lane ${lane.slug}, not ${options.laneSlug}`);
-    // what the run is comes from its log (re-validated); how it runs (concurrency, retries, timeout, cost cap) from this call
-    const s = start.settings as { replicates: number; seed: number; limit: number | null; task: Record<string, unknown> };
-    settings = resolveRunSettings({
-      ...options, replicates: s.replicates, seed: s.seed, stage: start.stage, limit: s.limit ?? undefined, taskKind: String(s.task['kind']), taskSettings: s.task,
-    }, suite);
+    // a resume is the same run: what it asks and how it sends come from its log (re-validated); a flag overrides how it sends
+    settings = resumeSettings(currentSettings({ ...log, start }), start.stage, options, suite, { file: path });
   } else {
     if (options.laneSlug === undefined) throw new CliError('--lane is required', { hint: "see 'audition lanes list'" });
     lane = await laneFromRegistry(options.runsDir, options.laneSlug, env);
@@ -77,12 +71,11 @@ export async function launchRun(options: LaunchOptions): Promise<RunResult> {
   const adapter = await options.providers.adapterFor(lane, task.simulator);
   const run = {
     lane, suite, task, settings, runsDir: options.runsDir, output: options.output, adapter, env,
-    limits: await readLimitsFile(options.limitsFile), limitsFile: options.limitsFile ?? DEFAULT_LIMITS_FILE, limiters: options.limiters, prices: readPriceTable(),
-    dryRun: options.dryRun === true, verifyFirst: options.verifyFirst === true, cacheAware: options.noCache !== true,
+    limits: await readLimitsFile(settings.limitsFile), limiters: options.limiters, prices: readPriceTable(), dryRun: options.dryRun === true,
   };
   return runLane({
     ...run,
-    ...(resume !== undefined ? { runId: resume.runId, resume: true, logPath: resume.logPath } : options.runId !== undefined ? { runId: options.runId } : {}),
+    ...(resume !== undefined ? { runId: resume.runId, resume: true, log: resume.log } : options.runId !== undefined ? { runId: options.runId } : {}),
     ...(options.createdBy !== undefined ? { createdBy: options.createdBy } : {}),
     ...(options.notes !== undefined ? { notes: options.notes } : {}),
     ...(options.signal !== undefined ? { signal: options.signal } : {}),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { CliError, InputError } from '../../lib/errors.ts';
@@ -61,8 +62,25 @@ export function parseLimitsTable(text: string, file: string): LimitRow[] {
   return rows;
 }
 
-export async function readLimitsFile(path: string = DEFAULT_LIMITS_FILE): Promise<LimitRow[]> {
-  return parseLimitsTable(await readFile(path, 'utf8'), path);
+/** A limits table as read: its rows, the file it came from and the content's hash (which a run log records). */
+export interface LimitsTable {
+  file: string;
+  sha256: string;
+  rows: LimitRow[];
+}
+
+/** A limits table of rows built in code (tests, benchmarks), hashed like a file's content. */
+export function limitsTableOf(rows: LimitRow[], file = 'the limits table'): LimitsTable {
+  return { file, sha256: createHash('sha256').update(JSON.stringify(rows)).digest('hex'), rows };
+}
+
+/** Reads a limits table file (default: the built-in docs/api_limits.md). */
+export async function readLimitsFile(path: string = DEFAULT_LIMITS_FILE): Promise<LimitsTable> {
+  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') throw new InputError({ file: path }, 'no such limits file', 'pass --limits FILE with a limits table (see docs/api_limits.md)');
+    throw error;
+  });
+  return { file: path, sha256: createHash('sha256').update(text).digest('hex'), rows: parseLimitsTable(text, path) };
 }
 
 /** The provider key a lane is limited under: `openai-compatible/<backend>` for compatible servers. */

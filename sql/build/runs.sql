@@ -1,8 +1,9 @@
--- runs: one row a run, from its run_start (lane, suite, settings, provenance) and its latest run_end, with its lane's registry flags.
+-- runs: one row a run, from its run_start (lane, suite, settings, provenance), its resumes and its latest run_end, with its lane's registry flags.
 -- kind: table
 -- param: runs VARCHAR[] = NULL  -- only these runs' rows (an incremental aggregate refreshes the changed runs); NULL: every run
 --
--- Variable-key objects (dials, settings) stay JSON text (VARCHAR): DuckDB's JSON functions read it, and
+-- settings are the ones the run started with; each resume's (and the flags that overrode them) are in its
+-- run_resume record (records WHERE type = 'run_resume'). Variable-key objects (dials, settings) stay JSON text (VARCHAR): DuckDB's JSON functions read it, and
 -- Parquet readers see a string column. The lane's flags come from the registry (lane_flags), not from the copy
 -- of the lane in the log: the registry decides what is shown. A lane it does not hold is visible, active unknown.
 WITH starts AS (
@@ -16,6 +17,12 @@ ends AS (
   FROM records
   WHERE type = 'run_end' AND ($runs IS NULL OR run_id IN (SELECT unnest($runs)))
   QUALIFY row_number() OVER (PARTITION BY run_id ORDER BY ended_at DESC NULLS LAST, file DESC) = 1
+),
+resumes AS (
+  SELECT run_id, count(*) AS resumes, max(resumed_at) AS last_resumed_at
+  FROM records
+  WHERE type = 'run_resume' AND ($runs IS NULL OR run_id IN (SELECT unnest($runs)))
+  GROUP BY run_id
 )
 SELECT
   s.run_id,
@@ -45,9 +52,12 @@ SELECT
   json_extract_string(s.provenance, '$.git_commit') AS git_commit,
   json_extract_string(s.provenance, '$.node') AS node,
   json_extract_string(s.provenance, '$.host') AS host,
+  coalesce(r.resumes, 0) AS resumes,
+  r.last_resumed_at,
   e.ended_at,
   e.end_status,
   e.end_reason
 FROM starts s
+LEFT JOIN resumes r USING (run_id)
 LEFT JOIN ends e USING (run_id)
 LEFT JOIN lane_flags f ON f.slug = json_extract_string(s.lane, '$.slug')

@@ -256,7 +256,7 @@ records('malformed and truncated lines go to quarantine with file, line and reas
       { file: 'smoke/r1.jsonl', line: 6, reason: 'not valid JSON (15 characters)' },
       { file: 'smoke/r1.jsonl', line: 7, reason: 'not a JSON object (an array)' },
       { file: 'smoke/r1.jsonl', line: 8, reason: 'step: item_id must be a string' },
-      { file: 'smoke/r1.jsonl', line: 9, reason: 'unknown record type "heartbeat" (expected run_start, step or run_end)' },
+      { file: 'smoke/r1.jsonl', line: 9, reason: 'unknown record type "heartbeat" (expected run_start, step, run_end, run_resume)' },
     ]);
     assert.equal(result.ingest, { filesRead: 2, filesSkipped: 0, filesVanished: 0, lines: 13, records: 8, quarantined: 5, steps: 4, superseded: 0 });
     const files = await query(db, 'SELECT file, lines, records, quarantined FROM files ORDER BY file');

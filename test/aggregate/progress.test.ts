@@ -10,7 +10,7 @@ function log(ended: boolean): RunLog {
   const start = runStart('p1');
   const end = { ...runEnd('p1', { ok: 2, abstain: 0, error: 0 }), ended_at: '2026-11-22T10:01:40.000Z' };
   const s = [step('p1', 'q1', 0, 'ok', 0), { ...step('p1', 'q2', 0, 'ok', 1), timing: { started_at: '2026-11-22T10:01:30.000Z', latency_ms: 5, queue_ms: 0, ttft_ms: null } }];
-  return { path: 'p1.jsonl', start, end: ended ? end : null, steps: s, superseded: 0, problems: [], warnings: [], damaged: false, lines: 4 };
+  return { path: 'p1.jsonl', start, end: ended ? end : null, resumes: [], steps: s, superseded: 0, spent: { tokens: { prompt: 0, completion: 0, cached_read: 0, cache_write: 0, reasoning: 0 }, costUsd: 0 }, problems: [], warnings: [], damaged: false, lines: 4 };
 }
 
 progress('a finished run’s elapsed time is its duration; a live run’s is the time since it started', () => {

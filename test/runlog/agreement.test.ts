@@ -43,6 +43,10 @@ function mixedLog(runId: string): (object | string)[] {
     { ...stepOf(runId, LANE_A, 'q1', 0, 'wrong'), attempts: 3 },
     { ...runEnd(runId, { ok: 3, abstain: 0, error: 0 }), status: 'done' },
     { ...runEnd(runId, { ok: 3, abstain: 0, error: 0 }), ended_at: undefined },
+    { type: 'run_resume', run_id: runId, resumed_at: '2026-12-03T10:00:00.000Z', resumed_by: 'test', settings: { concurrency: 2 }, overrides: { concurrency: { from: 8, to: 2 } }, spent_usd: 0.01, provenance: null },
+    { type: 'run_resume', run_id: runId, resumed_at: '2026-12-03T11:00:00.000Z', settings: 'all of them', spent_usd: -4 },
+    { type: 'run_resume', run_id: runId, settings: {} },
+    { type: 'run_resume', run_id: runId, resumed_at: 'yesterday' },
     end,
   ];
 }
@@ -60,7 +64,7 @@ test('status, the reader and aggregate agree on every line of good and bad logs'
     const runs = join(dir, 'runs');
     const logs = {
       'mixed/r1.jsonl': mixedLog('r1'),
-      'mixed/r2.jsonl': badStartLog('r2', { schema: 2 }),
+      'mixed/r2.jsonl': badStartLog('r2', { schema: 3 }),
       'mixed/r3.jsonl': badStartLog('r3', { lane: { alias: 'no slug' } }),
       'mixed/r4.jsonl': badStartLog('r4', { suite: { name: 'demo', path: 'x.jsonl', n_items: 1 } }),
       'mixed/r5.jsonl': badStartLog('r5', { lane: 'a.t0-2' }),
@@ -95,7 +99,8 @@ test('status, the reader and aggregate agree on every line of good and bad logs'
     assert.equal(kept, readerKept, 'the same number of lines are kept per file');
     assert.equal(latest, readerLatest, 'the same record of each step is the latest');
     assert.ok(quarantined.length >= 20, `${quarantined.length} bad lines covered`);
-    assert.ok(quarantined.some((q) => q['reason'] === 'run_start: schema must be an integer from 1 to 1'));
+    assert.ok(quarantined.some((q) => q['reason'] === 'run_start: schema must be an integer from 1 to 2'));
+    assert.ok(quarantined.some((q) => q['reason'] === 'run_resume: resumed_at must be a string'), JSON.stringify(quarantined));
   } finally {
     cleanup();
   }

@@ -10,7 +10,7 @@ import { readPriceTable } from '../../pipelines/runner/pricing.ts';
 import { readRunLog } from '../../pipelines/runlog/reader.ts';
 import { listRunLogFiles } from '../../pipelines/runlog/discover.ts';
 import { ProviderError, ScriptedAdapter, TEST_LANE, delay, echoTask, makeSuite, reply } from '../helpers/engineKit.ts';
-import { limitBucketKey } from '../../pipelines/runner/limits.ts';
+import { limitBucketKey, limitsTableOf } from '../../pipelines/runner/limits.ts';
 import { makeTempDir } from '../helpers/tmp.ts';
 
 const SETTINGS: RunSettings = { replicates: 1, seed: 7, stage: 'smoke', concurrency: 4, maxRetries: 3, timeoutMs: 5000, task: { kind: 'echo' } };
@@ -202,7 +202,7 @@ engine('--verify-first stops after one failed request with a clear error', async
       throw new ProviderError('auth', 'Incorrect API key provided', { httpStatus: 401 });
     });
     try {
-      await runLane(options(dir, adapter, { verifyFirst: true }));
+      await runLane(options(dir, adapter, { settings: { ...SETTINGS, verifyFirst: true } }));
       assert.unreachable();
     } catch (error) {
       assert.instance(error, CliError);
@@ -222,7 +222,7 @@ engine('--verify-first on an account out of quota: exit 2 and the fix, not a sta
       throw new ProviderError('quota', 'openai HTTP 429 insufficient_quota: You exceeded your current quota', { httpStatus: 429 });
     });
     try {
-      await runLane(options(dir, adapter, { verifyFirst: true }));
+      await runLane(options(dir, adapter, { settings: { ...SETTINGS, verifyFirst: true } }));
       assert.unreachable();
     } catch (error) {
       assert.instance(error, CliError);
@@ -260,11 +260,11 @@ engine('runs given one LimiterRegistry share the limiter of their (provider, mod
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 300);
     const shared = new ScriptedAdapter();
-    const waited = await runLane(options(dir, shared, { suite: makeSuite(2), limits: [row], limiters, signal: controller.signal, graceMs: 50 }));
+    const waited = await runLane(options(dir, shared, { suite: makeSuite(2), limits: limitsTableOf([row]), limiters, signal: controller.signal, graceMs: 50 }));
     assert.is(shared.calls.length, 0, 'the shared limit is spent: nothing is sent');
     assert.is(waited.stoppedBy, 'signal');
     const own = new ScriptedAdapter();
-    await runLane(options(dir, own, { suite: makeSuite(1), limits: [row], limiters: new LimiterRegistry() }));
+    await runLane(options(dir, own, { suite: makeSuite(1), limits: limitsTableOf([row]), limiters: new LimiterRegistry() }));
     assert.is(own.calls.length, 1, 'another registry has limiters of its own');
   } finally {
     cleanup();
@@ -339,7 +339,7 @@ engine('refuses, before any log exists, a lane whose output budget alone exceeds
     const adapter = new ScriptedAdapter();
     const big = { ...TEST_LANE, dials: { ...TEST_LANE.dials, max_output_tokens: 32_000 } };
     try {
-      await runLane(options(dir, adapter, { lane: big, limits: [row], limitsFile: 'my-limits.md' }));
+      await runLane(options(dir, adapter, { lane: big, limits: limitsTableOf([row], 'my-limits.md') }));
       assert.unreachable();
     } catch (error) {
       assert.instance(error, CliError);
@@ -348,7 +348,7 @@ engine('refuses, before any log exists, a lane whose output budget alone exceeds
     }
     assert.is(adapter.calls.length, 0);
     assert.equal(await listRunLogFiles(dir), [], 'no run log for a lane that cannot send');
-    const fits = await runLane(options(dir, adapter, { lane: { ...big, dials: { ...big.dials, max_output_tokens: 2_000 } }, limits: [row] }));
+    const fits = await runLane(options(dir, adapter, { lane: { ...big, dials: { ...big.dials, max_output_tokens: 2_000 } }, limits: limitsTableOf([row]) }));
     assert.is(fits.status, 'completed');
   } finally {
     cleanup();

@@ -12,7 +12,8 @@ const lane = (provider: Lane['provider'], model: string, backend?: Lane['backend
 const limits = suite('limits table');
 
 limits('docs/api_limits.md is the source and parses', async () => {
-  const rows = await readLimitsFile();
+  const { rows, sha256 } = await readLimitsFile();
+  assert.match(sha256, /^[0-9a-f]{64}$/);
   assert.equal(findLimit(rows, lane('openai', 'gpt-4o-2024-08-06')), { provider: 'openai', model: 'gpt-4o, gpt-4o-20*', requestsPerMinute: 500, tokensPerMinute: 30000 });
   assert.is(findLimit(rows, lane('openai', 'gpt-4o-mini'))?.model, '*', 'gpt-4o-mini is not gpt-4o');
   assert.is(findLimit(rows, lane('openai', 'gpt-4.1'))?.model, '*');
