@@ -14,9 +14,19 @@ const finalists = argv.finalists === undefined ? [] : String(argv.finalists).spl
 const audition = ['node', new URL('../bin/audition.mjs', import.meta.url).pathname];
 $.verbose = true;
 
-await $`${audition} sweep --stage breadth --suite ${suite} --limit ${argv.breadth ?? 20} --replicates 1 --parallel ${argv.parallel ?? 6} ${runsDir}`;
-if (finalists.length > 0) {
-  await $`${audition} sweep --stage depth --suite ${suite} --replicates ${argv.replicates ?? 5} --sc ${argv.sc ?? 3} ${finalists} ${runsDir}`;
-  await $`${audition} sweep --stage long --task session --suite ${suite} --replicates 2 ${finalists} ${runsDir}`;
+// A stage whose lanes partly failed or could not run (exit 1 or 2: the sweep named each) still leaves the others'
+// runs to build on, so the next stages go on; a budget stop (3) or Ctrl-C (130) ends the script with that code.
+let exitCode = 0;
+async function stage(command) {
+  const { exitCode: code } = await command.nothrow();
+  if (code === 3 || code === 130) process.exit(code);
+  if (code !== 0 && exitCode === 0) exitCode = code;
 }
-await $`${audition} aggregate ${runsDir}`;
+
+await stage($`${audition} sweep --stage breadth --suite ${suite} --limit ${argv.breadth ?? 20} --replicates 1 --parallel ${argv.parallel ?? 6} ${runsDir}`);
+if (finalists.length > 0) {
+  await stage($`${audition} sweep --stage depth --suite ${suite} --replicates ${argv.replicates ?? 5} --sc ${argv.sc ?? 3} ${finalists} ${runsDir}`);
+  await stage($`${audition} sweep --stage long --task session --suite ${suite} --replicates 2 ${finalists} ${runsDir}`);
+}
+await stage($`${audition} aggregate ${runsDir}`);
+process.exitCode = exitCode;
