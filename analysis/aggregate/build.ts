@@ -162,7 +162,7 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
     throw error;
   }));
   const laneFlags = options.laneFlags ?? [];
-  const context: BuildContext = { runsDir, outDir, databasePath, insightsPath, catalogPath, baselines, laneFlags, optionsKey, rebuild, now, timings, lap, signal };
+  const context: BuildContext = { runsDir, outDir, databasePath, insightsPath, catalogPath, baselines, laneFlags, optionsKey, rebuild, scratch, now, timings, lap, signal };
   let result: AggregateResult;
   try {
     result = await withConnection(instance, async (connection) => {
@@ -220,6 +220,8 @@ interface BuildContext {
   laneFlags: readonly LaneFlags[];
   optionsKey: string;
   rebuild: boolean;
+  /** The folder a command that must exit at once removes (registered with its TempFiles): scratch files go under it. */
+  scratch: string;
   now: Date;
   timings: Record<string, number>;
   /** Ends a timed phase, and throws the abort reason once the build is asked to stop. */
@@ -253,7 +255,7 @@ async function buildTables(connection: DuckDBConnection, instance: DuckDBInstanc
 
   // Runs in the logs about to be read, as the database holds them now: a log read again may have lost a run.
   const runsBefore = rebuild ? [] : await runsInFiles(connection, plan.read.map((f) => f.file));
-  const ingest = await ingestPlan(connection, plan, runsDir, now, outDir);
+  const ingest = await ingestPlan(connection, plan, runsDir, now, context.scratch);
   const runsAfter = rebuild ? [] : await runsInFiles(connection, plan.read.map((f) => f.file));
   lap('ingest');
   const everything = rebuild || recompute;

@@ -2,7 +2,7 @@
 // changed (grown) file is read again in full, a vanished (archived) file keeps its rows. Every line ends up either
 // as a row of records or as a row of quarantine, so lines = records + quarantined for every file.
 
-import { mkdtemp, open, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, rm, rmdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { DuckDBTimestampValue, listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { listRunLogFiles } from '../../pipelines/runlog/discover.ts';
@@ -102,10 +102,19 @@ export async function ingestPlan(connection: DuckDBConnection, plan: IngestPlan,
 /** `scratchDir` holds, while the files are read, the readable prefixes of damaged compressed logs. */
 async function readFiles(connection: DuckDBConnection, files: readonly LogFile[], runsDir: string, now: Date, scratchDir: string): Promise<Omit<IngestCounts, 'filesSkipped' | 'filesVanished'>> {
   let scratch: string | null = null;
+  let made: string | undefined;
   try {
-    return await readFilesWith(connection, files, runsDir, now, async () => (scratch ??= rootOf(await mkdtemp(join(scratchDir, '.audition-salvage-')))));
+    return await readFilesWith(connection, files, runsDir, now, async () => {
+      if (scratch === null) {
+        made = await mkdir(scratchDir, { recursive: true });
+        scratch = rootOf(await mkdtemp(join(scratchDir, '.audition-salvage-')));
+      }
+      return scratch;
+    });
   } finally {
     if (scratch !== null) await rm(scratch, { recursive: true, force: true });
+    // only if still empty: DuckDB may have begun spilling into it
+    if (made !== undefined) await rmdir(made).catch(() => undefined);
   }
 }
 

@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { aggregate } from '../../analysis/aggregate/build.ts';
 import { makeBenchSweep, writeRunLog } from '../../bench/synthetic.ts';
 import { runEnd, runStart } from '../helpers/records.ts';
+import { TempFiles } from '../../lib/tempFiles.ts';
 import { makeTempDir } from '../helpers/tmp.ts';
 import { createMemoryOutput } from '../../lib/output.ts';
 import { LANE_A, LANE_B, query, simpleLog, stepOf, writeGzipLog, writeLog } from './fixtures.ts';
@@ -322,9 +323,16 @@ records('a damaged .jsonl.gz is read up to its damage, quarantined with its name
     for (const f of files) assert.is(f['lines'], Number(f['records']) + Number(f['quarantined']), `${String(f['file'])}: lines = records + quarantined`);
     assert.equal(readdirSync(out).filter((name) => name.startsWith('.audition-salvage-')), [], 'the readable prefixes are removed');
 
-    // an update reads the damaged file again once it changes, the same way
+    // an update reads the damaged file again once it changes, the same way; its scratch copy goes under the folder a
+    // command exiting at once removes (a second Ctrl-C), and is gone after
     appendFileSync(cut, 'x');
-    const update = await aggregate({ runsDir: runs, outDir: out });
+    const registered: string[] = [];
+    const tempFiles = new TempFiles();
+    const add = tempFiles.add.bind(tempFiles);
+    tempFiles.add = (path: string) => (registered.push(path), add(path));
+    const update = await aggregate({ runsDir: runs, outDir: out, tempFiles });
+    assert.equal(registered, [`${db}.tmp`]);
+    assert.equal(readdirSync(out).filter((name) => name.endsWith('.tmp') || name.startsWith('.audition-salvage-')), [], 'nothing is left behind');
     assert.is(update.ingest.filesRead, 1);
     assert.equal(await query(db, "SELECT line, reason FROM quarantine WHERE file = 'old/cut.jsonl.gz'"), [{ line: complete + 1, reason: `gzip stream truncated after line ${complete}: unexpected end of file` }]);
   } finally {
