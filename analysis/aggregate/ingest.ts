@@ -133,15 +133,17 @@ async function readFilesWith(connection: DuckDBConnection, files: readonly LogFi
   // Unusable lines: locate them exactly (only in the files that have any), quarantine them, drop their rows.
   const perFile = new Map((await queryNamed(connection, 'file_counts', { files: list(names) })).map((r) => [String(r['file']), { lines: Number(r['lines']), problems: Number(r['problems']) }]));
   const quarantined: QuarantinedLine[] = [];
-  // A damaged .gz shows up as unusable rows (a cut-off or garbled line), or none at all: its readable prefix replaces them.
-  const suspect = (f: LogFile) => (perFile.get(f.file)?.problems ?? 0) > 0 || (f.path.endsWith('.gz') && !perFile.has(f.file));
+  // A damaged .gz shows up as unusable rows (a cut-off or garbled line), none at all, or (cut after a whole line, or a
+  // bad trailer) as nothing DuckDB notices: every .gz read is checked by Node's gunzip, and its readable prefix
+  // replaces the rows of one that is damaged.
+  const suspect = (f: LogFile) => (perFile.get(f.file)?.problems ?? 0) > 0 || f.path.endsWith('.gz');
   const withProblems = files.filter(suspect);
   const salvaged = new Map<string, string>();
   for (const f of withProblems) {
     const damage = await findGzipDamage(f.path);
     if (damage === null) {
-      if (!perFile.has(f.file)) continue; // a whole .gz of no lines
-      quarantined.push(...(await locateProblemLines(connection, f.path, f.file, perFile.get(f.file)?.problems ?? 0)));
+      const problems = perFile.get(f.file)?.problems ?? 0;
+      if (problems > 0) quarantined.push(...(await locateProblemLines(connection, f.path, f.file, problems)));
       continue;
     }
     const at = await scratchRoot();

@@ -299,20 +299,25 @@ records('a damaged .jsonl.gz is read up to its damage, quarantined with its name
     // cut inside the gzip header, or before it: DuckDB refuses these outright ("Input is not a GZIP stream")
     writeFileSync(join(runs, 'old', 'empty.jsonl.gz'), '');
     writeFileSync(join(runs, 'old', 'header.jsonl.gz'), gzipSync('{}\n').subarray(0, 5));
+    // every line whole, the stream's trailer (CRC and size) cut off: DuckDB reads it without a word, gunzip does not
+    const tail = gzipSync(simpleLog('tail', LANE_B, ['right', 'right']).map((r) => JSON.stringify(r)).join('\n') + '\n');
+    writeFileSync(join(runs, 'old', 'tail.jsonl.gz'), tail.subarray(0, tail.length - 8));
     // what decompresses completely, by zlib's own account
     const complete = gunzipSync(readFileSync(cut), { finishFlush: constants.Z_SYNC_FLUSH }).toString('utf8').split('\n').length - 1;
     assert.ok(complete > 5 && complete < 61, `the cut leaves a prefix (${complete} lines)`);
 
     const result = await aggregate({ runsDir: runs, outDir: out });
-    assert.is(result.ingest.filesRead, 6);
+    assert.is(result.ingest.filesRead, 7);
     const db = join(out, 'audition.duckdb');
     const damage = await query(db, "SELECT file, line, reason FROM quarantine WHERE reason LIKE '%gzip%' ORDER BY file");
-    assert.is(damage.length, 4, 'one entry a damaged file');
+    assert.is(damage.length, 5, 'one entry a damaged file');
     assert.equal(damage.slice(1), [
       { file: 'old/cut.jsonl.gz', line: complete + 1, reason: `gzip stream truncated after line ${complete}: unexpected end of file` },
       { file: 'old/empty.jsonl.gz', line: 1, reason: 'gzip stream truncated after line 0: unexpected end of file' },
       { file: 'old/header.jsonl.gz', line: 1, reason: 'gzip stream truncated after line 0: unexpected end of file' },
+      { file: 'old/tail.jsonl.gz', line: 5, reason: 'gzip stream truncated after line 4: unexpected end of file' },
     ]);
+    assert.equal(await query(db, "SELECT count(*) AS n FROM steps WHERE run_id = 'tail'"), [{ n: 2 }], 'its whole lines are kept');
     assert.is(damage[0]['file'], 'old/corrupt.jsonl.gz');
     assert.match(String(damage[0]['reason']), /^corrupt gzip data after line \d+: /);
     assert.equal(await query(db, "SELECT count(*) AS n FROM steps WHERE run_id = 'cut'"), [{ n: complete - 2 }], 'every complete step line of the cut log is kept');
