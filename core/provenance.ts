@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Memo } from '../lib/memo.ts';
@@ -6,15 +7,29 @@ import type { Provenance } from './record.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
-function readGitCommit(): string | null {
+/** The git directory of the checkout (a worktree's `.git` is a file naming it) and the one its refs live in. */
+function gitDirs(root: string): { own: string; common: string } {
+  const dotGit = join(root, '.git');
+  if (!statSync(dotGit).isFile()) return { own: dotGit, common: dotGit };
+  const own = resolve(root, readFileSync(dotGit, 'utf8').replace(/^gitdir:\s*/, '').trim());
   try {
-    const head = readFileSync(`${ROOT}.git/HEAD`, 'utf8').trim();
+    return { own, common: resolve(own, readFileSync(join(own, 'commondir'), 'utf8').trim()) };
+  } catch {
+    return { own, common: own };
+  }
+}
+
+/** The commit checked out at `root` (a clone or a git worktree), or null when it is not a git checkout. */
+export function readGitCommit(root: string = ROOT): string | null {
+  try {
+    const { own, common } = gitDirs(root);
+    const head = readFileSync(join(own, 'HEAD'), 'utf8').trim();
     if (!head.startsWith('ref: ')) return head;
     const ref = head.slice(5);
     try {
-      return readFileSync(`${ROOT}.git/${ref}`, 'utf8').trim();
+      return readFileSync(join(common, ref), 'utf8').trim();
     } catch {
-      const packed = readFileSync(`${ROOT}.git/packed-refs`, 'utf8');
+      const packed = readFileSync(join(common, 'packed-refs'), 'utf8');
       return packed.split('\n').find((l) => l.endsWith(` ${ref}`))?.split(' ')[0] ?? null;
     }
   } catch {
