@@ -22,8 +22,9 @@ function formatDuration(seconds: number): string {
 
 /**
  * A progress bar on a TTY (redrawn at most 10×/s); plain lines every `intervalMs` when piped. The pace counts only
- * the steps sent since this reporter started (not those a resumed run found done); a live line shows no pace until
- * it has a second to measure over, the last line the pace over the whole run.
+ * the steps sent since this reporter started (not those a resumed run found done), and is left out (with the ETA)
+ * until it has a second to measure over: a run stopped after a few quick steps shows no made-up rate. The last line
+ * has no ETA.
  */
 export class ProgressReporter {
   private readonly started: number;
@@ -50,8 +51,7 @@ export class ProgressReporter {
     this.lastDraw = now;
     const elapsed = (now - this.started) / 1000;
     const sent = state.done - (state.doneBefore ?? 0);
-    const measured = sent > 0 && elapsed > 0 && (final || elapsed >= MIN_PACE_SECONDS);
-    const rate = measured ? sent / elapsed : null;
+    const rate = sent > 0 && elapsed >= MIN_PACE_SECONDS ? sent / elapsed : null;
     const pace = rate === null ? [] : [`${rate.toFixed(1)} steps/s`, ...(final ? [] : [`ETA ${formatDuration((state.total - state.done) / rate)}`])];
     const pct = state.total === 0 ? 100 : (100 * state.done) / state.total;
     const stats = [`${state.done}/${state.total} ${pct.toFixed(0)}%`, ...pace, `errors ${state.errors}`, state.costUsd === null ? 'cost n/a' : `$${state.costUsd.toFixed(4)}`].join(' · ');

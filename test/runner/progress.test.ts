@@ -51,13 +51,15 @@ progress('the pace counts only the steps sent in this process: a resumed run tha
   assert.is(out.logText[0], 'lane 100/120 83% · 2.5 steps/s · ETA 8s · errors 1 · $0.5000');
 });
 
-progress("a short run's last line gives its measured pace over the whole run, not '–'; no ETA once done", () => {
+progress("a run's last line has no ETA; over less than a second it has no pace either, rather than a rate measured over milliseconds", () => {
   const out = createMemoryOutput();
   let now = 0;
   const reporter = new ProgressReporter(out, 'lane', 10_000, () => now);
-  now = 250;
-  reporter.finish({ done: 5, total: 5, errors: 0, costUsd: 0.01 });
-  assert.is(out.logText[0], 'lane 5/5 100% · 20.0 steps/s · errors 0 · $0.0100');
+  now = 4;
+  reporter.finish({ done: 2, total: 204, errors: 2, costUsd: 0 });
+  now = 2000;
+  reporter.finish({ done: 10, total: 10, errors: 0, costUsd: 0.01 });
+  assert.equal(out.logText, ['lane 2/204 1% · errors 2 · $0.0000', 'lane 10/10 100% · 5.0 steps/s · errors 0 · $0.0100']);
 });
 
 progress.run();
