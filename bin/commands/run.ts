@@ -2,7 +2,7 @@ import { CliError, ExitCode, StoppedError } from '../../lib/errors.ts';
 import { renderJsonLines } from '../../lib/table.ts';
 import { ProviderPool } from '../../pipelines/providers/providerPool.ts';
 import { LimiterRegistry } from '../../pipelines/runner/limiterRegistry.ts';
-import { launchRun } from '../../pipelines/runner/launch.ts';
+import { launchRun, type LaunchOptions } from '../../pipelines/runner/launch.ts';
 import { RUN_DEFAULTS } from '../../pipelines/runner/runSettings.ts';
 import { TASK_SETTING_SPECS } from '../../pipelines/tasks/settings.ts';
 import type { Command, OptionSpec, Options } from '../command.ts';
@@ -69,7 +69,6 @@ export const run: Command = {
     'audition run --resume 20261122T101500Z-4o.t0-7-3fa9 --suite suites/demo-mcq.jsonl',
   ],
   async run({ options, output, env, signal }) {
-    const timeout = options.number('timeout', { min: 1 });
     const providers = new ProviderPool(env, output);
     const result = await launchRun({
       ...(options.string('lane') !== undefined ? { laneSlug: options.string('lane') } : {}),
@@ -81,21 +80,14 @@ export const run: Command = {
         seed: options.integer('seed', { min: 0 }),
         stage: options.string('stage'),
         limit: options.integer('limit', { min: 1 }),
-        concurrency: options.integer('concurrency', { min: 1, max: 4096 }),
-        maxRetries: options.integer('max-retries', { min: 0, max: 100 }),
-        timeoutMs: timeout === undefined ? undefined : timeout * 1000,
-        maxCostUsd: options.number('max-cost', { min: 0 }),
-        maxErrorRate: options.number('max-error-rate', { min: 0, max: 1 }),
         resumeRunId: options.string('resume'),
         runId: options.string('run-id'),
         createdBy: options.string('created-by'),
         notes: options.string('notes'),
-        limitsFile: options.string('limits'),
       }),
+      ...executionSettingsFrom(options),
       taskSettings: taskSettingsFrom(options),
       dryRun: options.flag('dry-run'),
-      verifyFirst: options.flag('verify-first'),
-      noCache: options.flag('no-cache'),
       output,
       signal,
       env,
@@ -122,6 +114,24 @@ export const run: Command = {
     return ExitCode.ok;
   },
 };
+
+/**
+ * How each run executes, from the flags `run` and `sweep` share (RUN_OPTIONS): only the flags given, so a resume
+ * can tell a flag from a default.
+ */
+export function executionSettingsFrom(options: Options): Pick<LaunchOptions, 'concurrency' | 'maxRetries' | 'timeoutMs' | 'maxCostUsd' | 'maxErrorRate' | 'limitsFile' | 'verifyFirst' | 'noCache'> {
+  const timeout = options.number('timeout', { min: 1 });
+  return definedEntries({
+    concurrency: options.integer('concurrency', { min: 1, max: 4096 }),
+    maxRetries: options.integer('max-retries', { min: 0, max: 100 }),
+    timeoutMs: timeout === undefined ? undefined : timeout * 1000,
+    maxCostUsd: options.number('max-cost', { min: 0 }),
+    maxErrorRate: options.number('max-error-rate', { min: 0, max: 1 }),
+    limitsFile: options.string('limits'),
+    verifyFirst: options.flag('verify-first') ? true : undefined,
+    noCache: options.flag('no-cache') ? true : undefined,
+  });
+}
 
 /** Drops undefined values so optional properties stay absent. */
 export function definedEntries<T extends Record<string, unknown>>(values: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
