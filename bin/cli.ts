@@ -147,7 +147,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, output: Outpu
       output.data(formatHelp(command));
       return ExitCode.ok;
     }
-    const code = await command.run({ options, positionals, output, env, signal: controller.signal, tempFiles });
+    const code = await command.run({ options, positionals, output, env, argv, signal: controller.signal, tempFiles });
     return code ?? ExitCode.ok;
   } catch (error) {
     return reportError(error, output, debug);

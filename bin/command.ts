@@ -25,6 +25,8 @@ export interface CommandContext {
   positionals: string[];
   output: Output;
   env: NodeJS.ProcessEnv;
+  /** The words the user typed after the bin (command, options, arguments): to tell them how to run it again. */
+  argv: readonly string[];
   /** Aborted on SIGINT/SIGTERM: long commands stop cleanly. */
   signal: AbortSignal;
   /** Temp files the command is writing; a second Ctrl-C removes them before the process exits at once. */
