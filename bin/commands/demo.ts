@@ -6,9 +6,9 @@ import { readLaneFlags } from '../../pipelines/lanes/laneFlags.ts';
 import { openLaneStore } from '../../pipelines/lanes/openStore.ts';
 import { ProviderPool } from '../../pipelines/providers/providerPool.ts';
 import { LimiterRegistry } from '../../pipelines/runner/limiterRegistry.ts';
-import { commandHint } from '../../lib/commandHint.ts';
 import { describeSweep, runSweep } from '../../pipelines/runner/sweep.ts';
 import { loadSuite } from '../../pipelines/suites/load.ts';
+import { commandHint, commandRenderer } from '../../lib/commandHint.ts';
 import { ExitCode } from '../../lib/errors.ts';
 import type { Command } from '../command.ts';
 import { aggregateOrExplainStop, rankingTable } from './aggregate.ts';
@@ -38,14 +38,14 @@ export const demo: Command = {
     } finally {
       await store.close();
     }
-    for (const line of describeKeptFlags(kept)) output.info(line);
+    for (const line of describeKeptFlags(kept, commandRenderer(env))) output.info(line);
     output.info(`registered ${lanes.length} sim lanes from lanes/demo.yaml`);
     const disabled = new Set(kept.filter((l) => !l.active).map((l) => l.slug));
     const suite = await loadSuite(DEMO_SUITE);
     const providers = new ProviderPool(env, output);
     const runs = await runSweep({
       lanes: lanes.map((l) => l.slug).filter((slug) => !disabled.has(slug)), suitePath: DEMO_SUITE, runsDir, stage: 'demo', replicates: options.integer('replicates', { min: 1, max: 100 }) ?? DEMO_RUN.replicates,
-      parallel: lanes.length - disabled.size, concurrency: DEMO_RUN.concurrency, output, signal, env, providers, limiters: new LimiterRegistry(),
+      parallel: lanes.length - disabled.size, concurrency: DEMO_RUN.concurrency, output, signal, env, providers, limiters: new LimiterRegistry(), command: commandRenderer(env),
     }, suite).finally(() => providers.close());
     describeSweep(runs, output, commandHint(env, argv));
     if (signal.aborted) return ExitCode.interrupted;

@@ -1,3 +1,4 @@
+import { commandHint, commandRenderer } from '../../lib/commandHint.ts';
 import { CliError, ExitCode, StoppedError } from '../../lib/errors.ts';
 import { renderJsonLines } from '../../lib/table.ts';
 import { ProviderPool } from '../../pipelines/providers/providerPool.ts';
@@ -69,10 +70,11 @@ export const run: Command = {
     'audition run --resume 20261122T101500Z-4o.t0-7-3fa9 --suite suites/demo-mcq.jsonl',
   ],
   async run({ options, output, env, signal }) {
+    const suitePath = options.required('suite', 'e.g. --suite suites/demo-mcq.jsonl');
     const providers = new ProviderPool(env, output);
     const result = await launchRun({
       ...(options.string('lane') !== undefined ? { laneSlug: options.string('lane') } : {}),
-      suitePath: options.required('suite', 'e.g. --suite suites/demo-mcq.jsonl'),
+      suitePath,
       runsDir: runsDirOf(options, env),
       ...definedEntries({
         taskKind: options.string('task'),
@@ -93,22 +95,24 @@ export const run: Command = {
       env,
       providers,
       limiters: new LimiterRegistry(),
+      command: commandRenderer(env),
     }).finally(() => providers.close());
     const summary = { run_id: result.runId, path: result.path, status: result.status, ...result.counts, cost_usd: result.priced ? Number(result.costUsd.toFixed(6)) : null };
     const cost = result.priced ? `$${result.costUsd.toFixed(4)}` : 'cost n/a (no price for this model)';
     output.data(options.flag('json') ? renderJsonLines([summary]) : result.runId);
     if (options.flag('dry-run')) return ExitCode.ok;
     output.info(`${result.status}: ${result.counts.ok} ok, ${result.counts.abstain} abstain, ${result.counts.error} error · ${cost} · ${result.path}`);
-    if (result.stoppedBy === 'max-cost') throw new StoppedError(`stopped by --max-cost after $${result.costUsd.toFixed(4)}`, `resume with 'audition run --resume ${result.runId} --suite …' and a higher --max-cost`);
+    const resume = commandHint(env, ['run', '--resume', result.runId, '--suite', suitePath]);
+    if (result.stoppedBy === 'max-cost') throw new StoppedError(`stopped by --max-cost after $${result.costUsd.toFixed(4)}`, `resume with '${resume}' and a higher --max-cost`);
     if (result.stoppedBy === 'signal') {
-      output.info(`interrupted; resume with: audition run --resume ${result.runId} --suite ${options.string('suite')}`);
+      output.info(`interrupted; resume with: ${resume}`);
       return ExitCode.interrupted;
     }
     if (result.errorRate !== undefined) {
       const { share, max } = result.errorRate;
       throw new CliError(`run ${result.runId} failed: ${result.counts.error} of ${result.counts.ok + result.counts.abstain + result.counts.error} steps (${(100 * share).toFixed(1)}%) ended in errors, above --max-error-rate ${max}`, {
         exitCode: ExitCode.unexpected,
-        hint: `see why: audition status ${result.runId}, or after audition aggregate: audition sql recent_errors; audition run --resume ${result.runId} --suite … retries the error steps`,
+        hint: `see why: ${commandHint(env, ['status', result.runId])}, or after ${commandHint(env, ['aggregate'])}: ${commandHint(env, ['sql', 'recent_errors'])}; ${resume} retries the error steps`,
       });
     }
     return ExitCode.ok;

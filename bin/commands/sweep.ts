@@ -1,5 +1,5 @@
+import { commandHint, commandRenderer } from '../../lib/commandHint.ts';
 import { CliError, ExitCode } from '../../lib/errors.ts';
-import { commandHint } from '../../lib/commandHint.ts';
 import { renderJsonLines, renderTable } from '../../lib/table.ts';
 import { openLaneStore } from '../../pipelines/lanes/openStore.ts';
 import { ProviderPool } from '../../pipelines/providers/providerPool.ts';
@@ -42,21 +42,21 @@ export const sweep: Command = {
   async run({ options, output, env, argv, signal }) {
     const runsDir = runsDirOf(options, env);
     const suitePath = options.required('suite');
-    const suite = await loadSuite(suitePath);
+    const suite = await loadSuite(suitePath, commandRenderer(env));
     let lanes = options.list('lane');
     if (lanes.length === 0) {
-      const store = await openLaneStore(runsDir, { readOnly: true, env });
+      const store = await openLaneStore(runsDir, { readOnly: true, env, command: commandRenderer(env) });
       try {
         lanes = (await store.list()).filter((l) => l.active).map((l) => l.slug);
       } finally {
         await store.close();
       }
-      if (lanes.length === 0) throw new CliError('no active lanes to sweep', { hint: "add lanes with 'audition lanes import FILE' or name them with --lane" });
+      if (lanes.length === 0) throw new CliError('no active lanes to sweep', { hint: `add lanes with '${commandHint(env, ['lanes', 'import', 'FILE'])}' or name them with --lane` });
     }
     const providers = new ProviderPool(env, output);
     const runs = await runSweep({
       lanes, suitePath, runsDir, stage: options.required('stage', 'e.g. --stage holdout'), output, signal, env, providers, limiters: new LimiterRegistry(),
-      taskSettings: taskSettingsFrom(options), retryErrors: options.flag('retry-errors'),
+      command: commandRenderer(env), taskSettings: taskSettingsFrom(options), retryErrors: options.flag('retry-errors'),
       ...executionSettingsFrom(options),
       ...definedEntries({
         taskKind: options.string('task'), replicates: options.integer('replicates', { min: 1 }), seed: options.integer('seed', { min: 0 }),

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
+import { PLAIN_COMMAND, type CommandRenderer } from '../../lib/commandHint.ts';
 import { CliError, ExitCode } from '../../lib/errors.ts';
 import type { Output } from '../../lib/output.ts';
 import type { Lane } from '../../core/lane.ts';
@@ -56,6 +57,8 @@ export interface RunLaneOptions {
   limitsFile?: string;
   /** Where the (provider, model) limiters come from: runs given the same registry share them. Default: the run's own. */
   limiters?: LimiterRegistry;
+  /** Renders the commands hints suggest as the user runs audition (default `audition …`). */
+  command?: CommandRenderer;
   prices?: PriceTable;
   /** How long in-flight steps may finish after a stop before they are abandoned. */
   graceMs?: number;
@@ -99,12 +102,13 @@ function limiterOf(limits: readonly LimitRow[] | undefined, limiters: LimiterReg
 /** Runs one lane over a suite and writes one run log (contract v1). */
 export async function runLane(options: RunLaneOptions): Promise<RunResult> {
   const { lane, suite, task, settings, output } = options;
+  const command = options.command ?? PLAIN_COMMAND;
   const maxErrorRate = settings.maxErrorRate ?? RUN_DEFAULTS.maxErrorRate;
   let errorShare: number | null = null;
-  if (!lane.active) throw new CliError(`lane ${lane.slug} is not active (it may not run new generations)`, { hint: `'audition lanes enable ${lane.slug}' to run it again` });
+  if (!lane.active) throw new CliError(`lane ${lane.slug} is not active (it may not run new generations)`, { hint: `'${command(['lanes', 'enable', lane.slug])}' to run it again` });
   assertLaneFollowsRules(lane, { field: `lane ${lane.slug}` });
 
-  assertLaneFitsLimits(lane, options.limits, options.limitsFile ?? 'the limits table');
+  assertLaneFitsLimits(lane, options.limits, options.limitsFile ?? 'the limits table', command);
   const planned = planRun(options.items ?? suite.items, task, settings);
   if (planned.length === 0) throw new CliError(`suite ${suite.path} has no items the ${task.kind} task can run`, { hint: 'check the item kinds in the suite (mcq / prompt)' });
 
@@ -257,7 +261,7 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
   }
   if (account.failure !== null) {
     const { kind, message } = account.failure;
-    const resume = `audition run --resume ${runId} --suite ${suite.path}`;
+    const resume = command(['run', '--resume', runId, '--suite', suite.path]);
     throw new CliError(`lane ${lane.slug}: ${message}; the run stopped at its first ${kind === 'quota' ? 'quota or billing' : 'authentication'} failure, since every request would fail alike`, {
       hint: kind === 'quota' ? `${QUOTA_FIX}, then resume: ${resume}` : `set the key, then resume: ${resume}`,
     });
