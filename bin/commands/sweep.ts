@@ -13,8 +13,8 @@ import { JSON_OPTION, RUNS_DIR_OPTION, runsDirOf } from './shared.ts';
 
 export const sweep: Command = {
   name: 'sweep',
-  summary: 'run many lanes over one suite; completed runs are skipped, partial ones resumed',
-  description: 'Each (stage, lane, suite, settings) gets a fixed run id, so running the same sweep again after a crash or Ctrl-C resumes exactly what is missing.',
+  summary: 'run many lanes over one suite; finished runs are skipped, partial ones resumed',
+  description: 'Each (stage, lane, suite, settings) gets a fixed run id, found in any stage and as .jsonl.gz, so running the same sweep again after a crash or Ctrl-C resumes exactly what is missing; --retry-errors also resumes finished runs that have error steps.',
   options: {
     lane: { type: 'string', value: 'SLUG', multiple: true, description: 'a lane to run; default: every active lane' },
     suite: RUN_OPTIONS['suite'],
