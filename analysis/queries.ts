@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BIGINT, BOOLEAN, DOUBLE, INTEGER, LIST, VARCHAR, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { PLAIN_COMMAND, type CommandRenderer } from '../lib/commandHint.ts';
 import { CliError } from '../lib/errors.ts';
 import { quotedIdentifier } from '../lib/duckdb.ts';
 import { Memo } from '../lib/memo.ts';
@@ -87,11 +88,11 @@ function expandFragments(name: string, source: string): string {
   });
 }
 
-/** Loads sql/queries/NAME.sql or sql/build/NAME.sql (cached); a name in both folders is an error. */
-export function loadQuery(name: string): NamedQuery {
+/** Loads sql/queries/NAME.sql or sql/build/NAME.sql (cached); a name in both folders is an error. `command` renders hints. */
+export function loadQuery(name: string, command: CommandRenderer = PLAIN_COMMAND): NamedQuery {
   const cached = loaded.get(name);
   if (cached !== undefined) return cached;
-  const hint = "run 'audition sql --list' for the named queries";
+  const hint = `run '${command(['sql', '--list'])}' for the named queries`;
   if (!/^[a-z0-9_]+$/.test(name)) throw new CliError(`${JSON.stringify(name)} is not a query name`, { hint });
   const found = SQL_FOLDERS.filter((folder) => existsSync(`${SQL_DIR}${folder}/${name}.sql`));
   if (found.length === 0) throw new CliError(`no named query ${JSON.stringify(name)} in sql/queries/`, { hint });
@@ -208,13 +209,13 @@ export async function replaceTableRows(connection: DuckDBConnection, name: strin
 }
 
 /** The SELECT text to run for a named query or view, with its bound values. */
-export function selectOf(name: string, params: Record<string, DuckDBValue | string> = {}): { sql: string; values: Record<string, DuckDBValue>; types: Record<string, DuckDBType> } {
-  const query = loadQuery(name);
+export function selectOf(name: string, params: Record<string, DuckDBValue | string> = {}, command: CommandRenderer = PLAIN_COMMAND): { sql: string; values: Record<string, DuckDBValue>; types: Record<string, DuckDBType> } {
+  const query = loadQuery(name, command);
   if (query.kind === 'view' || query.kind === 'table') {
     bindParams(query, params);
     return { sql: `SELECT * FROM ${quotedIdentifier(name)}`, values: {}, types: {} };
   }
-  if (query.kind !== 'query') throw new CliError(`${name} is a ${query.kind}, not a query`, { hint: "run 'audition sql --list' for the named queries" });
+  if (query.kind !== 'query') throw new CliError(`${name} is a ${query.kind}, not a query`, { hint: `run '${command(['sql', '--list'])}' for the named queries` });
   return { sql: query.text, ...bindParams(query, params) };
 }
 

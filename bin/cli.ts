@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { commandHint, commandRenderer } from '../lib/commandHint.ts';
 import { CliError, ExitCode } from '../lib/errors.ts';
 import { createProcessOutput, type Output } from '../lib/output.ts';
 import { TempFiles } from '../lib/tempFiles.ts';
@@ -109,7 +110,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, output: Outpu
     const subcommands = subcommandsOf(argv[0]);
     if (subcommands.length === 0) {
       output.info(`error: unknown command ${JSON.stringify(argv[0])}`);
-      output.info("hint: run 'audition --help' for the list of commands");
+      output.info(`hint: run '${commandHint(env, ['--help'])}' for the list of commands`);
       return ExitCode.usage;
     }
     if (argv.length === 1 || HELP_WORDS.has(argv[1])) {
@@ -117,7 +118,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, output: Outpu
       return ExitCode.ok;
     }
     output.info(`error: unknown command ${JSON.stringify(`${argv[0]} ${argv[1]}`)}`);
-    output.info([`hint: 'audition ${argv[0]}' takes one of these subcommands:`, ...formatSubcommands(subcommands)].join('\n'));
+    output.info([`hint: '${commandHint(env, [argv[0]])}' takes one of these subcommands:`, ...formatSubcommands(subcommands)].join('\n'));
     return ExitCode.usage;
   }
   const controller = new AbortController();
@@ -142,12 +143,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, output: Outpu
   process.on('SIGTERM', onSignal);
   try {
     command = await COMMANDS[resolved.name].load();
-    const { options, positionals } = parseCommandArgs(command, resolved.rest);
+    const { options, positionals } = parseCommandArgs(command, resolved.rest, commandRenderer(env));
     if (options.flag('help')) {
       output.data(formatHelp(command));
       return ExitCode.ok;
     }
-    const code = await command.run({ options, positionals, output, env, signal: controller.signal, tempFiles });
+    const code = await command.run({ options, positionals, output, env, argv, signal: controller.signal, tempFiles });
     return code ?? ExitCode.ok;
   } catch (error) {
     return reportError(error, output, debug);

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { CommandRenderer } from '../lib/commandHint.ts';
 import { CliError } from '../lib/errors.ts';
 import type { Output } from '../lib/output.ts';
 import type { TempFiles } from '../lib/tempFiles.ts';
@@ -25,6 +26,8 @@ export interface CommandContext {
   positionals: string[];
   output: Output;
   env: NodeJS.ProcessEnv;
+  /** The words the user typed after the bin (command, options, arguments): to tell them how to run it again. */
+  argv: readonly string[];
   /** Aborted on SIGINT/SIGTERM: long commands stop cleanly. */
   signal: AbortSignal;
   /** Temp files the command is writing; a second Ctrl-C removes them before the process exits at once. */
@@ -99,7 +102,7 @@ export class Options {
 }
 
 /** Parses argv for a command; unknown flags and missing positionals are usage errors (exit 2). */
-export function parseCommandArgs(command: Command, argv: string[]): { options: Options; positionals: string[] } {
+export function parseCommandArgs(command: Command, argv: string[], render: CommandRenderer): { options: Options; positionals: string[] } {
   const all = { ...command.options, ...COMMON_OPTIONS };
   const config: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean }> = {};
   for (const [name, spec] of Object.entries(all)) {
@@ -112,7 +115,7 @@ export function parseCommandArgs(command: Command, argv: string[]): { options: O
   try {
     parsed = parseArgs({ args: argv, options: config, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new CliError(`${(error as Error).message.replace(/^Unknown option/, 'unknown option')}`, { hint: `see 'audition ${command.name} --help'` });
+    throw new CliError(`${(error as Error).message.replace(/^Unknown option/, 'unknown option')}`, { hint: `see '${render([...command.name.split(' '), '--help'])}'` });
   }
   const options = new Options(parsed.values as Record<string, string | boolean | undefined>);
   if (options.flag('help')) return { options, positionals: parsed.positionals };

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { aggregate, type AggregateOptions, type AggregateResult } from '../../analysis/aggregate/build.ts';
 import type { RankingRow } from '../../analysis/ranking.ts';
 import { readLaneFlags } from '../../pipelines/lanes/laneFlags.ts';
+import { commandHint } from '../../lib/commandHint.ts';
 import { CliError, ExitCode } from '../../lib/errors.ts';
 import { renderJsonLines, renderTable } from '../../lib/table.ts';
 import type { Command } from '../command.ts';
@@ -63,7 +64,7 @@ export const aggregateCommand: Command = {
     if (result.upToDate) output.info(`up to date: ${count(i.filesSkipped)} logs unchanged since the last aggregate`);
     else {
       output.info(`read ${count(i.filesRead)} logs (${count(i.filesSkipped)} unchanged, skipped; ${count(i.filesVanished)} vanished, rows kept): ${count(i.lines)} lines = ${count(i.records)} records + ${count(i.quarantined)} quarantined; ${count(i.steps)} step records, ${count(i.superseded)} superseded by a later line`);
-      if (i.quarantined > 0) output.warn(`${count(i.quarantined)} lines quarantined: audition sql "SELECT file, line, reason FROM quarantine"`);
+      if (i.quarantined > 0) output.warn(`${count(i.quarantined)} lines quarantined: ${commandHint(env, ['sql', 'SELECT file, line, reason FROM quarantine'])}`);
     }
     output.info(`database: ${result.databasePath}`);
     if (!result.upToDate) {

@@ -8,6 +8,7 @@ import { ProviderPool } from '../../pipelines/providers/providerPool.ts';
 import { LimiterRegistry } from '../../pipelines/runner/limiterRegistry.ts';
 import { describeSweep, runSweep } from '../../pipelines/runner/sweep.ts';
 import { loadSuite } from '../../pipelines/suites/load.ts';
+import { commandHint, commandRenderer } from '../../lib/commandHint.ts';
 import { ExitCode } from '../../lib/errors.ts';
 import type { Command } from '../command.ts';
 import { aggregateOrExplainStop, rankingTable } from './aggregate.ts';
@@ -27,7 +28,7 @@ export const demo: Command = {
     ...RUNS_DIR_OPTION,
   },
   onInterrupt: 'finishing in-flight work and closing the run logs',
-  async run({ options, output, env, signal, tempFiles }) {
+  async run({ options, output, env, argv, signal, tempFiles }) {
     const runsDir = runsDirOf(options, env);
     const lanes = await readLaneFile(DEMO_LANES);
     const store = await openLaneStore(runsDir, { env });
@@ -37,22 +38,22 @@ export const demo: Command = {
     } finally {
       await store.close();
     }
-    for (const line of describeKeptFlags(kept)) output.info(line);
+    for (const line of describeKeptFlags(kept, commandRenderer(env))) output.info(line);
     output.info(`registered ${lanes.length} sim lanes from lanes/demo.yaml`);
     const disabled = new Set(kept.filter((l) => !l.active).map((l) => l.slug));
     const suite = await loadSuite(DEMO_SUITE);
     const providers = new ProviderPool(env, output);
     const runs = await runSweep({
       lanes: lanes.map((l) => l.slug).filter((slug) => !disabled.has(slug)), suitePath: DEMO_SUITE, runsDir, stage: 'demo', replicates: options.integer('replicates', { min: 1, max: 100 }) ?? DEMO_RUN.replicates,
-      parallel: lanes.length - disabled.size, concurrency: DEMO_RUN.concurrency, output, signal, env, providers, limiters: new LimiterRegistry(),
+      parallel: lanes.length - disabled.size, concurrency: DEMO_RUN.concurrency, output, signal, env, providers, limiters: new LimiterRegistry(), command: commandRenderer(env),
     }, suite).finally(() => providers.close());
-    describeSweep(runs, output);
-    if (runs.some((r) => r.result?.stoppedBy === 'signal')) return ExitCode.interrupted;
+    describeSweep(runs, output, commandHint(env, argv));
+    if (signal.aborted) return ExitCode.interrupted;
     const result = await aggregateOrExplainStop({ runsDir, outDir: join(runsDir, '_aggregated'), laneFlags: await readLaneFlags(runsDir, env), output, signal, tempFiles });
     output.data(rankingTable(result.ranking));
     output.info(`database: ${result.databasePath}`);
     output.info(`insights: ${result.insightsPath}`);
-    output.info(`try: npx audition sql "SELECT lane, round(rate, 3) AS rate, ci_lo, ci_hi, rank FROM model_ranking ORDER BY rank"`);
+    output.info(`try: ${commandHint(env, ['sql', 'SELECT lane, round(rate, 3) AS rate, ci_lo, ci_hi, rank FROM model_ranking ORDER BY rank'])}`);
     return ExitCode.ok;
   },
 };

@@ -1,3 +1,4 @@
+import { commandRenderer } from '../../lib/commandHint.ts';
 import { renderJsonLines, renderTable } from '../../lib/table.ts';
 import { requireLane } from '../../pipelines/lanes/manage.ts';
 import { openLaneStore } from '../../pipelines/lanes/openStore.ts';
@@ -28,7 +29,7 @@ export const estimate: Command = {
   examples: ['audition estimate --lane gpt5.reason-high --lane sonnet.t1-0.ext --suite suites/demo-mcq.jsonl --replicates 5'],
   async run({ options, output, env }) {
     const runsDir = runsDirOf(options, env);
-    const suite = await loadSuite(options.required('suite'));
+    const suite = await loadSuite(options.required('suite'), commandRenderer(env));
     const settings = resolveRunSettings({
       taskSettings: taskSettingsFrom(options),
       ...definedEntries({ taskKind: options.string('task'), replicates: options.integer('replicates', { min: 1 }), seed: options.integer('seed', { min: 0 }), limit: options.integer('limit', { min: 1 }) }),
@@ -38,7 +39,7 @@ export const estimate: Command = {
       try {
         const slugs = options.list('lane');
         if (slugs.length === 0) return (await store.list()).filter((l) => l.active);
-        return await Promise.all(slugs.map((s) => requireLane(store, s)));
+        return await Promise.all(slugs.map((s) => requireLane(store, s, commandRenderer(env))));
       } finally {
         await store.close();
       }

@@ -1,3 +1,4 @@
+import { commandHint, commandRenderer } from '../../lib/commandHint.ts';
 import { CliError, ExitCode, StoppedError } from '../../lib/errors.ts';
 import { renderJsonLines, renderTable } from '../../lib/table.ts';
 import type { Lane } from '../../core/lane.ts';
@@ -27,7 +28,7 @@ async function laneResolver(experiment: Experiment, runsDir: string, env: NodeJS
     };
   }
   const store = await openLaneStore(runsDir, { readOnly: true, env });
-  return { resolve: (slug) => requireLane(store, slug), close: () => store.close() };
+  return { resolve: (slug) => requireLane(store, slug, commandRenderer(env)), close: () => store.close() };
 }
 
 export const experimentRun: Command = {
@@ -47,7 +48,7 @@ export const experimentRun: Command = {
   onInterrupt: 'finishing in-flight work and closing the run logs',
   async run({ positionals, options, output, env, signal }) {
     const experiment = await readExperimentFile(positionals[0]);
-    const suite = await loadSuite(experiment.suite);
+    const suite = await loadSuite(experiment.suite, commandRenderer(env));
     const plan = planExperiment(experiment, suite);
     const summary = { cases: plan.cases.length, skipped: plan.skipped.length, notes_per_generator: plan.notesPerGenerator, grades_per_grader: plan.gradesPerGrader, notes: plan.notes, grades: plan.grades };
     if (options.flag('plan')) {
@@ -62,13 +63,13 @@ export const experimentRun: Command = {
       const maxAttempts = options.integer('max-attempts', { min: 1, max: 20 });
       const maxRetries = options.integer('max-retries', { min: 0, max: 100 });
       const result = await runExperiment({
-        experiment, suite, resolveLane: lanes.resolve, adapterFor: (lane, simulator) => providers.adapterFor(lane, simulator), runsDir, output, env, signal,
+        experiment, suite, resolveLane: lanes.resolve, adapterFor: (lane, simulator) => providers.adapterFor(lane, simulator), runsDir, output, env, signal, command: commandRenderer(env),
         workers: options.integer('workers', { min: 1, max: 4096 }) ?? RUN_DEFAULTS.concurrency,
         ...(maxAttempts !== undefined ? { maxAttempts } : {}), ...(maxRetries !== undefined ? { maxRetries } : {}),
       });
       const rows = result.runs.map((r) => ({ phase: r.phase, lane: r.lane + (r.reasoning === true ? ' (reasoning)' : ''), run_id: r.result.runId, status: r.result.status, ok: r.result.counts.ok, error: r.result.counts.error, log: r.result.path }));
       output.data(options.flag('json') ? renderJsonLines(rows) : renderTable(rows));
-      const resume = `run 'audition experiment run ${positionals[0]}' again to resume`;
+      const resume = `run '${commandHint(env, ['experiment', 'run', positionals[0]])}' again to resume`;
       if (result.interrupted && signal.aborted) throw new CliError(`experiment ${experiment.name} interrupted before it finished`, { exitCode: ExitCode.interrupted, hint: resume });
       if (result.interrupted) throw new StoppedError(`experiment ${experiment.name} stopped before it finished`, resume);
     } finally {

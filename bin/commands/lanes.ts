@@ -1,3 +1,4 @@
+import { commandHint, commandRenderer } from '../../lib/commandHint.ts';
 import { CliError } from '../../lib/errors.ts';
 import { writeFileAtomic } from '../../lib/files.ts';
 import { renderJsonLines, renderTable } from '../../lib/table.ts';
@@ -74,7 +75,7 @@ function dialsFromFlags(options: Options): Dials {
 
 async function withStore<T>(context: CommandContext, readOnly: boolean, body: (store: LaneStore, runsDir: string) => Promise<T>): Promise<T> {
   const runsDir = runsDirOf(context.options, context.env);
-  const store = await openLaneStore(runsDir, { readOnly, env: context.env });
+  const store = await openLaneStore(runsDir, { readOnly, env: context.env, command: commandRenderer(context.env) });
   try {
     return await body(store, runsDir);
   } finally {
@@ -158,7 +159,7 @@ export const lanesShow: Command = {
   positionals: [{ name: 'SLUG', description: 'the lane' }],
   options: { ...JSON_OPTION, ...RUNS_DIR_OPTION },
   async run(context) {
-    const lane = await withStore(context, true, (store) => requireLane(store, context.positionals[0]));
+    const lane = await withStore(context, true, (store) => requireLane(store, context.positionals[0], commandRenderer(context.env)));
     if (context.options.flag('json')) {
       context.output.data(JSON.stringify(lane));
       return;
@@ -191,7 +192,7 @@ export const lanesSet: Command = {
           if (v !== undefined) next[key] = v;
         }
         return next;
-      }),
+      }, commandRenderer(context.env)),
     );
     context.output.info(lane.slug === positionals[0] ? `updated lane ${lane.slug}` : `updated lane ${positionals[0]} → ${lane.slug}`);
     context.output.data(lane.slug);
@@ -206,9 +207,9 @@ function flagCommand(name: string, summary: string, flags: { active: boolean; vi
     options: { ...RUNS_DIR_OPTION },
     async run(context) {
       await withStore(context, false, async (store) => {
-        for (const slug of context.positionals) await setLaneFlags(store, slug, flags);
+        for (const slug of context.positionals) await setLaneFlags(store, slug, flags, commandRenderer(context.env));
       });
-      context.output.info(`${flags.active ? 'enabled' : 'disabled'} ${context.positionals.join(', ')}; the next 'audition aggregate' ${flags.visible ? 'shows' : 'hides'} ${context.positionals.length > 1 ? 'them' : 'it'} in rankings and INSIGHTS.md`);
+      context.output.info(`${flags.active ? 'enabled' : 'disabled'} ${context.positionals.join(', ')}; the next '${commandHint(context.env, ['aggregate'])}' ${flags.visible ? 'shows' : 'hides'} ${context.positionals.length > 1 ? 'them' : 'it'} in rankings and INSIGHTS.md`);
     },
   };
 }
@@ -223,7 +224,7 @@ export const lanesDelete: Command = {
   positionals: [{ name: 'SLUG', description: 'the lane' }],
   options: { ...RUNS_DIR_OPTION },
   async run(context) {
-    await withStore(context, false, (store, runsDir) => deleteLane(store, runsDir, context.positionals[0]));
+    await withStore(context, false, (store, runsDir) => deleteLane(store, runsDir, context.positionals[0], commandRenderer(context.env)));
     context.output.info(`deleted lane ${context.positionals[0]}`);
   },
 };
@@ -238,7 +239,7 @@ export const lanesImport: Command = {
   async run(context) {
     const lanes = await readLaneFile(context.positionals[0]);
     const result = await withStore(context, false, (store) => importLanes(store, lanes));
-    for (const line of describeKeptFlags(result.keptFlags)) context.output.info(line);
+    for (const line of describeKeptFlags(result.keptFlags, commandRenderer(context.env))) context.output.info(line);
     context.output.info(`imported ${lanes.length} lanes from ${context.positionals[0]}: ${result.added} new, ${result.updated} updated`);
   },
 };

@@ -1,8 +1,9 @@
+import { commandHint, commandRenderer } from '../../lib/commandHint.ts';
 import { CliError, ExitCode, StoppedError } from '../../lib/errors.ts';
 import { renderJsonLines } from '../../lib/table.ts';
 import { ProviderPool } from '../../pipelines/providers/providerPool.ts';
 import { LimiterRegistry } from '../../pipelines/runner/limiterRegistry.ts';
-import { launchRun } from '../../pipelines/runner/launch.ts';
+import { launchRun, type LaunchOptions } from '../../pipelines/runner/launch.ts';
 import { RUN_DEFAULTS } from '../../pipelines/runner/runSettings.ts';
 import { TASK_SETTING_SPECS } from '../../pipelines/tasks/settings.ts';
 import type { Command, OptionSpec, Options } from '../command.ts';
@@ -69,11 +70,11 @@ export const run: Command = {
     'audition run --resume 20261122T101500Z-4o.t0-7-3fa9 --suite suites/demo-mcq.jsonl',
   ],
   async run({ options, output, env, signal }) {
-    const timeout = options.number('timeout', { min: 1 });
+    const suitePath = options.required('suite', 'e.g. --suite suites/demo-mcq.jsonl');
     const providers = new ProviderPool(env, output);
     const result = await launchRun({
       ...(options.string('lane') !== undefined ? { laneSlug: options.string('lane') } : {}),
-      suitePath: options.required('suite', 'e.g. --suite suites/demo-mcq.jsonl'),
+      suitePath,
       runsDir: runsDirOf(options, env),
       ...definedEntries({
         taskKind: options.string('task'),
@@ -81,20 +82,12 @@ export const run: Command = {
         seed: options.integer('seed', { min: 0 }),
         stage: options.string('stage'),
         limit: options.integer('limit', { min: 1 }),
-        concurrency: options.integer('concurrency', { min: 1, max: 4096 }),
-        maxRetries: options.integer('max-retries', { min: 0, max: 100 }),
-        timeoutMs: timeout === undefined ? undefined : timeout * 1000,
-        maxCostUsd: options.number('max-cost', { min: 0 }),
-        maxErrorRate: options.number('max-error-rate', { min: 0, max: 1 }),
         resumeRunId: options.string('resume'),
         runId: options.string('run-id'),
         createdBy: options.string('created-by'),
         notes: options.string('notes'),
-        limitsFile: options.string('limits'),
-        // unset unless given, so a resume keeps what the run recorded
-        verifyFirst: options.flag('verify-first') ? true : undefined,
-        cacheAware: options.flag('no-cache') ? false : undefined,
       }),
+      ...executionSettingsFrom(options),
       taskSettings: taskSettingsFrom(options),
       dryRun: options.flag('dry-run'),
       output,
@@ -102,27 +95,48 @@ export const run: Command = {
       env,
       providers,
       limiters: new LimiterRegistry(),
+      command: commandRenderer(env),
     }).finally(() => providers.close());
     const summary = { run_id: result.runId, path: result.path, status: result.status, ...result.counts, cost_usd: result.priced ? Number(result.costUsd.toFixed(6)) : null };
     const cost = result.priced ? `$${result.costUsd.toFixed(4)}` : 'cost n/a (no price for this model)';
     output.data(options.flag('json') ? renderJsonLines([summary]) : result.runId);
     if (options.flag('dry-run')) return ExitCode.ok;
     output.info(`${result.status}: ${result.counts.ok} ok, ${result.counts.abstain} abstain, ${result.counts.error} error · ${cost} · ${result.path}`);
-    if (result.stoppedBy === 'max-cost') throw new StoppedError(`stopped by --max-cost after $${result.costUsd.toFixed(4)}`, `resume with 'audition run --resume ${result.runId} --suite …' and a higher --max-cost`);
+    const resume = commandHint(env, ['run', '--resume', result.runId, '--suite', suitePath]);
+    if (result.stoppedBy === 'max-cost') throw new StoppedError(`stopped by --max-cost after $${result.costUsd.toFixed(4)}`, `resume with '${resume}' and a higher --max-cost`);
     if (result.stoppedBy === 'signal') {
-      output.info(`interrupted; resume with: audition run --resume ${result.runId} --suite ${options.string('suite')}`);
+      output.info(`interrupted; resume with: ${resume}`);
       return ExitCode.interrupted;
     }
     if (result.errorRate !== undefined) {
       const { share, max } = result.errorRate;
       throw new CliError(`run ${result.runId} failed: ${result.counts.error} of ${result.counts.ok + result.counts.abstain + result.counts.error} steps (${(100 * share).toFixed(1)}%) ended in errors, above --max-error-rate ${max}`, {
         exitCode: ExitCode.unexpected,
-        hint: `see why: audition status ${result.runId}, or after audition aggregate: audition sql recent_errors; audition run --resume ${result.runId} --suite … retries the error steps`,
+        hint: `see why: ${commandHint(env, ['status', result.runId])}, or after ${commandHint(env, ['aggregate'])}: ${commandHint(env, ['sql', 'recent_errors'])}; ${resume} retries the error steps`,
       });
     }
     return ExitCode.ok;
   },
 };
+
+/**
+ * How each run executes, from the flags `run` and `sweep` share (RUN_OPTIONS): only the flags given, so a resume
+ * can tell a flag from a default.
+ */
+export function executionSettingsFrom(options: Options): Pick<LaunchOptions, 'concurrency' | 'maxRetries' | 'timeoutMs' | 'maxCostUsd' | 'maxErrorRate' | 'limitsFile' | 'verifyFirst' | 'cacheAware'> {
+  const timeout = options.number('timeout', { min: 1 });
+  return definedEntries({
+    concurrency: options.integer('concurrency', { min: 1, max: 4096 }),
+    maxRetries: options.integer('max-retries', { min: 0, max: 100 }),
+    timeoutMs: timeout === undefined ? undefined : timeout * 1000,
+    maxCostUsd: options.number('max-cost', { min: 0 }),
+    maxErrorRate: options.number('max-error-rate', { min: 0, max: 1 }),
+    limitsFile: options.string('limits'),
+    // unset unless given, so a resume keeps what the run recorded
+    verifyFirst: options.flag('verify-first') ? true : undefined,
+    cacheAware: options.flag('no-cache') ? false : undefined,
+  });
+}
 
 /** Drops undefined values so optional properties stay absent. */
 export function definedEntries<T extends Record<string, unknown>>(values: T): { [K in keyof T]?: Exclude<T[K], undefined> } {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { STORED_TABLES } from '../../analysis/aggregate/build.ts';
 import { listQueries, loadQuery, selectOf } from '../../analysis/queries.ts';
+import { commandRenderer, type CommandRenderer } from '../../lib/commandHint.ts';
 import { CliError } from '../../lib/errors.ts';
 import { withDatabase } from '../../lib/duckdb.ts';
 import { renderCsv, renderJsonLines, renderTable, type Cell, type Row } from '../../lib/table.ts';
@@ -43,13 +44,13 @@ function listTables(): Row[] {
 }
 
 /** Refuses to run by name what the build runs itself: a statement could damage the database, a view wants SQL text. */
-function checkRunnable(name: string): void {
-  const query = loadQuery(name);
+function checkRunnable(name: string, command: CommandRenderer): void {
+  const query = loadQuery(name, command);
   if (query.folder === 'queries') return;
   if (query.kind === 'view' || query.kind === 'table') {
-    throw new CliError(`${name} is a ${query.kind} the aggregate build keeps, not a named query: query it with SQL text, e.g. audition sql "SELECT * FROM ${name} LIMIT 20"`, { hint: "run 'audition sql --list' for the named queries, 'audition sql --tables' for the tables and views" });
+    throw new CliError(`${name} is a ${query.kind} the aggregate build keeps, not a named query: query it with SQL text, e.g. ${command(['sql', `SELECT * FROM ${name} LIMIT 20`])}`, { hint: `run '${command(['sql', '--list'])}' for the named queries, '${command(['sql', '--tables'])}' for the tables and views` });
   }
-  throw new CliError(`${name} is one of the aggregate build's own statements (sql/build/${name}.sql), not a query to run`, { hint: "run 'audition sql --list' for the named queries" });
+  throw new CliError(`${name} is one of the aggregate build's own statements (sql/build/${name}.sql), not a query to run`, { hint: `run '${command(['sql', '--list'])}' for the named queries` });
 }
 
 export const sqlCommand: Command = {
@@ -87,22 +88,23 @@ export const sqlCommand: Command = {
       return;
     }
     const text = positionals[0];
-    if (text === undefined || text.trim() === '') throw new CliError('give SQL text or a query name', { hint: "run 'audition sql --list' for the named queries" });
+    const command = commandRenderer(env);
+    if (text === undefined || text.trim() === '') throw new CliError('give SQL text or a query name', { hint: `run '${command(['sql', '--list'])}' for the named queries` });
     const params = parseParams(options.list('param'));
     const isName = /^[a-z0-9_]+$/.test(text);
-    if (isName) checkRunnable(text);
+    if (isName) checkRunnable(text, command);
     else if (Object.keys(params).length > 0) {
       throw new CliError('--param applies to named queries only', { hint: 'write the value into the SQL text, or run a named query' });
     }
     const database = options.string('db') ?? join(runsDirOf(options, env), '_aggregated', 'audition.duckdb');
-    if (!existsSync(database)) throw new CliError(`no aggregated database at ${database}`, { hint: "run 'audition aggregate' first (or pass --db FILE)" });
+    if (!existsSync(database)) throw new CliError(`no aggregated database at ${database}`, { hint: `run '${command(['aggregate'])}' first (or pass --db FILE)` });
     const rows = await withDatabase(database, { readOnly: true, signal }, async (connection) => {
-      const { sql, values, types } = isName ? selectOf(text, params) : { sql: text, values: {}, types: {} };
+      const { sql, values, types } = isName ? selectOf(text, params, command) : { sql: text, values: {}, types: {} };
       let reader;
       try {
         reader = await connection.runAndReadAll(sql, values, types);
       } catch (error) {
-        throw new CliError(`query failed: ${(error as Error).message}`, { hint: isName ? `check sql/queries/${text}.sql` : "the tables: steps, runs_summary, model_ranking, lane_pairs, best_settings, dial_effects, catalog, quarantine, files (see 'audition sql --tables')" });
+        throw new CliError(`query failed: ${(error as Error).message}`, { hint: isName ? `check sql/queries/${text}.sql` : `the tables: steps, runs_summary, model_ranking, lane_pairs, best_settings, dial_effects, catalog, quarantine, files (see '${command(['sql', '--tables'])}')` });
       }
       return (reader.getRowObjectsJS() as Record<string, unknown>[]).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, toCell(v)])));
     });

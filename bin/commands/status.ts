@@ -1,6 +1,7 @@
 import { summarizeProgress } from '../../analysis/progress.ts';
 import { requireRunLog } from '../../pipelines/runlog/discover.ts';
 import { hasLiveWriter } from '../../pipelines/runlog/lock.ts';
+import { commandHint, commandRenderer } from '../../lib/commandHint.ts';
 import { CliError } from '../../lib/errors.ts';
 import { renderJsonLines, renderTable } from '../../lib/table.ts';
 import { readRunLog } from '../../pipelines/runlog/reader.ts';
@@ -25,7 +26,7 @@ export const statusCommand: Command = {
   async run({ options, positionals, output, env }) {
     const id = positionals[0];
     const runsDir = runsDirOf(options, env);
-    const paths = [await requireRunLog(runsDir, id, { appendable: false, command: 'audition status' })];
+    const paths = [await requireRunLog(runsDir, id, { appendable: false, rerun: ['status'], command: commandRenderer(env) })];
     const log = await readRunLog(paths[0]);
     if (log.start === null && log.steps.length === 0 && !log.damaged) {
       throw new CliError(`${paths[0]} is not a run log: it has no usable run_start and no usable step (${log.lines} non-empty lines, ${log.problems.length} unusable)`, { hint: 'pass a run id or the path of a runs/<stage>/<run_id>.jsonl log' });
@@ -40,7 +41,7 @@ export const statusCommand: Command = {
     }
     const rate = p.rate === null ? '–' : `${(p.rate * 100).toFixed(1)}% ${p.metric}`;
     const rows = [
-      ['run', `${p.run_id} (${p.status === 'stopped' ? `stopped without run_end (resume with: audition run --resume ${p.run_id} --suite ${log.start?.suite.path ?? '…'})` : p.status})`],
+      ['run', `${p.run_id} (${p.status === 'stopped' ? `stopped without run_end (resume with: ${commandHint(env, ['run', '--resume', p.run_id, '--suite', log.start?.suite.path ?? '…'])})` : p.status})`],
       ['lane', `${p.lane} · ${p.model}`],
       ['suite', `${p.suite} · stage ${p.stage}`],
       ['progress', `${p.done} of ${p.planned} done (${p.percent_done}%), ${p.errors} errors, ${p.pending} pending`],

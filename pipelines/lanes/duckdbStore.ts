@@ -1,11 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { PLAIN_COMMAND, type CommandRenderer } from '../../lib/commandHint.ts';
 import { CliError } from '../../lib/errors.ts';
 import { openDuckDB, queryRows } from '../../lib/duckdb.ts';
 import type { Lane } from '../../core/lane.ts';
 import { parseLane } from './parse.ts';
-import type { LaneStore } from './store.ts';
+import { laneExistsError, type LaneStore } from './store.ts';
 
 const SCHEMA = `CREATE TABLE IF NOT EXISTS lanes (
   slug VARCHAR PRIMARY KEY,
@@ -28,14 +29,15 @@ function laneParams(lane: Lane): Record<string, string | boolean> {
 
 /** The lane registry in an embedded DuckDB file. Opened per command and closed after, so parallel runs can read it. */
 export class DuckDBLaneStore implements LaneStore {
-  private constructor(private readonly path: string, private readonly instance: DuckDBInstance, private readonly connection: DuckDBConnection) {}
+  private constructor(private readonly path: string, private readonly instance: DuckDBInstance, private readonly connection: DuckDBConnection, private readonly command: CommandRenderer) {}
 
-  static async open(path: string, options: { readOnly?: boolean } = {}): Promise<DuckDBLaneStore> {
+  /** `command` renders the commands in its errors' hints. */
+  static async open(path: string, options: { readOnly?: boolean; command?: CommandRenderer } = {}): Promise<DuckDBLaneStore> {
     if (options.readOnly !== true) await mkdir(dirname(path), { recursive: true });
     const instance = await openDuckDB(path, options.readOnly === true ? { readOnly: true } : {});
     const connection = await instance.connect();
     if (options.readOnly !== true) await connection.run(SCHEMA);
-    return new DuckDBLaneStore(path, instance, connection);
+    return new DuckDBLaneStore(path, instance, connection, options.command ?? PLAIN_COMMAND);
   }
 
   async list(): Promise<Lane[]> {
@@ -50,7 +52,7 @@ export class DuckDBLaneStore implements LaneStore {
 
   async add(lane: Lane): Promise<void> {
     if ((await this.get(lane.slug)) !== null) {
-      throw new CliError(`lane ${lane.slug} already exists`, { hint: `change it with 'audition lanes set ${lane.slug} …', or pick another alias` });
+      throw laneExistsError(lane.slug, this.command);
     }
     await this.connection.run('INSERT INTO lanes (slug, lane, provider, model, active, visible) VALUES ($slug, $lane, $provider, $model, $active, $visible)', laneParams(lane));
   }

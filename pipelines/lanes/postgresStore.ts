@@ -1,8 +1,9 @@
 import pg from 'pg';
+import { PLAIN_COMMAND, type CommandRenderer } from '../../lib/commandHint.ts';
 import { CliError } from '../../lib/errors.ts';
 import type { Lane } from '../../core/lane.ts';
 import { parseLane } from './parse.ts';
-import type { LaneStore } from './store.ts';
+import { laneExistsError, type LaneStore } from './store.ts';
 
 const SCHEMA = `CREATE TABLE IF NOT EXISTS audition_lanes (
   slug TEXT PRIMARY KEY,
@@ -27,9 +28,10 @@ function params(lane: Lane): unknown[] {
 
 /** The lane registry in PostgreSQL (AUDITION_DATABASE_URL=postgres://…), for teams sharing one roster. */
 export class PostgresLaneStore implements LaneStore {
-  private constructor(private readonly client: pg.Client, private readonly url: string) {}
+  private constructor(private readonly client: pg.Client, private readonly url: string, private readonly command: CommandRenderer) {}
 
-  static async open(url: string): Promise<PostgresLaneStore> {
+  /** `command` renders the commands in its errors' hints. */
+  static async open(url: string, command: CommandRenderer = PLAIN_COMMAND): Promise<PostgresLaneStore> {
     const client = new pg.Client({ connectionString: url });
     try {
       await client.connect();
@@ -37,7 +39,7 @@ export class PostgresLaneStore implements LaneStore {
       throw new CliError(`cannot connect to the lane registry at ${url.replace(/\/\/[^@/]*@/, '//…@')}: ${(error as Error).message}`, { hint: 'check AUDITION_DATABASE_URL', cause: error });
     }
     await client.query(SCHEMA);
-    return new PostgresLaneStore(client, url);
+    return new PostgresLaneStore(client, url, command);
   }
 
   async list(): Promise<Lane[]> {
@@ -52,7 +54,7 @@ export class PostgresLaneStore implements LaneStore {
 
   async add(lane: Lane): Promise<void> {
     const result = await this.client.query('INSERT INTO audition_lanes (slug, lane, provider, model, active, visible) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (slug) DO NOTHING', params(lane));
-    if (result.rowCount === 0) throw new CliError(`lane ${lane.slug} already exists`, { hint: `change it with 'audition lanes set ${lane.slug} …', or pick another alias` });
+    if (result.rowCount === 0) throw laneExistsError(lane.slug, this.command);
   }
 
   async upsert(lanes: readonly Lane[]): Promise<{ added: number; updated: number }> {

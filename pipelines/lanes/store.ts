@@ -1,3 +1,5 @@
+import type { CommandRenderer } from '../../lib/commandHint.ts';
+import { CliError } from '../../lib/errors.ts';
 import type { Lane } from '../../core/lane.ts';
 
 /** Where lanes are kept. DuckDB (embedded file) by default; PostgreSQL can implement the same interface. */
@@ -13,4 +15,9 @@ export interface LaneStore {
   /** Removes a lane row. Callers check that no run references it first. */
   remove(slug: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/** What `add` throws for a slug the registry holds, with the commands that change that lane. */
+export function laneExistsError(slug: string, command: CommandRenderer): CliError {
+  return new CliError(`lane ${slug} already exists`, { hint: `change it with '${command(['lanes', 'set', slug, '…'])}', or pick another alias` });
 }

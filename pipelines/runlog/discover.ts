@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { PLAIN_COMMAND, type CommandRenderer } from '../../lib/commandHint.ts';
 import { CliError } from '../../lib/errors.ts';
 import { openLogLines } from './reader.ts';
 
@@ -50,24 +51,29 @@ function isLogPath(idOrPath: string): boolean {
 
 /**
  * The one log a run id (or a log's path) names, in any stage; a CliError when there is none, or when two logs
- * share the id (run ids are unique, but logs copied between folders can repeat one): then the user picks by path.
+ * share the id (run ids are unique, but logs copied between folders can repeat one): then the user picks by path,
+ * e.g. with the command `rerun` (its arguments before the path) rendered by `command`.
  * `appendable` keeps only plain `.jsonl` logs, which a resume can append to.
  */
-export async function requireRunLog(runsDir: string, idOrPath: string, { appendable = true, command }: { appendable?: boolean; command?: string } = {}): Promise<string> {
+export async function requireRunLog(
+  runsDir: string,
+  idOrPath: string,
+  { appendable = true, rerun, command = PLAIN_COMMAND }: { appendable?: boolean; rerun?: readonly string[]; command?: CommandRenderer } = {},
+): Promise<string> {
   if (isLogPath(idOrPath) && (!appendable || idOrPath.endsWith('.jsonl'))) return idOrPath;
   const matches = (await findRunLogs(runsDir, idOrPath)).filter((path) => !appendable || path.endsWith('.jsonl'));
-  if (matches.length === 0) throw new CliError(`no run log for run ${idOrPath} under ${runsDir}`, { hint: "check the run id and --runs-dir (see 'audition sql catalog')" });
+  if (matches.length === 0) throw new CliError(`no run log for run ${idOrPath} under ${runsDir}`, { hint: `check the run id and --runs-dir (see '${command(['sql', 'catalog'])}')` });
   if (matches.length > 1) {
-    throw new CliError(`${matches.length} logs have run id ${idOrPath}: ${matches.join(', ')}`, { hint: `pass the path of the one you mean${command === undefined ? '' : `, e.g. '${command} ${matches[0]}'`}` });
+    throw new CliError(`${matches.length} logs have run id ${idOrPath}: ${matches.join(', ')}`, { hint: `pass the path of the one you mean${rerun === undefined ? '' : `, e.g. '${command([...rerun, matches[0]])}'`}` });
   }
   return matches[0];
 }
 
 /** Refuses a new run's id when a log (plain or archived) with that id exists in any stage: ids name one run. */
-export async function assertRunIdFree(runsDir: string, runId: string): Promise<void> {
+export async function assertRunIdFree(runsDir: string, runId: string, command: CommandRenderer = PLAIN_COMMAND): Promise<void> {
   const existing = await findRunLogs(runsDir, runId);
   if (existing.length > 0) {
-    throw new CliError(`run id ${runId} is taken: ${existing.join(', ')}`, { hint: `choose another --run-id, or continue that run with 'audition run --resume ${runId} --suite …'` });
+    throw new CliError(`run id ${runId} is taken: ${existing.join(', ')}`, { hint: `choose another --run-id, or continue that run with '${command(['run', '--resume', runId, '--suite', '…'])}'` });
   }
 }
 

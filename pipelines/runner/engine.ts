@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
+import { PLAIN_COMMAND, type CommandRenderer } from '../../lib/commandHint.ts';
 import { CliError, ExitCode } from '../../lib/errors.ts';
 import type { Output } from '../../lib/output.ts';
 import type { Lane } from '../../core/lane.ts';
@@ -55,6 +56,8 @@ export interface RunLaneOptions {
   limits?: LimitsTable;
   /** Where the (provider, model) limiters come from: runs given the same registry share them. Default: the run's own. */
   limiters?: LimiterRegistry;
+  /** Renders the commands hints suggest as the user runs audition (default `audition …`). */
+  command?: CommandRenderer;
   prices?: PriceTable;
   /** How long in-flight steps may finish after a stop before they are abandoned. */
   graceMs?: number;
@@ -104,12 +107,13 @@ function describeOverrides(overrides: Record<string, SettingOverride>, limitsFil
 /** Runs one lane over a suite and writes one run log (contract v2). */
 export async function runLane(options: RunLaneOptions): Promise<RunResult> {
   const { lane, suite, task, settings, output } = options;
+  const command = options.command ?? PLAIN_COMMAND;
   const maxErrorRate = settings.maxErrorRate ?? RUN_DEFAULTS.maxErrorRate;
   let errorShare: number | null = null;
-  if (!lane.active) throw new CliError(`lane ${lane.slug} is not active (it may not run new generations)`, { hint: `'audition lanes enable ${lane.slug}' to run it again` });
+  if (!lane.active) throw new CliError(`lane ${lane.slug} is not active (it may not run new generations)`, { hint: `'${command(['lanes', 'enable', lane.slug])}' to run it again` });
   assertLaneFollowsRules(lane, { field: `lane ${lane.slug}` });
 
-  assertLaneFitsLimits(lane, options.limits?.rows, options.limits?.file ?? 'the limits table');
+  assertLaneFitsLimits(lane, options.limits?.rows, options.limits?.file ?? 'the limits table', command);
   const planned = planRun(options.items ?? suite.items, task, settings);
   if (planned.length === 0) throw new CliError(`suite ${suite.path} has no items the ${task.kind} task can run`, { hint: 'check the item kinds in the suite (mcq / prompt)' });
 
@@ -125,7 +129,7 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
   const priorErrors = new Set<string>();
   const recorded = recordSettings(settings, options.limits?.sha256 ?? null);
   if (options.resume === true) {
-    path = options.logPath ?? options.log?.path ?? await requireRunLog(options.runsDir, runId);
+    path = options.logPath ?? options.log?.path ?? await requireRunLog(options.runsDir, runId, { command });
     const log = options.log ?? await readRunLog(path);
     if (log.start === null) throw new CliError(`run log ${path} has no readable run_start; it cannot be resumed`);
     if (log.start.lane.slug !== lane.slug) throw new CliError(`run ${runId} belongs to lane ${log.start.lane.slug}, not ${lane.slug}`);
@@ -149,7 +153,7 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
     output.info(`resuming run ${runId}: ${planned.length - todo.length} of ${planned.length} steps already done, ${priorErrors.size} errors to retry${settings.maxCostUsd === undefined ? '' : `; $${log.spent.costUsd.toFixed(4)} of its --max-cost ${settings.maxCostUsd} spent`}`);
     for (const line of describeOverrides(overrides, options.limits?.file)) output.info(line);
   } else {
-    await assertRunIdFree(options.runsDir, runId);
+    await assertRunIdFree(options.runsDir, runId, command);
     writer = RunLogWriter.create(path, options.env);
     writer.write({
       type: 'run_start', schema: RUN_LOG_SCHEMA, run_id: runId, created_at: new Date().toISOString(), created_by: options.createdBy ?? options.env['USER'] ?? 'unknown',
@@ -269,7 +273,7 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
   }
   if (account.failure !== null) {
     const { kind, message } = account.failure;
-    const resume = `audition run --resume ${runId} --suite ${suite.path}`;
+    const resume = command(['run', '--resume', runId, '--suite', suite.path]);
     throw new CliError(`lane ${lane.slug}: ${message}; the run stopped at its first ${kind === 'quota' ? 'quota or billing' : 'authentication'} failure, since every request would fail alike`, {
       hint: kind === 'quota' ? `${QUOTA_FIX}, then resume: ${resume}` : `set the key, then resume: ${resume}`,
     });

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { CommandRenderer } from '../../lib/commandHint.ts';
 import type { Output } from '../../lib/output.ts';
 import type { Lane } from '../../core/lane.ts';
 import type { ProviderAdapter } from '../../core/chat.ts';
@@ -34,6 +35,8 @@ export interface ExperimentRunOptions {
   createdBy?: string;
   /** The engine (tests may pass a stand-in). */
   runLane?: (options: RunLaneOptions) => Promise<RunResult>;
+  /** Renders the commands the runs' hints suggest as the user runs audition. */
+  command?: CommandRenderer;
 }
 
 export interface PhaseRun {
@@ -81,6 +84,7 @@ export async function runExperiment(options: ExperimentRunOptions): Promise<Expe
       lane, suite: runSuite, task, settings, runsDir: options.runsDir, runId, resume, output, adapter, items, env: options.env,
       notes: experiment.notes ?? `experiment ${experiment.name}`,
       ...(options.createdBy !== undefined ? { createdBy: options.createdBy } : {}), ...(options.signal !== undefined ? { signal: options.signal } : {}),
+      ...(options.command !== undefined ? { command: options.command } : {}),
     });
   };
 

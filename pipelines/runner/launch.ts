@@ -1,3 +1,4 @@
+import { PLAIN_COMMAND, type CommandRenderer } from '../../lib/commandHint.ts';
 import { CliError } from '../../lib/errors.ts';
 import type { Output } from '../../lib/output.ts';
 import type { Lane } from '../../core/lane.ts';
@@ -34,12 +35,14 @@ export interface LaunchOptions extends RunSettingsInput {
   providers: ProviderPool;
   /** The command's rate limiters, shared by all its runs. */
   limiters: LimiterRegistry;
+  /** Renders the commands hints suggest as the user runs audition (default `audition …`). */
+  command?: CommandRenderer;
 }
 
-async function laneFromRegistry(runsDir: string, slug: string, env: NodeJS.ProcessEnv): Promise<Lane> {
+async function laneFromRegistry(runsDir: string, slug: string, env: NodeJS.ProcessEnv, command: CommandRenderer): Promise<Lane> {
   const store = await openLaneStore(runsDir, { readOnly: true, env });
   try {
-    return await requireLane(store, slug);
+    return await requireLane(store, slug, command);
   } finally {
     await store.close();
   }
@@ -48,12 +51,13 @@ async function laneFromRegistry(runsDir: string, slug: string, env: NodeJS.Proce
 /** Resolves lane, suite, task, limits and prices from names and files, then runs (or resumes) the run. */
 export async function launchRun(options: LaunchOptions): Promise<RunResult> {
   const { env } = options;
-  const suite = await loadSuite(options.suitePath);
+  const command = options.command ?? PLAIN_COMMAND;
+  const suite = await loadSuite(options.suitePath, command);
   let lane: Lane;
   let settings: RunSettings;
   let resume: { runId: string; log: RunLog } | undefined;
   if (options.resumeRunId !== undefined) {
-    const path = await requireRunLog(options.runsDir, options.resumeRunId, { command: `audition run --suite ${options.suitePath} --resume` });
+    const path = await requireRunLog(options.runsDir, options.resumeRunId, { rerun: ['run', '--suite', options.suitePath, '--resume'], command });
     const log = await readRunLog(path);
     const start = log.start;
     if (start === null) throw new CliError(`run log ${path} has no readable run_start; it cannot be resumed`);
@@ -63,11 +67,11 @@ export async function launchRun(options: LaunchOptions): Promise<RunResult> {
     // a resume is the same run: what it asks and how it sends come from its log (re-validated); a flag overrides how it sends
     settings = resumeSettings(currentSettings({ ...log, start }), start.stage, options, suite, { file: path });
   } else {
-    if (options.laneSlug === undefined) throw new CliError('--lane is required', { hint: "see 'audition lanes list'" });
-    lane = await laneFromRegistry(options.runsDir, options.laneSlug, env);
+    if (options.laneSlug === undefined) throw new CliError('--lane is required', { hint: `see '${command(['lanes', 'list'])}'` });
+    lane = await laneFromRegistry(options.runsDir, options.laneSlug, env, command);
     settings = resolveRunSettings(options, suite);
   }
-  const task = createTask(String(settings.task['kind']), settings.task);
+  const task = createTask(String(settings.task['kind']), settings.task, command);
   const adapter = await options.providers.adapterFor(lane, task.simulator);
   const run = {
     lane, suite, task, settings, runsDir: options.runsDir, output: options.output, adapter, env,
@@ -79,5 +83,6 @@ export async function launchRun(options: LaunchOptions): Promise<RunResult> {
     ...(options.createdBy !== undefined ? { createdBy: options.createdBy } : {}),
     ...(options.notes !== undefined ? { notes: options.notes } : {}),
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
+    command,
   });
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import type { CommandRenderer } from '../../lib/commandHint.ts';
 import { CliError, InputError } from '../../lib/errors.ts';
 import type { Lane } from '../../core/lane.ts';
 import type { RateLimit } from './rateLimiter.ts';
@@ -134,11 +135,11 @@ export const DEFAULT_OUTPUT_BUDGET = 1024;
  * Refuses, before anything is sent or logged, a lane whose output budget alone exceeds its tokens-per-minute row:
  * the limiter reserves prompt + budget for every request, so not one request could ever be admitted.
  */
-export function assertLaneFitsLimits(lane: Lane, rows: readonly LimitRow[] | undefined, limitsFile: string): void {
+export function assertLaneFitsLimits(lane: Lane, rows: readonly LimitRow[] | undefined, limitsFile: string, command: CommandRenderer): void {
   const row = rows === undefined ? null : findLimit(rows, lane);
   const budget = lane.dials.max_output_tokens ?? DEFAULT_OUTPUT_BUDGET;
   if (row?.tokensPerMinute === undefined || budget < row.tokensPerMinute) return;
   throw new CliError(`lane ${lane.slug}: its output budget of ${budget} tokens (max_output_tokens) is not below the ${row.tokensPerMinute} tokens a minute of its limits row (${row.provider} | ${row.model} in ${limitsFile}), so no request could ever be admitted`, {
-    hint: `raise that row's tokens_per_minute to your account's tier, or lower the lane's max_output_tokens ('audition lanes set ${lane.slug} --max-output-tokens N')`,
+    hint: `raise that row's tokens_per_minute to your account's tier, or lower the lane's max_output_tokens ('${command(['lanes', 'set', lane.slug, '--max-output-tokens', 'N'])}')`,
   });
 }

@@ -20,25 +20,41 @@ function formatDuration(seconds: number): string {
   return `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-/** A progress bar on a TTY (redrawn at most 10×/s); plain lines every `intervalMs` when piped. */
+/**
+ * A progress bar on a TTY (redrawn at most 10×/s); plain lines every `intervalMs` when piped. The pace counts only
+ * the steps sent since this reporter started (not those a resumed run found done), and is left out (with the ETA)
+ * until it has a second to measure over: a run stopped after a few quick steps shows no made-up rate. The last line
+ * has no ETA.
+ */
 export class ProgressReporter {
-  private readonly started = Date.now();
+  private readonly started: number;
   private lastDraw = 0;
   private drawn = false;
 
-  constructor(private readonly output: Output, private readonly label: string, private readonly intervalMs = 10_000) {}
+  constructor(private readonly output: Output, private readonly label: string, private readonly intervalMs = 10_000, private readonly now: () => number = Date.now) {
+    this.started = now();
+  }
 
   update(state: ProgressState, force = false): void {
-    const now = Date.now();
+    this.draw(state, force, false);
+  }
+
+  finish(state: ProgressState): void {
+    this.draw(state, true, true);
+    if (this.drawn) this.output.stderr.write('\n');
+  }
+
+  private draw(state: ProgressState, force: boolean, final: boolean): void {
+    const now = this.now();
     const every = this.output.interactive ? 100 : this.intervalMs;
     if (!force && now - this.lastDraw < every) return;
     this.lastDraw = now;
     const elapsed = (now - this.started) / 1000;
     const sent = state.done - (state.doneBefore ?? 0);
-    const rate = elapsed >= MIN_PACE_SECONDS && sent > 0 ? sent / elapsed : null;
-    const eta = rate === null ? Number.NaN : (state.total - state.done) / rate;
+    const rate = sent > 0 && elapsed >= MIN_PACE_SECONDS ? sent / elapsed : null;
+    const pace = rate === null ? [] : [`${rate.toFixed(1)} steps/s`, ...(final ? [] : [`ETA ${formatDuration((state.total - state.done) / rate)}`])];
     const pct = state.total === 0 ? 100 : (100 * state.done) / state.total;
-    const stats = `${state.done}/${state.total} ${pct.toFixed(0)}% · ${rate === null ? '–' : rate.toFixed(1)} steps/s · ETA ${formatDuration(eta)} · errors ${state.errors} · ${state.costUsd === null ? 'cost n/a' : `$${state.costUsd.toFixed(4)}`}`;
+    const stats = [`${state.done}/${state.total} ${pct.toFixed(0)}%`, ...pace, `errors ${state.errors}`, state.costUsd === null ? 'cost n/a' : `$${state.costUsd.toFixed(4)}`].join(' · ');
     if (this.output.interactive) {
       const width = 24;
       const filled = Math.round((width * pct) / 100);
@@ -47,10 +63,5 @@ export class ProgressReporter {
     } else {
       this.output.info(`${this.label} ${stats}`);
     }
-  }
-
-  finish(state: ProgressState): void {
-    this.update(state, true);
-    if (this.drawn) this.output.stderr.write('\n');
   }
 }

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import { CliError } from '../../lib/errors.ts';
 import type { Output } from '../../lib/output.ts';
-import { listRunLogFiles } from '../runlog/discover.ts';
+import { findRunLogs } from '../runlog/discover.ts';
 import { readRunLog } from '../runlog/reader.ts';
 import type { Suite } from '../suites/types.ts';
 import type { RunResult } from './engine.ts';
@@ -17,13 +16,18 @@ export interface SweepOptions extends Omit<LaunchOptions, 'laneSlug' | 'resumeRu
   stage: string;
   /** How many lanes run at once (each with its own --concurrency); SWEEP_DEFAULTS.parallel when unset. */
   parallel?: number;
+  /** Also resume finished runs (completed, or failed by their error rate) that have error steps, to send those again. */
+  retryErrors?: boolean;
 }
 
 export interface SweepRun {
   lane: string;
   runId: string;
-  /** `skipped`: already completed; `resumed`: a partial run continued; `started`: new. */
-  action: 'skipped' | 'resumed' | 'started';
+  /**
+   * `skipped`: already finished; `resumed`: a partial run continued; `retried`: a finished run resumed for its error
+   * steps (--retry-errors); `started`: new; `not-started`: the sweep stopped (Ctrl-C, --max-cost) before this lane.
+   */
+  action: 'skipped' | 'resumed' | 'retried' | 'started' | 'not-started';
   result: RunResult | null;
   /** Why the run could not go on (e.g. a missing API key); the other lanes still run. */
   error?: string;
@@ -49,54 +53,108 @@ export function sweepRunId(stage: string, lane: string, suiteSha: string, identi
   return `${stage}.${lane}.${digest}`;
 }
 
-async function stateOf(runsDir: string, stage: string, runId: string): Promise<'none' | 'completed' | 'partial'> {
-  const path = join(runsDir, stage, `${runId}.jsonl`);
-  if (!(await listRunLogFiles(runsDir)).includes(path)) return 'none';
-  const log = await readRunLog(path);
-  return log.end?.status === 'completed' ? 'completed' : 'partial';
+/** A sweep run's log as found: where it is, whether the run finished, and how many of its steps ended in errors. */
+interface FoundRun {
+  path: string;
+  /** Completed, or failed by its share of error steps: every step was tried; a resume only re-sends error steps. */
+  finished: boolean;
+  errorSteps: number;
 }
 
-/** Runs many lanes over one suite, `parallel` lanes at a time; completed runs are skipped, partial ones resumed. */
+/** The log of a sweep run, wherever it is (any stage, plain or `.gz`); null when the run never started. */
+async function findSweepRun(runsDir: string, runId: string): Promise<FoundRun | null> {
+  const paths = await findRunLogs(runsDir, runId);
+  if (paths.length === 0) return null;
+  if (paths.length > 1) throw new CliError(`${paths.length} logs have run id ${runId}: ${paths.join(', ')}`, { hint: 'keep one of them (move the others out of the runs folder), then run the sweep again' });
+  const log = await readRunLog(paths[0]);
+  const finished = log.end?.status === 'completed' || (log.end?.status === 'failed' && log.end.reason === 'error-rate');
+  return { path: paths[0], finished, errorSteps: log.steps.filter((s) => s.status === 'error').length };
+}
+
+/** What a sweep does with one lane's run: start it, skip it, or continue its log (`problem`: why it cannot). */
+function planLane(found: FoundRun | null, runId: string, retryErrors: boolean): { action: 'started' | 'skipped' | 'resumed' | 'retried'; note?: string; problem?: CliError } {
+  if (found === null) return { action: 'started' };
+  const errorSteps = `${found.errorSteps} error step${found.errorSteps === 1 ? '' : 's'}`;
+  if (found.finished && (!retryErrors || found.errorSteps === 0)) {
+    const errors = found.errorSteps === 0 ? '' : ` (${errorSteps}; --retry-errors sends them again)`;
+    return { action: 'skipped', note: `run ${runId} already finished${errors}; skipped` };
+  }
+  const action = found.finished ? 'retried' : 'resumed';
+  if (found.path.endsWith('.gz')) {
+    const why = found.finished ? `has ${errorSteps} to retry` : 'is not finished';
+    return {
+      action,
+      problem: new CliError(`run ${runId} ${why}, but its log is compressed (${found.path}) and a run continues only in a plain .jsonl log`, {
+        hint: `decompress it in place ('gunzip ${found.path}'), then run the same sweep again`,
+      }),
+    };
+  }
+  return found.finished ? { action, note: `run ${runId} finished with ${errorSteps}; sending them again` } : { action };
+}
+
+/**
+ * Runs many lanes over one suite, `parallel` lanes at a time; finished runs are skipped (or, with `retryErrors`,
+ * resumed for their error steps), partial ones resumed. Lanes a stop (Ctrl-C, --max-cost) kept from starting are
+ * listed as `not-started`.
+ */
 export async function runSweep(options: SweepOptions, suite: Suite): Promise<SweepRun[]> {
   const { lanes, output } = options;
   const identity = sweepIdentity(resolveRunSettings(options, suite));
+  const runIdOf = (lane: string): string => sweepRunId(options.stage, lane, suite.sha256, identity);
   const queue = [...lanes];
   const done: SweepRun[] = [];
+  let stopped = false;
   const worker = async (): Promise<void> => {
-    for (let lane = queue.shift(); lane !== undefined; lane = queue.shift()) {
-      if (options.signal?.aborted === true) return;
-      const runId = sweepRunId(options.stage, lane, suite.sha256, identity);
-      const state = await stateOf(options.runsDir, options.stage, runId);
-      if (state === 'completed') {
-        output.info(`${lane}: run ${runId} already completed; skipped`);
-        done.push({ lane, runId, action: 'skipped', result: null });
-        continue;
-      }
-      const action = state === 'partial' ? 'resumed' : 'started';
+    while (!stopped && options.signal?.aborted !== true) {
+      const lane = queue.shift();
+      if (lane === undefined) return;
+      const runId = runIdOf(lane);
+      let action: SweepRun['action'] = 'started';
       let result: RunResult;
       try {
-        result = await launchRun({ ...options, laneSlug: lane, ...(state === 'partial' ? { resumeRunId: runId } : { runId }) } as LaunchOptions);
+        const found = await findSweepRun(options.runsDir, runId);
+        const plan = planLane(found, runId, options.retryErrors === true);
+        action = plan.action;
+        if (plan.note !== undefined) output.info(`${lane}: ${plan.note}`);
+        if (plan.problem !== undefined) throw plan.problem;
+        if (action === 'skipped') {
+          done.push({ lane, runId, action, result: null });
+          continue;
+        }
+        result = await launchRun({ ...options, laneSlug: lane, ...(found === null ? { runId } : { resumeRunId: found.path }) } as LaunchOptions);
       } catch (error) {
         if (!(error instanceof CliError)) throw error;
-        output.warn(`${lane}: ${error.message}`);
+        output.warn(`${lane}: ${error.message}${error.hint === undefined ? '' : ` (${error.hint})`}`);
         done.push({ lane, runId, action, result: null, error: error.message });
         continue;
       }
       done.push({ lane, runId, action, result });
-      if (result.stoppedBy !== undefined) return;
+      if (result.stoppedBy !== undefined) stopped = true;
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.parallel ?? SWEEP_DEFAULTS.parallel) }, worker));
-  return done;
+  return [...done, ...queue.map((lane): SweepRun => ({ lane, runId: runIdOf(lane), action: 'not-started', result: null }))];
 }
 
-/** A one-line summary of a sweep for stderr. */
-export function describeSweep(runs: readonly SweepRun[], output: Output): void {
+/**
+ * A summary of a sweep for stderr: counts by action, the runs failed by their error rate, and after a stop the lanes
+ * stopped mid-run and the ones never started, with `resumeCommand` (the same sweep again) to finish them.
+ */
+export function describeSweep(runs: readonly SweepRun[], output: Output, resumeCommand?: string): void {
   const count = (a: SweepRun['action']): number => runs.filter((r) => r.action === a).length;
   const failed = runs.filter((r) => r.error !== undefined).length;
-  output.info(`sweep: ${count('started')} started, ${count('resumed')} resumed, ${count('skipped')} already complete${failed > 0 ? `, ${failed} failed` : ''}`);
+  const parts = [`${count('started')} started`, `${count('resumed')} resumed`, `${count('retried')} retried for their error steps`, `${count('skipped')} already complete`];
+  if (failed > 0) parts.push(`${failed} failed`);
+  if (count('not-started') > 0) parts.push(`${count('not-started')} not started`);
+  output.info(`sweep: ${parts.join(', ')}`);
   for (const r of runs) {
     const rate = r.result?.errorRate;
     if (rate !== undefined) output.warn(`lane ${r.lane}: ${(100 * rate.share).toFixed(1)}% of its steps ended in errors (above --max-error-rate ${rate.max}); run ${r.runId} is marked failed`);
   }
+  const stopped = runs.filter((r) => r.result?.stoppedBy !== undefined);
+  const unstarted = runs.filter((r) => r.action === 'not-started');
+  if (stopped.length === 0 && unstarted.length === 0) return;
+  for (const r of stopped) output.info(`${r.result?.stoppedBy === 'signal' ? 'interrupted' : 'stopped by --max-cost'} mid-run: ${r.lane} (run ${r.runId})`);
+  if (unstarted.length > 0) output.info(`never started: ${unstarted.map((r) => r.lane).join(', ')}`);
+  if (resumeCommand !== undefined) output.info(`resume the whole sweep with: ${resumeCommand}`);
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
+import { PLAIN_COMMAND, type CommandRenderer } from '../../lib/commandHint.ts';
 import { CliError, InputError } from '../../lib/errors.ts';
 import { readCsvItems, readCsvPassages } from './csvItems.ts';
 import { PassageTable } from './passages.ts';
@@ -142,13 +143,13 @@ export async function checkSuiteFile(path: string): Promise<SuiteCheck> {
   return { suite, problems };
 }
 
-/** Loads a suite, failing on the first problem with an error that names file, line and field. */
-export async function loadSuite(path: string): Promise<Suite> {
+/** Loads a suite, failing on the first problem with an error that names file, line and field (`command` renders its hint). */
+export async function loadSuite(path: string, command: CommandRenderer = PLAIN_COMMAND): Promise<Suite> {
   const { suite, problems } = await checkSuiteFile(path);
   if (problems.length > 0) {
     const [first] = problems;
     if (problems.length === 1) throw first;
-    throw new InputError(first.where, `${first.problem} (and ${problems.length - 1} more problems)`, first.hint ?? `run 'audition suite check ${path}' to list them all`);
+    throw new InputError(first.where, `${first.problem} (and ${problems.length - 1} more problems)`, first.hint ?? `run '${command(['suite', 'check', path])}' to list them all`);
   }
   return suite;
 }

@@ -1,3 +1,4 @@
+import { PLAIN_COMMAND, type CommandRenderer } from '../../lib/commandHint.ts';
 import { CliError } from '../../lib/errors.ts';
 import { createGenerateTask } from './graded/generate.ts';
 import { createMcqTask } from './mcq/use.ts';
@@ -10,7 +11,7 @@ import type { Task } from './task.ts';
  * log holds: they are validated again). Grade tasks need the notes they grade,
  * so only the experiment orchestrator builds them.
  */
-export function createTask(kind: string, settings: Record<string, unknown>): Task {
+export function createTask(kind: string, settings: Record<string, unknown>, command: CommandRenderer = PLAIN_COMMAND): Task {
   const parsed = parseTaskSettings(kind, settings, { field: 'task' });
   switch (parsed.kind) {
     case 'mcq':
@@ -20,6 +21,6 @@ export function createTask(kind: string, settings: Record<string, unknown>): Tas
     case 'generate':
       return createGenerateTask(parsed) as Task;
     case 'grade':
-      throw new CliError('grade tasks run inside an experiment, which supplies the notes to grade', { hint: "use 'audition experiment run FILE'" });
+      throw new CliError('grade tasks run inside an experiment, which supplies the notes to grade', { hint: `use '${command(['experiment', 'run', 'FILE'])}'` });
   }
 }

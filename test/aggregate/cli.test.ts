@@ -84,7 +84,7 @@ cli('sql --list shows the queries a user runs by name, --tables what to query wi
     assert.match(statement.stderr, /forget_records is one of the aggregate build's own statements \(sql\/build\/forget_records\.sql\), not a query to run\nhint: run 'audition sql --list'/);
     const view = runCli(['sql', '--runs-dir', runs, 'steps']);
     assert.is(view.code, 2);
-    assert.match(view.stderr, /steps is a view the aggregate build keeps.*audition sql "SELECT \* FROM steps LIMIT 20"/);
+    assert.match(view.stderr, /steps is a view the aggregate build keeps.*audition sql 'SELECT \* FROM steps LIMIT 20'/);
     const unknown = runCli(['sql', '--runs-dir', runs, 'nope']);
     assert.is(unknown.code, 2);
     assert.match(unknown.stderr, /no named query "nope".*\nhint: run 'audition sql --list'/);

@@ -4,6 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { aggregate } from '../../analysis/aggregate/build.ts';
 import { queryNamed } from '../../analysis/queries.ts';
+import { PLAIN_COMMAND } from '../../lib/commandHint.ts';
 import { withDatabase } from '../../lib/duckdb.ts';
 import type { Lane } from '../../core/lane.ts';
 import { readLaneFlags } from '../../pipelines/lanes/laneFlags.ts';
@@ -38,7 +39,7 @@ async function threeLanes(env: NodeJS.ProcessEnv): Promise<{ runs: string; out: 
 async function setFlags(runs: string, env: NodeJS.ProcessEnv, slug: string, on: boolean): Promise<void> {
   const store = await openLaneStore(runs, { env });
   try {
-    await setLaneFlags(store, slug, { active: on, visible: on });
+    await setLaneFlags(store, slug, { active: on, visible: on }, PLAIN_COMMAND);
   } finally {
     await store.close();
   }

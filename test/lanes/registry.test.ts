@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { PLAIN_COMMAND } from '../../lib/commandHint.ts';
 import { CliError } from '../../lib/errors.ts';
 import { readLaneFile } from '../../pipelines/lanes/laneFile.ts';
 import { deleteLane, setLaneFlags, updateLane } from '../../pipelines/lanes/manage.ts';
@@ -70,10 +71,10 @@ function contract(name: string, backend: Backend | null): void {
       assert.instance(error, CliError);
       assert.match((error as Error).message, /already exists/);
     }
-    await setLaneFlags(s, lane.slug, { active: false, visible: false });
+    await setLaneFlags(s, lane.slug, { active: false, visible: false }, PLAIN_COMMAND);
     const disabled = await s.get(lane.slug);
     assert.equal([disabled?.active, disabled?.visible], [false, false]);
-    const changed = await updateLane(s, dir, lane.slug, (draft) => ({ ...draft, dials: { ...draft.dials, reasoning_effort: 'high' } }));
+    const changed = await updateLane(s, dir, lane.slug, (draft) => ({ ...draft, dials: { ...draft.dials, reasoning_effort: 'high' } }), PLAIN_COMMAND);
     assert.is(changed.slug, 'gpt5.reason-high');
     assert.is(await s.get(lane.slug), null);
   }));
@@ -85,14 +86,14 @@ function contract(name: string, backend: Backend | null): void {
     writer.write(runStart('run1', lane));
     writer.close();
     try {
-      await deleteLane(s, dir, lane.slug);
+      await deleteLane(s, dir, lane.slug, PLAIN_COMMAND);
       assert.unreachable();
     } catch (error) {
       assert.match((error as Error).message, /referenced by 1 run log/);
       assert.match((error as CliError).hint ?? '', /lanes disable/);
     }
     try {
-      await updateLane(s, dir, lane.slug, (draft) => ({ ...draft, dials: { ...draft.dials, reasoning_effort: 'high' } }));
+      await updateLane(s, dir, lane.slug, (draft) => ({ ...draft, dials: { ...draft.dials, reasoning_effort: 'high' } }), PLAIN_COMMAND);
       assert.unreachable();
     } catch (error) {
       assert.match((error as Error).message, /has 1 run\(s\)/);
