@@ -7,6 +7,7 @@ import { readRunLog } from '../runlog/reader.ts';
 import type { Suite } from '../suites/types.ts';
 import type { RunResult } from './engine.ts';
 import { launchRun, type LaunchOptions } from './launch.ts';
+import { describeRefusal, findLanesThatCannotSend } from './preflight.ts';
 import { resolveRunSettings, type RunSettings } from './runSettings.ts';
 
 /** Sweep-only defaults (a run's own come from RUN_DEFAULTS). */
@@ -60,8 +61,16 @@ async function stateOf(runsDir: string, stage: string, runId: string): Promise<'
 export async function runSweep(options: SweepOptions, suite: Suite): Promise<SweepRun[]> {
   const { lanes, output } = options;
   const identity = sweepIdentity(resolveRunSettings(options, suite));
-  const queue = [...lanes];
   const done: SweepRun[] = [];
+  // lanes that cannot send are reported now, get no run log, and do not hold up the others
+  for (const [lane, error] of await findLanesThatCannotSend(options)) {
+    const runId = sweepRunId(options.stage, lane, suite.sha256, identity);
+    const state = await stateOf(options.runsDir, options.stage, runId);
+    if (state === 'completed') continue;
+    output.warn(`${lane}: ${describeRefusal(error)}`);
+    done.push({ lane, runId, action: state === 'partial' ? 'resumed' : 'started', result: null, error: error.message });
+  }
+  const queue = lanes.filter((lane) => !done.some((run) => run.lane === lane));
   const worker = async (): Promise<void> => {
     for (let lane = queue.shift(); lane !== undefined; lane = queue.shift()) {
       if (options.signal?.aborted === true) return;
