@@ -100,7 +100,7 @@ failFast('audition run with a base URL that is not http(s): exit 2 naming base_u
 failFast('a sweep checks every lane first: lanes without keys are named in a line each, get no log and hold nothing up; the others run, an unreachable one stops early', async () => {
   const sentBefore = fake.stats.requests;
   const started = Date.now();
-  const r = startCli(['sweep', '--stage', 'sw', '--suite', SUITE, '--limit', '12', '--lane', '4o.t0-7', '--lane', 'sonnet.t0-5', '--lane', 'ds.t0-5', '--lane', 'dead.t0-7', '--lane', 'strong.t0-7', '--concurrency', '4', '--json', '--runs-dir', runs.dir, '--limits', limits], {
+  const r = startCli(['sweep', '--stage', 'sw', '--suite', SUITE, '--limit', '12', '--lane', 'dead.t0-7', '--lane', '4o.t0-7', '--lane', 'sonnet.t0-5', '--lane', 'ds.t0-5', '--lane', 'strong.t0-7', '--parallel', '1', '--concurrency', '4', '--json', '--runs-dir', runs.dir, '--limits', limits], {
     ...NO_KEYS,
     DEAD_KEY: KEY,
   });
@@ -113,9 +113,11 @@ failFast('a sweep checks every lane first: lanes without keys are named in a lin
   assert.match(stderr, /sonnet\.t0-5: ANTHROPIC_API_KEY is not set: the anthropic lane sonnet\.t0-5 needs an API key/);
   assert.match(stderr, /ds\.t0-5: DEEPSEEK_API_KEY is not set: the openai-compatible\/deepseek lane ds\.t0-5 needs an API key/);
   assert.is(fake.stats.requests, sentBefore, 'nothing was sent for the lanes without keys');
+  const unreachableAt = stderr.search(/dead\.t0-7: lane dead\.t0-7: the first \d+ requests to http:\/\/127\.0\.0\.1:\d+\/v1 all failed/);
+  assert.ok(unreachableAt > stderr.indexOf('ds.t0-5: DEEPSEEK_API_KEY is not set'), 'the lanes that cannot send are named before the first lane (one at a time) has run');
   const rows = r.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { lane: string; status: string; ok: number | null });
   const statusOf = (lane: string): string | undefined => rows.find((row) => row.lane === lane)?.status;
-  assert.equal(['4o.t0-7', 'sonnet.t0-5', 'ds.t0-5', 'dead.t0-7', 'strong.t0-7'].map(statusOf), ['failed', 'failed', 'failed', 'failed', 'completed']);
+  assert.equal(['dead.t0-7', '4o.t0-7', 'sonnet.t0-5', 'ds.t0-5', 'strong.t0-7'].map(statusOf), ['failed', 'failed', 'failed', 'failed', 'completed']);
   const logs = runLogs(join(runs.dir, 'sw')).map((p) => p.slice(join(runs.dir, 'sw').length + 1));
   assert.equal(logs.map((l) => l.split('.').slice(1, -2).join('.')).sort(), ['dead.t0-7', 'strong.t0-7'], 'logs only for the lanes that could send');
 });
