@@ -5,7 +5,7 @@ import { estimateTokens } from '../../core/tokens.ts';
 import { ClientCache } from './clientCache.ts';
 import { putDials, requestDials } from './dialBody.ts';
 import { readApiKey } from './credentials.ts';
-import { checkBaseURL } from './endpoint.ts';
+import { baseURLFromEnv, checkBaseURL } from './endpoint.ts';
 import { withDeadline } from './deadline.ts';
 import { toProviderError } from './errors.ts';
 import type { AdapterOptions } from './providerPool.ts';
@@ -186,7 +186,7 @@ const keySourceOf = (lane: Lane) => ({ variable: lane.api_key_env ?? 'ANTHROPIC_
 export function createAdapter(env: NodeJS.ProcessEnv, options: AdapterOptions = {}): ProviderAdapter {
   const clients = new ClientCache<Anthropic>();
   const { logger, logLevel, warnOnce } = sdkLogging(env, options.log);
-  const baseURLOf = (lane: Lane): string => (lane.base_url ?? env['ANTHROPIC_BASE_URL'] ?? ANTHROPIC_BASE_URL).replace(/\/+$/, '');
+  const baseURLOf = (lane: Lane): string => (lane.base_url ?? baseURLFromEnv(env, 'ANTHROPIC_BASE_URL') ?? ANTHROPIC_BASE_URL).replace(/\/+$/, '');
   return {
     name: 'anthropic',
     buildRequest(lane, request) {
@@ -194,7 +194,7 @@ export function createAdapter(env: NodeJS.ProcessEnv, options: AdapterOptions = 
     },
     check(lane) {
       readApiKey(env, lane, keySourceOf(lane));
-      checkBaseURL(lane, () => baseURLOf(lane), 'ANTHROPIC_BASE_URL');
+      checkBaseURL(lane, env, 'ANTHROPIC_BASE_URL', () => baseURLOf(lane));
     },
     baseURL: baseURLOf,
     async send(lane, request, options) {

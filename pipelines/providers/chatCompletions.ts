@@ -119,7 +119,7 @@ export function createChatCompletionsAdapter(endpoint: ChatCompletionsEndpoint, 
     },
     check(lane) {
       readApiKey(env, lane, endpoint.keySource(lane));
-      checkBaseURL(lane, () => endpoint.baseURL(lane), endpoint.baseURLVariable);
+      checkBaseURL(lane, env, endpoint.baseURLVariable, () => endpoint.baseURL(lane));
     },
     baseURL: (lane) => endpoint.baseURL(lane),
     async send(lane, request, options) {

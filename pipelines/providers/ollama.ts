@@ -169,7 +169,7 @@ export function createAdapter(env: NodeJS.ProcessEnv): ProviderAdapter {
     },
     check(lane) {
       readApiKey(env, lane, keySourceOf(lane));
-      checkBaseURL(lane, () => hostOf(lane), 'OLLAMA_HOST');
+      checkBaseURL(lane, env, 'OLLAMA_HOST', () => hostOf(lane));
     },
     baseURL: hostOf,
     async send(lane, request, options) {
