@@ -1,5 +1,4 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
@@ -10,21 +9,13 @@ import { UNREACHABLE_AFTER_ATTEMPTS } from '../../pipelines/runner/circuitBreake
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
 import { runCli, startCli } from '../helpers/cli.ts';
 import { makeTempDir } from '../helpers/tmp.ts';
+import { closedPort } from '../helpers/ports.ts';
 
 const SUITE = fileURLToPath(new URL('../../suites/demo-mcq.jsonl', import.meta.url));
 const KEY = 'sk-failfast-test-key-0123456789';
-/** Variables that must be unset for these tests, whatever the environment running them holds ('' reads as unset). */
 const KEYS: NodeJS.ProcessEnv = { OPENAI_API_KEY: KEY, DEAD_KEY: KEY };
+/** Variables that must be unset for these tests, whatever the environment running them holds ('' reads as unset). */
 const NO_KEYS: NodeJS.ProcessEnv = { OPENAI_API_KEY: '', ANTHROPIC_API_KEY: '', DEEPSEEK_API_KEY: '', OPENAI_BASE_URL: '' };
-
-/** A port nothing listens on: taken from the OS, then let go. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** The run logs under a runs folder (not the registry, not dry-run dumps). */
 function runLogs(dir: string): string[] {
