@@ -64,6 +64,13 @@ export interface ProviderAdapter {
   readonly name: ProviderName;
   /** The exact request body that would be sent for this lane (never with secrets), for --dry-run. */
   buildRequest(lane: Lane, request: ChatRequest): { url: string; body: Record<string, unknown> };
+  /**
+   * Throws a ProviderError when this lane cannot send at all — a required key variable unset (`auth`), a base URL
+   * that is not http(s) (`invalid_request`) — naming the lane, the variable or field, and the fix. Sends nothing.
+   */
+  check(lane: Lane): void;
+  /** Where this lane's requests go (its base URL or host), for messages. */
+  baseURL(lane: Lane): string;
   /** Sends one request with SDK retries off (the scheduler retries); throws ProviderError on failure. */
   send(lane: Lane, request: ChatRequest, options: SendOptions): Promise<ChatResponse>;
   close(): Promise<void>;

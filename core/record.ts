@@ -115,7 +115,7 @@ const RUN_END_FIELDS = {
   run_id: field.string('required', 'the run that ended', { column: 'run_id' }),
   ended_at: field.timestamp('required', 'ISO-8601 end', { column: 'ended_at' }),
   status: field.oneOf('required', RUN_END_STATUSES, 'completed, interrupted or failed', { column: 'status' }),
-  reason: field.string('optional', 'why it stopped: max-cost, signal, verify-first, auth…', { column: 'end_reason' }),
+  reason: field.string('optional', 'why it stopped: max-cost, signal, verify-first, auth, quota, error-rate, unreachable', { column: 'end_reason' }),
   counts: field.object('defaulted', {
     ok: field.integer('defaulted', 'latest records ok', { min: 0, default: 0 }),
     abstain: field.integer('defaulted', 'latest records abstain', { min: 0, default: 0 }),

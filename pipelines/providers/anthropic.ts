@@ -5,6 +5,7 @@ import { estimateTokens } from '../../core/tokens.ts';
 import { ClientCache } from './clientCache.ts';
 import { putDials, requestDials } from './dialBody.ts';
 import { readApiKey } from './credentials.ts';
+import { baseURLFromEnv, checkBaseURL } from './endpoint.ts';
 import { withDeadline } from './deadline.ts';
 import { toProviderError } from './errors.ts';
 import type { AdapterOptions } from './providerPool.ts';
@@ -178,18 +179,26 @@ function sdkLogging(env: NodeJS.ProcessEnv, log: AdapterOptions['log']): { logge
   };
 }
 
+/** A lane's api_key_env, else ANTHROPIC_API_KEY; always required. */
+const keySourceOf = (lane: Lane) => ({ variable: lane.api_key_env ?? 'ANTHROPIC_API_KEY', required: true }) as const;
+
 /** The Anthropic adapter: Messages API on the official SDK; key from the lane's api_key_env, else ANTHROPIC_API_KEY. */
 export function createAdapter(env: NodeJS.ProcessEnv, options: AdapterOptions = {}): ProviderAdapter {
   const clients = new ClientCache<Anthropic>();
   const { logger, logLevel, warnOnce } = sdkLogging(env, options.log);
-  const baseURLOf = (lane: Lane): string => (lane.base_url ?? env['ANTHROPIC_BASE_URL'] ?? ANTHROPIC_BASE_URL).replace(/\/+$/, '');
+  const baseURLOf = (lane: Lane): string => (lane.base_url ?? baseURLFromEnv(env, 'ANTHROPIC_BASE_URL') ?? ANTHROPIC_BASE_URL).replace(/\/+$/, '');
   return {
     name: 'anthropic',
     buildRequest(lane, request) {
       return { url: `${baseURLOf(lane)}/v1/messages`, body: buildMessagesBody(lane, request) };
     },
+    check(lane) {
+      readApiKey(env, lane, keySourceOf(lane));
+      checkBaseURL(lane, env, 'ANTHROPIC_BASE_URL', () => baseURLOf(lane));
+    },
+    baseURL: baseURLOf,
     async send(lane, request, options) {
-      const apiKey = readApiKey(env, lane, { variable: lane.api_key_env ?? 'ANTHROPIC_API_KEY', required: true });
+      const apiKey = readApiKey(env, lane, keySourceOf(lane));
       const baseURL = baseURLOf(lane);
       // Retries belong to the scheduler, which honours Retry-After across all requests.
       const client = clients.get(baseURL, apiKey, () => new Anthropic({ apiKey, baseURL, maxRetries: 0, logger, logLevel }));

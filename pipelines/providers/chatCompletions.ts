@@ -4,6 +4,7 @@ import type { TokenCounts } from '../../core/tokens.ts';
 import { ClientCache } from './clientCache.ts';
 import { putDials } from './dialBody.ts';
 import { readApiKey, type KeySource } from './credentials.ts';
+import { checkBaseURL } from './endpoint.ts';
 import { withDeadline } from './deadline.ts';
 import { toProviderError } from './errors.ts';
 import type { ChatRequest, ChatResponse, ProviderAdapter } from '../../core/chat.ts';
@@ -15,6 +16,8 @@ export interface ChatCompletionsEndpoint {
   label(lane: Lane): string;
   /** The base URL the SDK appends /chat/completions to. */
   baseURL(lane: Lane): string;
+  /** The environment variable the base URL comes from when the lane sets none (OPENAI_BASE_URL). */
+  baseURLVariable?: string;
   keySource(lane: Lane): KeySource;
   /** Client options beyond base URL and key (OpenAI's organization and project). */
   clientOptions?: Partial<ClientOptions>;
@@ -114,6 +117,11 @@ export function createChatCompletionsAdapter(endpoint: ChatCompletionsEndpoint, 
     buildRequest(lane, request) {
       return { url: completionsURL(endpoint.baseURL(lane)), body: buildChatCompletionBody(lane, request) };
     },
+    check(lane) {
+      readApiKey(env, lane, endpoint.keySource(lane));
+      checkBaseURL(lane, env, endpoint.baseURLVariable, () => endpoint.baseURL(lane));
+    },
+    baseURL: (lane) => endpoint.baseURL(lane),
     async send(lane, request, options) {
       const apiKey = readApiKey(env, lane, endpoint.keySource(lane));
       const client = clientFor(endpoint.baseURL(lane), apiKey);

@@ -24,5 +24,6 @@ export function readApiKey(env: NodeJS.ProcessEnv, lane: Lane, source: KeySource
 
 function missingKey(lane: Lane, variable: string): never {
   const where = lane.backend === undefined ? lane.provider : `${lane.provider}/${lane.backend}`;
-  throw new ProviderError('auth', `${variable} is not set: the ${where} lane ${lane.slug} needs an API key in it (nothing was sent)`);
+  const fix = lane.api_key_env === undefined ? `set ${variable}, or name the variable that holds the key in the lane's api_key_env` : `set ${variable}`;
+  throw new ProviderError('auth', `${variable} is not set: the ${where} lane ${lane.slug} needs an API key in it (nothing was sent); ${fix}`);
 }

@@ -6,6 +6,7 @@ import { estimateTokens } from '../../core/tokens.ts';
 import { ClientCache } from './clientCache.ts';
 import { putDials } from './dialBody.ts';
 import { readApiKey, type KeySource } from './credentials.ts';
+import { checkBaseURL } from './endpoint.ts';
 import { withDeadline, type Deadline } from './deadline.ts';
 import { toProviderError } from './errors.ts';
 import { ProviderError, type ChatRequest, type ChatResponse, type ProviderAdapter } from '../../core/chat.ts';
@@ -166,6 +167,11 @@ export function createAdapter(env: NodeJS.ProcessEnv): ProviderAdapter {
     buildRequest(lane, request) {
       return { url: `${hostOf(lane)}/api/chat`, body: buildChatBody(lane, request, keepAlive) };
     },
+    check(lane) {
+      readApiKey(env, lane, keySourceOf(lane));
+      checkBaseURL(lane, env, 'OLLAMA_HOST', () => hostOf(lane));
+    },
+    baseURL: hostOf,
     async send(lane, request, options) {
       const apiKey = readApiKey(env, lane, keySourceOf(lane));
       const host = hostOf(lane);

@@ -1,4 +1,5 @@
 import { createChatCompletionsAdapter } from './chatCompletions.ts';
+import { baseURLFromEnv } from './endpoint.ts';
 import type { ProviderAdapter } from '../../core/chat.ts';
 
 /** The SDK's own default, written out so --dry-run can show the URL. */
@@ -10,7 +11,8 @@ export function createAdapter(env: NodeJS.ProcessEnv): ProviderAdapter {
     {
       name: 'openai',
       label: () => 'openai',
-      baseURL: (lane) => lane.base_url ?? env['OPENAI_BASE_URL'] ?? OPENAI_BASE_URL,
+      baseURL: (lane) => lane.base_url ?? baseURLFromEnv(env, 'OPENAI_BASE_URL') ?? OPENAI_BASE_URL,
+      baseURLVariable: 'OPENAI_BASE_URL',
       keySource: (lane) => ({ variable: lane.api_key_env ?? 'OPENAI_API_KEY', required: true }),
       clientOptions: { organization: env['OPENAI_ORG_ID'] ?? null, project: env['OPENAI_PROJECT_ID'] ?? null },
     },

@@ -9,6 +9,9 @@ const REASONING_TOKENS = { minimal: 0, low: 256, medium: 1024, high: 3072 } as c
 /** Prefixes the simulated prompt cache holds before it forgets them all (sessions make a new prefix each turn). */
 const WARM_PREFIX_LIMIT = 4096;
 
+/** Where the sim's requests "go", for dry-run dumps and messages. */
+const SIM_URL = 'sim://local';
+
 /** What the sim says to a request no simulator knows (e.g. a --verify-first ping). */
 const PLAIN_REPLY = 'OK';
 
@@ -28,7 +31,14 @@ export class SimProvider implements ProviderAdapter {
     const body: Record<string, unknown> = { model: lane.model, messages: request.messages };
     putDials(body, lane, request);
     if (request.json === true) body['response_format'] = { type: 'json_object' };
-    return { url: 'sim://local/chat', body };
+    return { url: `${SIM_URL}/chat`, body };
+  }
+
+  /** The sim needs no key and no server. */
+  check(): void {}
+
+  baseURL(): string {
+    return SIM_URL;
   }
 
   async send(lane: Lane, request: ChatRequest, options: SendOptions): Promise<ChatResponse> {

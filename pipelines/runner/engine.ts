@@ -26,7 +26,9 @@ import { findPrice, type PriceTable } from './pricing.ts';
 import { ProgressReporter, type ProgressState } from './progress.ts';
 import { currentProvenance } from '../../core/provenance.ts';
 import { newRunId } from './runId.ts';
-import { RequestGate, StepAbandoned, StepUsage, asProviderError } from './requestGate.ts';
+import { assertLaneCanSend } from './preflight.ts';
+import { RequestGate, StepAbandoned, StepUsage, asProviderError, isFailureStop } from './requestGate.ts';
+import { CircuitBreaker, unreachableError } from './circuitBreaker.ts';
 
 export interface RunLaneOptions {
   lane: Lane;
@@ -119,6 +121,7 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
 
   const runId = options.runId ?? newRunId(lane.slug);
   if (options.dryRun === true) return dryRun(options, runId, planned);
+  assertLaneCanSend(lane, options.adapter);
 
   const counts: Record<StepStatus, number> = { ok: 0, abstain: 0, error: 0 };
   const totals = emptyTokens();
@@ -165,8 +168,12 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
 
   const price = options.prices === undefined ? null : findPrice(options.prices, lane);
   if (options.prices !== undefined && price === null) output.warn(`no price for model ${lane.model} in the price table; cost_usd will be null and --max-cost cannot apply`);
+  const breaker = new CircuitBreaker(() => {
+    gate.stop('unreachable');
+    gate.abandon();
+  });
   const gate = new RequestGate({
-    lane, adapter: options.adapter, price, budget, limiter: limiterOf(options.limits?.rows, options.limiters ?? new LimiterRegistry(), lane),
+    lane, adapter: breaker.watch(options.adapter), price, budget, limiter: limiterOf(options.limits?.rows, options.limiters ?? new LimiterRegistry(), lane),
     maxRetries: settings.maxRetries, timeoutMs: settings.timeoutMs, cacheAware: settings.cacheAware !== false, output,
   });
   // every in-flight request and limiter wait listens on it; hundreds may at once
@@ -256,7 +263,7 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
     progress.finish(progressState);
     const stopping = gate.stopped;
     errorShare = stopping === null && verifyFailure === null ? excessErrorShare(counts, maxErrorRate) : null;
-    const status: RunEndStatus = verifyFailure !== null || errorShare !== null || (stopping !== null && isAccountError(stopping)) ? 'failed' : stopping !== null ? 'interrupted' : 'completed';
+    const status: RunEndStatus = verifyFailure !== null || errorShare !== null || (stopping !== null && isFailureStop(stopping)) ? 'failed' : stopping !== null ? 'interrupted' : 'completed';
     writer.write({
       type: 'run_end', run_id: runId, ended_at: new Date().toISOString(), status, counts: { ...counts }, tokens: totals, cost_usd: budget.spentUsd,
       ...(stopping !== null ? { reason: stopping } : verifyFailure !== null ? { reason: 'verify-first' } : errorShare !== null ? { reason: 'error-rate' } : {}),
@@ -278,7 +285,8 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
       hint: kind === 'quota' ? `${QUOTA_FIX}, then resume: ${resume}` : `set the key, then resume: ${resume}`,
     });
   }
-  const stopping = gate.stopped !== null && isAccountError(gate.stopped) ? null : gate.stopped;
+  if (breaker.tripped !== null) throw unreachableError(lane, options.adapter.baseURL(lane), breaker.tripped, `audition run --resume ${runId} --suite ${suite.path}`);
+  const stopping = gate.stopped !== null && isFailureStop(gate.stopped) ? null : gate.stopped;
   const result: RunResult = { runId, path, status: stopping !== null ? 'interrupted' : errorShare !== null ? 'failed' : 'completed', counts, costUsd: budget.spentUsd, priced: price !== null, tokens: totals };
   if (stopping !== null) result.stoppedBy = stopping;
   if (errorShare !== null) result.errorRate = { share: errorShare, max: maxErrorRate };

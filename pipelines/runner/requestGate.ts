@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Output } from '../../lib/output.ts';
-import type { AccountErrorKind } from '../../core/errorKinds.ts';
+import { isAccountError, type AccountErrorKind } from '../../core/errorKinds.ts';
 import type { Lane } from '../../core/lane.ts';
 import { ProviderError, type ChatRequest, type ChatResponse, type ProviderAdapter } from '../../core/chat.ts';
 import { addTokens, emptyTokens, type TokenCounts } from '../../core/tokens.ts';
@@ -17,8 +17,16 @@ const MAX_RETRY_AFTER_MS = 5 * 60_000;
 /** Thrown inside a step when the run is stopping; the step is abandoned, not logged, and runs again on resume. */
 export class StepAbandoned extends Error {}
 
-/** Why a run stops taking steps: its budget, Ctrl-C, or a failure of the account (refused key, no quota: every step would fail alike). */
-export type StopReason = 'max-cost' | 'signal' | AccountErrorKind;
+/**
+ * Why a run stops taking steps: its budget, Ctrl-C, a failure of the account (refused key, no quota: every step would
+ * fail alike), or a server that never answered (`unreachable`: the circuit breaker, circuitBreaker.ts).
+ */
+export type StopReason = 'max-cost' | 'signal' | 'unreachable' | AccountErrorKind;
+
+/** Stops that end a run `failed` rather than `interrupted`: nothing the run could do would have gone better. */
+export function isFailureStop(reason: StopReason): reason is AccountErrorKind | 'unreachable' {
+  return reason === 'unreachable' || isAccountError(reason);
+}
 
 /** What one step spent across all its requests (self-consistency and best-of send several). */
 export class StepUsage {

@@ -6,6 +6,7 @@ import { readRunLog } from '../runlog/reader.ts';
 import type { Suite } from '../suites/types.ts';
 import type { RunResult } from './engine.ts';
 import { launchRun, type LaunchOptions } from './launch.ts';
+import { describeRefusal, findLanesThatCannotSend } from './preflight.ts';
 import { resolveRunSettings, type RunSettings } from './runSettings.ts';
 
 /** Sweep-only defaults (a run's own come from RUN_DEFAULTS). */
@@ -101,8 +102,16 @@ export async function runSweep(options: SweepOptions, suite: Suite): Promise<Swe
   const { lanes, output } = options;
   const identity = sweepIdentity(resolveRunSettings(options, suite));
   const runIdOf = (lane: string): string => sweepRunId(options.stage, lane, suite.sha256, identity);
-  const queue = [...lanes];
   const done: SweepRun[] = [];
+  // lanes that cannot send are reported now, get no run log, and do not hold up the others (a finished run needs no sending)
+  for (const [lane, error] of await findLanesThatCannotSend(options)) {
+    const runId = runIdOf(lane);
+    const plan = planLane(await findSweepRun(options.runsDir, runId).catch(() => null), runId, options.retryErrors === true);
+    if (plan.action === 'skipped') continue;
+    output.warn(`${lane}: ${describeRefusal(error)}`);
+    done.push({ lane, runId, action: plan.action, result: null, error: error.message });
+  }
+  const queue = lanes.filter((lane) => !done.some((run) => run.lane === lane));
   let stopped = false;
   const worker = async (): Promise<void> => {
     while (!stopped && options.signal?.aborted !== true) {

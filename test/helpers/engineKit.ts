@@ -46,6 +46,12 @@ export class ScriptedAdapter implements ProviderAdapter {
     return { url: 'sim://test', body: { model: lane.model, messages: request.messages, temperature: lane.dials.temperature, authorization: 'Bearer sk-should-never-appear-000000' } };
   }
 
+  check(): void {}
+
+  baseURL(): string {
+    return 'sim://test';
+  }
+
   async send(_lane: Lane, request: ChatRequest): Promise<ChatResponse> {
     const call: Call = { request, startedAt: Date.now(), endedAt: 0 };
     const index = this.calls.length;

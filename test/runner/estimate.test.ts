@@ -74,7 +74,7 @@ estimate('sees the steps a --dry-run of the same run sends: same items, replicat
     const estimated: unknown[] = [];
     // the simulator answers; the OpenAI adapter shows the body each estimated request would have been sent as
     const recorder: ProviderAdapter = {
-      name: 'sim', buildRequest: (lane, request) => sim.buildRequest(lane, request), close: () => sim.close(),
+      name: 'sim', buildRequest: (lane, request) => sim.buildRequest(lane, request), close: () => sim.close(), check: () => {}, baseURL: () => sim.baseURL(GPT4O),
       send: (lane, request, options) => {
         estimated.push(openai.buildRequest(lane, request).body);
         return sim.send(lane, request, options);
