@@ -65,13 +65,14 @@ export const sweep: Command = {
     }, suite).finally(() => providers.close());
     // the same sweep again resumes it: the fixed run ids find what is done
     describeSweep(runs, output, commandHint(env, argv));
-    const statusOf = (r: SweepRun): string => (r.error !== undefined ? 'failed' : r.action === 'not-started' ? 'not started' : r.result?.status ?? 'completed');
+    const statusOf = (r: SweepRun): string => (r.action === 'refused' ? 'cannot send' : r.error !== undefined ? 'failed' : r.action === 'not-started' ? 'not started' : r.result?.status ?? 'completed');
     const rows = runs.map((r) => ({ lane: r.lane, run_id: r.runId, action: r.action, status: statusOf(r), ok: r.result?.counts.ok ?? null, errors: r.result?.counts.error ?? null }));
     output.data(options.flag('json') ? renderJsonLines(rows) : renderTable(rows));
     if (signal.aborted) return ExitCode.interrupted;
-    if (runs.some((r) => r.error !== undefined)) return ExitCode.usage;
+    // as `audition run` would: 2 for a lane that could not run (no key, bad input, account), 1 for one that failed
+    if (runs.some((r) => r.error !== undefined && r.errorExitCode !== ExitCode.unexpected)) return ExitCode.usage;
     if (runs.some((r) => r.result?.stoppedBy === 'max-cost')) return ExitCode.stopped;
-    if (runs.some((r) => r.result?.errorRate !== undefined)) return ExitCode.unexpected;
+    if (runs.some((r) => r.errorExitCode === ExitCode.unexpected || r.result?.errorRate !== undefined)) return ExitCode.unexpected;
     return ExitCode.ok;
   },
 };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CliError } from '../../lib/errors.ts';
+import { CliError, type ExitCodeValue } from '../../lib/errors.ts';
 import type { Output } from '../../lib/output.ts';
 import { findRunLogs } from '../runlog/discover.ts';
 import { readRunLog } from '../runlog/reader.ts';
@@ -26,12 +26,16 @@ export interface SweepRun {
   runId: string;
   /**
    * `skipped`: already finished; `resumed`: a partial run continued; `retried`: a finished run resumed for its error
-   * steps (--retry-errors); `started`: new; `not-started`: the sweep stopped (Ctrl-C, --max-cost) before this lane.
+   * steps (--retry-errors); `started`: new; `not-started`: the sweep stopped (Ctrl-C, --max-cost) before this lane;
+   * `refused`: the check before the sweep found the lane cannot send (no key, a bad base URL, a limits row it cannot
+   * fit), so it got no log.
    */
-  action: 'skipped' | 'resumed' | 'retried' | 'started' | 'not-started';
+  action: 'skipped' | 'resumed' | 'retried' | 'started' | 'not-started' | 'refused';
   result: RunResult | null;
   /** Why the run could not go on (e.g. a missing API key); the other lanes still run. */
   error?: string;
+  /** The exit code `audition run` would have ended with for that error: 2 bad input or account, 1 unreachable. */
+  errorExitCode?: ExitCodeValue;
 }
 
 /**
@@ -109,7 +113,7 @@ export async function runSweep(options: SweepOptions, suite: Suite): Promise<Swe
     const plan = planLane(await findSweepRun(options.runsDir, runId).catch(() => null), runId, options.retryErrors === true);
     if (plan.action === 'skipped') continue;
     output.warn(`${lane}: ${describeRefusal(error)}`);
-    done.push({ lane, runId, action: plan.action, result: null, error: error.message });
+    done.push({ lane, runId, action: 'refused', result: null, error: error.message, errorExitCode: error.exitCode });
   }
   const queue = lanes.filter((lane) => !done.some((run) => run.lane === lane));
   let stopped = false;
@@ -134,7 +138,7 @@ export async function runSweep(options: SweepOptions, suite: Suite): Promise<Swe
       } catch (error) {
         if (!(error instanceof CliError)) throw error;
         output.warn(`${lane}: ${error.message}${error.hint === undefined ? '' : ` (${error.hint})`}`);
-        done.push({ lane, runId, action, result: null, error: error.message });
+        done.push({ lane, runId, action, result: null, error: error.message, errorExitCode: error.exitCode });
         continue;
       }
       done.push({ lane, runId, action, result });
@@ -151,9 +155,10 @@ export async function runSweep(options: SweepOptions, suite: Suite): Promise<Swe
  */
 export function describeSweep(runs: readonly SweepRun[], output: Output, resumeCommand?: string): void {
   const count = (a: SweepRun['action']): number => runs.filter((r) => r.action === a).length;
-  const failed = runs.filter((r) => r.error !== undefined).length;
+  const failed = runs.filter((r) => r.error !== undefined && r.action !== 'refused').length;
   const parts = [`${count('started')} started`, `${count('resumed')} resumed`, `${count('retried')} retried for their error steps`, `${count('skipped')} already complete`];
   if (failed > 0) parts.push(`${failed} failed`);
+  if (count('refused') > 0) parts.push(`${count('refused')} could not send (each named above with its fix)`);
   if (count('not-started') > 0) parts.push(`${count('not-started')} not started`);
   output.info(`sweep: ${parts.join(', ')}`);
   for (const r of runs) {
