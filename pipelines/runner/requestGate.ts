@@ -116,7 +116,7 @@ export class RequestGate {
       try {
         const response = await this.options.adapter.send(lane, sent, { signal: this.abort.signal, timeoutMs: this.options.timeoutMs });
         usage.latencyMs += Date.now() - sendStart;
-        if (entry !== null) limiter?.settle(entry, response.tokens.prompt + response.tokens.completion);
+        if (entry !== null) limiter?.succeeded(entry, response.tokens.prompt + response.tokens.completion, response.rateLimit);
         const spent = price === null ? 0 : costOf(price, response.tokens);
         budget.settle(estimate, spent);
         this.record(usage, response, spent);
@@ -126,7 +126,7 @@ export class RequestGate {
         budget.settle(estimate, 0);
         if (this.abort.signal.aborted) throw new StepAbandoned('run stopped');
         const failure = asProviderError(error);
-        if (failure.kind === 'rate_limit' && failure.retryAfterMs !== null) limiter?.pauseFor(failure.retryAfterMs);
+        if (failure.kind === 'rate_limit' && entry !== null) limiter?.rateLimited(entry, failure.retryAfterMs, failure.rateLimit);
         if (!failure.retryable || attempt > this.options.maxRetries || this.stopReason !== null) throw failure;
         if (failure.retryAfterMs !== null && failure.retryAfterMs > MAX_RETRY_AFTER_MS) {
           throw new ProviderError(failure.kind, `${failure.message} (the provider asked to wait ${Math.round(failure.retryAfterMs / 1000)} s, more than the ${MAX_RETRY_AFTER_MS / 1000} s a run waits; a quota is likely exhausted)`, { httpStatus: failure.httpStatus, retryAfterMs: failure.retryAfterMs });
