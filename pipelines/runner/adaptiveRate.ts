@@ -78,12 +78,12 @@ export class AdaptiveRate {
 
   /**
    * A request went at `now`. The next slot is one interval after this one's, not after `now`: a timer that fires late
-   * would otherwise slow every request by its lateness. At most one slot's credit is kept after an idle spell.
+   * would otherwise slow every request by its lateness. After an idle spell (a whole interval late) it starts afresh.
    */
   admitted(now: number): void {
     if (!Number.isFinite(this.rate)) return;
     const interval = 1000 / this.rate;
-    this.nextSlot = Math.max(this.nextSlot, now - interval) + interval;
+    this.nextSlot = (now - this.nextSlot < interval ? this.nextSlot : now) + interval;
   }
 
   /** Admit nothing until `ms` from `now`. */
