@@ -4,7 +4,7 @@
 // as before the adaptive limiter.
 import { startRemoteFake } from './remoteFake.ts';
 import { createAdapter } from '../pipelines/providers/openai.ts';
-import { ProviderError, type ProviderAdapter } from '../core/chat.ts';
+import { notingSends, type SentRequest } from '../test/helpers/engineKit.ts';
 import { runLane } from '../pipelines/runner/engine.ts';
 import { LimiterRegistry } from '../pipelines/runner/limiterRegistry.ts';
 import type { RunSettings } from '../pipelines/runner/runSettings.ts';
@@ -22,11 +22,6 @@ const WARM_UP_MS = 2 * LIMIT.windowMs;
 const settings: RunSettings = { replicates: 1, seed: 1, stage: 'bench', concurrency: 128, maxRetries: 3, timeoutMs: 30_000, task: { kind: 'bench' } };
 const log = (line: string): void => void process.stderr.write(line + '\n');
 
-interface Sent {
-  at: number;
-  rateLimited: boolean;
-}
-
 interface Figures {
   requests: number;
   rateLimited: number;
@@ -37,33 +32,14 @@ interface Figures {
   seconds: number;
 }
 
-/** The adapter, stamping each request's send time and whether it was answered 429. */
-function stamped(adapter: ProviderAdapter, sent: Sent[]): ProviderAdapter {
-  return {
-    name: adapter.name,
-    buildRequest: adapter.buildRequest.bind(adapter),
-    close: adapter.close.bind(adapter),
-    async send(lane, request, options) {
-      const record: Sent = { at: performance.now(), rateLimited: false };
-      sent.push(record);
-      try {
-        return await adapter.send(lane, request, options);
-      } catch (error) {
-        record.rateLimited = error instanceof ProviderError && error.httpStatus === 429;
-        throw error;
-      }
-    },
-  };
-}
-
 async function measure(adaptive: boolean): Promise<Figures> {
   const fake = await startRemoteFake({ latencyMs: 20, rateLimit: { ...LIMIT, advertise: 'retry-after' } });
   const { dir, cleanup } = tempRunsDir();
-  const sent: Sent[] = [];
+  const sent: SentRequest[] = [];
   try {
     const result = await runLane({
       lane: openaiLane(fake.url), suite: contextSuite(STEPS, 200), task: contextTask, settings, runsDir: dir, output: quietOutput(), env: ENV,
-      adapter: stamped(createAdapter(ENV), sent), limits: [], limiters: new LimiterRegistry({ adaptive }),
+      adapter: notingSends(createAdapter(ENV), sent), limits: [], limiters: new LimiterRegistry({ adaptive }),
     });
     const end = performance.now();
     // from the first request: the run's setup before it is no part of the server's limit

@@ -2,13 +2,12 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createMemoryOutput } from '../../lib/output.ts';
 import type { Lane } from '../../core/lane.ts';
-import { ProviderError, type ProviderAdapter } from '../../core/chat.ts';
 import { createAdapter } from '../../pipelines/providers/openaiCompatible.ts';
 import { runLane, type RunResult } from '../../pipelines/runner/engine.ts';
 import { LimiterRegistry } from '../../pipelines/runner/limiterRegistry.ts';
 import type { RunSettings } from '../../pipelines/runner/runSettings.ts';
 import { startFakeOpenAI, type FakeOpenAI, type RateLimitOptions } from '../fakes/index.ts';
-import { echoTask, makeSuite } from '../helpers/engineKit.ts';
+import { echoTask, makeSuite, notingSends, type SentRequest } from '../helpers/engineKit.ts';
 import { makeTempDir } from '../helpers/tmp.ts';
 
 /** The server's limit: 40 requests a second, far below what 48 workers send. */
@@ -26,33 +25,9 @@ function vllmLane(url: string): Lane {
   return { slug: 'vllm.t0', alias: 'vllm', provider: 'openai-compatible', backend: 'vllm', model: 'served-model', base_url: `${url}/v1`, dials: { temperature: 0 }, active: true, visible: true };
 }
 
-/** Each request's send time and whether the server answered it 429. */
-interface Sent {
-  at: number;
-  rateLimited: boolean;
-}
-
-function recording(adapter: ProviderAdapter, sent: Sent[]): ProviderAdapter {
-  return {
-    name: adapter.name,
-    buildRequest: adapter.buildRequest.bind(adapter),
-    close: adapter.close.bind(adapter),
-    async send(lane, request, options) {
-      const record: Sent = { at: Date.now(), rateLimited: false };
-      sent.push(record);
-      try {
-        return await adapter.send(lane, request, options);
-      } catch (error) {
-        record.rateLimited = error instanceof ProviderError && error.httpStatus === 429;
-        throw error;
-      }
-    },
-  };
-}
-
 interface Outcome {
   results: RunResult[];
-  sent: Sent[];
+  sent: SentRequest[];
   server: FakeOpenAI;
 }
 
@@ -61,12 +36,12 @@ async function runAgainstLimit(rateLimit: RateLimitOptions, options: { runs?: nu
   const server = await startFakeOpenAI({ respond: () => ({ text: 'A' }), rejectTemperatureFor: null, latencyMs: 5, rateLimit, record: false });
   const adapter = createAdapter(ENV);
   const { dir, cleanup } = makeTempDir();
-  const sent: Sent[] = [];
+  const sent: SentRequest[] = [];
   try {
     const limiters = new LimiterRegistry();
     const runs = Array.from({ length: options.runs ?? 1 }, (_, i) => runLane({
       lane: vllmLane(server.url), suite: makeSuite(options.steps ?? 60, 60), task: echoTask, settings: SETTINGS, runsDir: dir, runId: `limit-${i}`,
-      output: createMemoryOutput(), env: ENV, adapter: recording(adapter, sent), limits: [], limiters,
+      output: createMemoryOutput(), env: ENV, adapter: notingSends(adapter, sent), limits: [], limiters,
     }));
     return { results: await Promise.all(runs), sent, server };
   } finally {
@@ -77,7 +52,7 @@ async function runAgainstLimit(rateLimit: RateLimitOptions, options: { runs?: nu
 }
 
 /** 429s among the requests sent after the first window. */
-function lateRateLimited(sent: Sent[]): number {
+function lateRateLimited(sent: SentRequest[]): number {
   const start = Math.min(...sent.map((s) => s.at));
   return sent.filter((s) => s.at >= start + WARM_UP_MS && s.rateLimited).length;
 }
