@@ -1,5 +1,8 @@
 import type { RateLimitHint, RateLimitWindow } from '../../core/chat.ts';
 
+/** A wait longer than this means a quota, not a burst: the step fails instead of sleeping for hours, and the bucket does not pause. */
+export const MAX_RETRY_AFTER_MS = 5 * 60_000;
+
 /** How the adaptive rate reacts; one definition, overridable in tests. */
 export interface AdaptiveRateSettings {
   /** A 429 multiplies the rate it came at by this (the multiplicative decrease). */
@@ -115,6 +118,7 @@ export class AdaptiveRate {
 
   /** A request sent at `sentAt` got a 429: pause the bucket, and cut the rate once a burst. */
   rateLimited(sentAt: number, retryAfterMs: number | null, hint: RateLimitHint | null, now: number): void {
+    if (retryAfterMs !== null && retryAfterMs > MAX_RETRY_AFTER_MS) return;
     const pause = retryAfterMs ?? this.settings.pauseWithoutRetryAfterMs;
     this.pause(pause, now);
     if (hint !== null) this.heed(hint, 0, now);
@@ -148,7 +152,10 @@ export class AdaptiveRate {
     for (const window of hint.limits) {
       const need = window.unit === 'requests' ? 1 : tokens;
       if (window.remaining === null || window.resetMs === null || window.remaining >= need) continue;
-      this.pause(refillMs(window, need), now);
+      const refill = refillMs(window, need);
+      // a daily limit spent: a quota, which the failures will tell
+      if (refill > MAX_RETRY_AFTER_MS) continue;
+      this.pause(refill, now);
       const learned = learnedRate(window);
       if (learned !== null && learned * this.settings.approach < this.rate) {
         this.windowMs = window.resetMs;

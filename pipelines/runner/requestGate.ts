@@ -8,11 +8,10 @@ import { backoffDelayMs } from './backoff.ts';
 import type { CostBudget } from './budget.ts';
 import { costOf, type ModelPrice } from './pricing.ts';
 import type { SlidingWindowLimiter } from './rateLimiter.ts';
+import { MAX_RETRY_AFTER_MS } from './adaptiveRate.ts';
 import { DEFAULT_OUTPUT_BUDGET } from './limits.ts';
 import { estimatePromptTokens } from '../../core/tokens.ts';
 
-/** A Retry-After longer than this means a quota, not a burst: the step fails instead of sleeping for hours. */
-const MAX_RETRY_AFTER_MS = 5 * 60_000;
 
 /** Thrown inside a step when the run is stopping; the step is abandoned, not logged, and runs again on resume. */
 export class StepAbandoned extends Error {}

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { RateLimitHint } from '../../core/chat.ts';
-import { ADAPTIVE_RATE_DEFAULTS, AdaptiveRate, learnedRate, refillMs } from '../../pipelines/runner/adaptiveRate.ts';
+import { ADAPTIVE_RATE_DEFAULTS, AdaptiveRate, MAX_RETRY_AFTER_MS, learnedRate, refillMs } from '../../pipelines/runner/adaptiveRate.ts';
 import { LimiterRegistry } from '../../pipelines/runner/limiterRegistry.ts';
 
 const { decrease, increasePerWindow, probePerWindow, approach } = ADAPTIVE_RATE_DEFAULTS;
@@ -86,6 +86,14 @@ test('headers: a limit with less left than a request needs pauses until enough i
   const plenty = new AdaptiveRate();
   plenty.succeeded(0, false, 50, hint, 0);
   assert.ok(plenty.waitFor(0).wait <= 0);
+});
+
+test('a wait past MAX_RETRY_AFTER_MS is a quota: the bucket neither pauses nor slows', () => {
+  const rate = new AdaptiveRate();
+  rate.succeeded(0, false, 10, { retryAfterMs: null, limits: [{ unit: 'requests', limit: 1, remaining: 0, resetMs: 86_400_000 }] }, 0);
+  rate.rateLimited(0, MAX_RETRY_AFTER_MS + 1, null, 0);
+  assert.ok(rate.waitFor(0).wait <= 0);
+  assert.is(rate.requestsPerSecond, Infinity);
 });
 
 const math = suite('refillMs, learnedRate');
