@@ -9,7 +9,7 @@ export interface AdaptiveRateSettings {
   decrease: number;
   /** Below `approach` × the rate of the last 429, each window of traffic the rate holds back adds this share of that rate (the additive increase)... */
   increasePerWindow: number;
-  /** ...and above it this smaller share: it probes slowly where the last 429 came, and beyond. Past an estimate no 429 confirmed, it grows from a quarter of `increasePerWindow`, doubling each window. */
+  /** ...and above it this smaller share: it probes slowly where the last 429 came, and beyond (a first estimate, which no 429 confirmed, it passes fast). */
   probePerWindow: number;
   approach: number;
   /** The server's window until one is learned (from the first 429, or a spent limit's reset): the providers' minute. */
@@ -23,10 +23,10 @@ export interface AdaptiveRateSettings {
 }
 
 export const ADAPTIVE_RATE_DEFAULTS: Readonly<AdaptiveRateSettings> = {
-  decrease: 0.9,
-  increasePerWindow: 0.4,
+  decrease: 0.85,
+  increasePerWindow: 0.6,
   probePerWindow: 0.02,
-  approach: 0.95,
+  approach: 0.9,
   windowMs: 60_000,
   pauseWithoutRetryAfterMs: 1000,
   historyMs: 60_000,
@@ -48,9 +48,8 @@ export class AdaptiveRate {
   private rate = Infinity;
   /** The rate the last 429 came at (or the first estimate, or the headers told): the increase is a share of it, and slows near it. */
   private ceiling = Infinity;
-  /** Whether a 429 came at the ceiling (else it is an estimate, which the rate may pass quickly); and since when the rate is past it. */
+  /** Whether a 429 came at the ceiling, or the headers told it (else it is an estimate, which the rate may pass fast). */
   private confirmed = false;
-  private pastCeilingSince = Infinity;
   private pausedUntil = 0;
   private nextSlot = -Infinity;
   private lastCutAt = -Infinity;
@@ -73,20 +72,22 @@ export class AdaptiveRate {
     return this.rate;
   }
 
-  /** Milliseconds until a request may go (≤ 0: now), and whether the rate is what holds it. */
-  waitFor(now: number): { wait: number; paced: boolean } {
-    const pace = Number.isFinite(this.rate) ? this.nextSlot - now : -Infinity;
-    return { wait: Math.max(this.pausedUntil - now, pace), paced: pace > 0 };
+  /** Milliseconds until a request may go (≤ 0: now). */
+  waitFor(now: number): number {
+    return Math.max(this.pausedUntil - now, Number.isFinite(this.rate) ? this.nextSlot - now : -Infinity);
   }
 
   /**
-   * A request went at `now`. The next slot is one interval after this one's, not after `now`: a timer that fires late
-   * would otherwise slow every request by its lateness. After an idle spell (a whole interval late) it starts afresh.
+   * A request went at `now`; returns whether it went on the rate's schedule (within an interval of its slot), which
+   * says the rate is what limits the bucket. The next slot is one interval after this one's, not after `now`: a timer
+   * that fires late would otherwise slow every request by its lateness. After an idle spell it starts afresh.
    */
-  admitted(now: number): void {
-    if (!Number.isFinite(this.rate)) return;
+  admitted(now: number): boolean {
+    if (!Number.isFinite(this.rate)) return false;
     const interval = 1000 / this.rate;
-    this.nextSlot = (now - this.nextSlot < interval ? this.nextSlot : now) + interval;
+    const onSchedule = now - this.nextSlot < interval;
+    this.nextSlot = (onSchedule ? this.nextSlot : now) + interval;
+    return onSchedule;
   }
 
   /** Admit nothing until `ms` from `now`. */
@@ -104,16 +105,13 @@ export class AdaptiveRate {
     }
     if (hint !== undefined) this.heed(hint, tokens, now);
     if (!paced || !Number.isFinite(this.rate) || sentAt < this.lastCutAt) return;
-    this.rate += (this.increaseShare(now) * this.ceiling * 1000) / (this.rate * this.windowMs);
+    this.rate += (this.increaseShare() * this.ceiling * 1000) / (this.rate * this.windowMs);
   }
 
-  /** The share of the ceiling the rate grows by in a window: fast below `approach` × ceiling, then slowly (faster and faster past an unconfirmed estimate). */
-  private increaseShare(now: number): number {
+  /** The share of the ceiling the rate grows by in a window: fast, and slowly only near a ceiling a 429 confirmed. */
+  private increaseShare(): number {
     const { increasePerWindow, probePerWindow, approach } = this.settings;
-    if (this.rate < this.ceiling * approach) return increasePerWindow;
-    if (this.rate < this.ceiling || this.confirmed) return probePerWindow;
-    this.pastCeilingSince = Math.min(this.pastCeilingSince, now);
-    return Math.min(increasePerWindow, (increasePerWindow / 4) * 2 ** Math.floor((now - this.pastCeilingSince) / this.windowMs));
+    return this.confirmed && this.rate >= this.ceiling * approach ? probePerWindow : increasePerWindow;
   }
 
   /** A request sent at `sentAt` got a 429: pause the bucket, and cut the rate once a burst. */
@@ -169,7 +167,6 @@ export class AdaptiveRate {
   private cutTo(rate: number, now: number): void {
     this.rate = Math.max(this.settings.minPerSecond, rate);
     this.lastCutAt = now;
-    this.pastCeilingSince = Infinity;
     this.estimate = null;
     this.successes.length = 0;
     this.head = 0;

@@ -48,20 +48,13 @@ export class SlidingWindowLimiter {
 
   /** Waits until one request with about `tokens` tokens fits in the window, then records it. Returns a handle to correct the token count later. */
   async acquire(tokens: number, signal?: AbortSignal): Promise<Entry> {
-    let paced = false;
     for (;;) {
       signal?.throwIfAborted();
       const now = Date.now();
-      let wait = this.waitFor(now, tokens);
-      if (this.adaptive !== null) {
-        const learned = this.adaptive.waitFor(now);
-        paced ||= learned.paced;
-        wait = Math.max(wait, learned.wait);
-      }
+      const wait = Math.max(this.waitFor(now, tokens), this.adaptive?.waitFor(now) ?? -Infinity);
       if (wait <= 0) {
-        const entry = { at: now, tokens, paced };
+        const entry = { at: now, tokens, paced: this.adaptive?.admitted(now) ?? false };
         this.lastAdmitted = now;
-        this.adaptive?.admitted(now);
         if (this.counted) {
           this.entries.push(entry);
           this.tokensInWindow += tokens;
