@@ -12,7 +12,6 @@ import { MAX_RETRY_AFTER_MS } from './adaptiveRate.ts';
 import { DEFAULT_OUTPUT_BUDGET } from './limits.ts';
 import { estimatePromptTokens } from '../../core/tokens.ts';
 
-
 /** Thrown inside a step when the run is stopping; the step is abandoned, not logged, and runs again on resume. */
 export class StepAbandoned extends Error {}
 
