@@ -31,6 +31,25 @@ export interface ChatResponse {
   tokens: TokenCounts;
   /** Time to first token when streamed, else null. */
   ttftMs: number | null;
+  /** What the response's rate-limit headers said, when it had any. */
+  rateLimit?: RateLimitHint;
+}
+
+/** One limit a provider reported in its response headers (OpenAI x-ratelimit-*, Anthropic anthropic-ratelimit-*). */
+export interface RateLimitWindow {
+  /** What it counts: requests, or tokens (all of them, or only input or output tokens). */
+  unit: 'requests' | 'tokens';
+  limit: number | null;
+  remaining: number | null;
+  /** Milliseconds until the limit is fully replenished. */
+  resetMs: number | null;
+}
+
+/** What a response (or a 429) said about the rate limits of its (endpoint, model, key), provider-neutral. */
+export interface RateLimitHint {
+  /** From Retry-After / retry-after-ms. */
+  retryAfterMs: number | null;
+  limits: RateLimitWindow[];
 }
 
 /** A failed request, classified so the scheduler knows whether and when to retry. */
@@ -39,13 +58,16 @@ export class ProviderError extends Error {
   readonly httpStatus: number | null;
   /** From Retry-After / retry-after-ms, when the provider said when to come back. */
   readonly retryAfterMs: number | null;
+  /** The response's rate-limit headers, when it had any. */
+  readonly rateLimit: RateLimitHint | null;
 
-  constructor(kind: ErrorKind, message: string, options: { httpStatus?: number | null; retryAfterMs?: number | null; cause?: unknown } = {}) {
+  constructor(kind: ErrorKind, message: string, options: { httpStatus?: number | null; retryAfterMs?: number | null; rateLimit?: RateLimitHint | null; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ProviderError';
     this.kind = kind;
     this.httpStatus = options.httpStatus ?? null;
-    this.retryAfterMs = options.retryAfterMs ?? null;
+    this.retryAfterMs = options.retryAfterMs ?? options.rateLimit?.retryAfterMs ?? null;
+    this.rateLimit = options.rateLimit ?? null;
   }
 
   /** Rate limits, timeouts, 5xx and network failures are worth another attempt; bad requests, auth, quota and parse errors are not. */

@@ -8,6 +8,7 @@ import { readApiKey } from './credentials.ts';
 import { baseURLFromEnv, checkBaseURL } from './endpoint.ts';
 import { withDeadline } from './deadline.ts';
 import { toProviderError } from './errors.ts';
+import { withRateLimitHint } from './rateLimitHeaders.ts';
 import type { AdapterOptions } from './providerPool.ts';
 import { ProviderError, type ChatRequest, type ChatResponse, type ProviderAdapter } from '../../core/chat.ts';
 
@@ -208,13 +209,15 @@ export function createAdapter(env: NodeJS.ProcessEnv, options: AdapterOptions = 
         const requestOptions = { body, signal: deadline.signal, timeout: options.timeoutMs, maxRetries: 0 };
         const startedAt = performance.now();
         try {
+          // withResponse: the headers carry the rate limits the scheduler adapts to
           if (request.stream === true) {
-            const stream = await client.post<AsyncIterable<Anthropic.RawMessageStreamEvent>>('/v1/messages', { ...requestOptions, stream: true });
+            const { data: stream, response: http } = await client.post<AsyncIterable<Anthropic.RawMessageStreamEvent>>('/v1/messages', { ...requestOptions, stream: true }).withResponse();
             const response = await readStream(stream, startedAt);
             deadline.throwIfAborted();
-            return response;
+            return withRateLimitHint(response, http.headers);
           }
-          return responseFromMessage(await client.post<Anthropic.Message>('/v1/messages', requestOptions));
+          const { data, response: http } = await client.post<Anthropic.Message>('/v1/messages', requestOptions).withResponse();
+          return withRateLimitHint(responseFromMessage(data), http.headers);
         } catch (error) {
           throw toProviderError(error, { provider: 'anthropic', env, apiKey, deadline });
         }

@@ -7,6 +7,7 @@ import { readApiKey, type KeySource } from './credentials.ts';
 import { checkBaseURL } from './endpoint.ts';
 import { withDeadline } from './deadline.ts';
 import { toProviderError } from './errors.ts';
+import { withRateLimitHint } from './rateLimitHeaders.ts';
 import type { ChatRequest, ChatResponse, ProviderAdapter } from '../../core/chat.ts';
 
 /** One server family that speaks Chat Completions: OpenAI itself, or an OpenAI-compatible backend. */
@@ -130,13 +131,15 @@ export function createChatCompletionsAdapter(endpoint: ChatCompletionsEndpoint, 
         const requestOptions = { signal: deadline.signal, timeout: options.timeoutMs, maxRetries: 0 };
         const startedAt = performance.now();
         try {
+          // withResponse: the headers carry the rate limits the scheduler adapts to
           if (request.stream === true) {
-            const stream = await client.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsStreaming, requestOptions);
+            const { data: stream, response: http } = await client.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsStreaming, requestOptions).withResponse();
             const response = await readStream(stream, startedAt);
             deadline.throwIfAborted();
-            return response;
+            return withRateLimitHint(response, http.headers);
           }
-          return responseFromCompletion(await client.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, requestOptions));
+          const { data, response: http } = await client.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, requestOptions).withResponse();
+          return withRateLimitHint(responseFromCompletion(data), http.headers);
         } catch (error) {
           throw toProviderError(error, { provider: endpoint.label(lane), env, apiKey, deadline });
         }

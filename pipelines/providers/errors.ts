@@ -2,6 +2,7 @@ import { redactText, secretValues } from '../../lib/secrets.ts';
 import type { ErrorKind } from '../../core/errorKinds.ts';
 import type { Deadline } from './deadline.ts';
 import { ProviderError } from '../../core/chat.ts';
+import { readRateLimitHint } from './rateLimitHeaders.ts';
 
 /** What the classifier needs besides the error itself. */
 export interface FailureContext {
@@ -77,22 +78,6 @@ export function kindForStatus(status: number): ErrorKind {
 }
 
 /**
- * How long the provider asked us to wait: `retry-after-ms` (OpenAI), else `retry-after` in seconds or as
- * an HTTP date (RFC 9110 §10.2.3). Null when there is no such header or it cannot be read.
- */
-export function retryAfterMs(headers: Headers | null | undefined, now: number = Date.now()): number | null {
-  if (headers === null || headers === undefined) return null;
-  const ms = headers.get('retry-after-ms');
-  if (ms !== null && ms.trim() !== '' && Number.isFinite(Number(ms)) && Number(ms) >= 0) return Math.ceil(Number(ms));
-  const after = headers.get('retry-after');
-  if (after === null || after.trim() === '') return null;
-  const seconds = Number(after);
-  if (Number.isFinite(seconds)) return seconds >= 0 ? Math.ceil(seconds * 1000) : null;
-  const date = Date.parse(after);
-  return Number.isNaN(date) ? null : Math.max(0, date - now);
-}
-
-/**
  * The one classifier: an SDK, fetch or network error → ProviderError with kind, HTTP status and
  * Retry-After. Unparsable JSON in a 2xx body is `parse` (not retried: a server that answers garbage
  * usually keeps doing so). Messages never carry a secret.
@@ -103,7 +88,7 @@ export function toProviderError(error: unknown, context: FailureContext): Provid
   const headers = headersOf(error) ?? context.headers ?? null;
   const kind = kindFromBody(error, status) ?? (status !== null ? kindForStatus(status) : kindWithoutStatus(error, context.deadline));
   const message = redactText(describe(error, context, status, kind), secretsOf(context));
-  return new ProviderError(kind, message, { httpStatus: status, retryAfterMs: retryAfterMs(headers), cause: error });
+  return new ProviderError(kind, message, { httpStatus: status, rateLimit: readRateLimitHint(headers), cause: error });
 }
 
 /** The kind an error body states more precisely than its status (a quota 429 is no rate limit), or null. */

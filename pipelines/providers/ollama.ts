@@ -9,6 +9,7 @@ import { readApiKey, type KeySource } from './credentials.ts';
 import { checkBaseURL } from './endpoint.ts';
 import { withDeadline, type Deadline } from './deadline.ts';
 import { toProviderError } from './errors.ts';
+import { withRateLimitHint } from './rateLimitHeaders.ts';
 import { ProviderError, type ChatRequest, type ChatResponse, type ProviderAdapter } from '../../core/chat.ts';
 
 // https://github.com/ollama/ollama/blob/main/docs/faq.md#how-do-i-configure-ollama-server
@@ -120,7 +121,7 @@ interface RequestScope {
 /**
  * ollama-js takes no per-request AbortSignal and keeps response headers to itself; this fetch hook
  * joins the request's deadline (from the adapter's `scopes`) to the call and keeps the response,
- * for Retry-After on a 429.
+ * for its rate-limit headers (Retry-After on a 429).
  */
 function scopedFetch(scopes: AsyncLocalStorage<RequestScope>): typeof fetch {
   return async (input, init) => {
@@ -185,12 +186,12 @@ export function createAdapter(env: NodeJS.ProcessEnv): ProviderAdapter {
             if (request.stream === true) {
               const stream = await client.chat({ ...body, stream: true });
               try {
-                return await readStream(stream, startedAt);
+                return withRateLimitHint(await readStream(stream, startedAt), scope.response?.headers);
               } catch (error) {
                 throw streamFailure(error, deadline) ?? error;
               }
             }
-            return responseFromChat(await client.chat({ ...body, stream: false }));
+            return withRateLimitHint(responseFromChat(await client.chat({ ...body, stream: false })), scope.response?.headers);
           } catch (error) {
             throw toProviderError(error, { provider: 'ollama', env, apiKey, deadline, headers: scope.response?.headers ?? null });
           }

@@ -91,11 +91,9 @@ export function excessErrorShare(counts: Record<StepStatus, number>, max: number
 /** What a user does about a `quota` failure, which no retry cures. */
 const QUOTA_FIX = "check the provider account's plan and billing (credits, spend limits)";
 
-/** The limiter for a lane's (provider, model) row, or null when the row sets no limit. */
+/** The limiter of a lane's (endpoint, model, key) bucket under its limits row, if any (adaptive even without one). */
 function limiterOf(limits: readonly LimitRow[] | undefined, limiters: LimiterRegistry, lane: Lane) {
-  const row = limits === undefined ? null : findLimit(limits, lane);
-  if (row === null || (row.requestsPerMinute === undefined && row.tokensPerMinute === undefined)) return null;
-  return limiters.limiterFor(limitBucketKey(lane), row);
+  return limiters.limiterOf(limitBucketKey(lane), limits === undefined ? null : findLimit(limits, lane));
 }
 
 /** What a resume prints about the settings it changed: one line each, naming the flag. */

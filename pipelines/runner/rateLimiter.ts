@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { RateLimitHint } from '../../core/chat.ts';
+import type { AdaptiveRate } from './adaptiveRate.ts';
 
 export interface RateLimit {
   requestsPerMinute?: number;
@@ -10,6 +12,8 @@ export interface RateLimit {
 interface Entry {
   at: number;
   tokens: number;
+  /** The adaptive rate held it back: the rate is what limits the bucket now. */
+  paced: boolean;
 }
 
 /**
@@ -21,6 +25,9 @@ interface Entry {
  * reaches the server spread over the time it takes to serialise it, so its tail
  * would still be in the server's window when ours opens, and providers enforce
  * per-minute limits over shorter periods too.
+ *
+ * With an `adaptive` rate it also slows to what the server says (429s, rate-limit headers): with no limit row that
+ * is the only limit; with one, the row stays the upper bound and the adaptive rate can only slow further.
  */
 export class SlidingWindowLimiter {
   private readonly entries: Entry[] = [];
@@ -30,10 +37,13 @@ export class SlidingWindowLimiter {
   private lastAdmitted = -Infinity;
   private readonly windowMs: number;
   private readonly marginMs: number;
+  /** Whether the row sets a limit to count entries against (else nothing is kept per request). */
+  private readonly counted: boolean;
 
-  constructor(private readonly limit: RateLimit) {
+  constructor(private readonly limit: RateLimit, private readonly adaptive: AdaptiveRate | null = null) {
     this.windowMs = limit.windowMs ?? 60_000;
     this.marginMs = Math.min(250, Math.max(5, this.windowMs * 0.01));
+    this.counted = limit.requestsPerMinute !== undefined || limit.tokensPerMinute !== undefined;
   }
 
   /** Waits until one request with about `tokens` tokens fits in the window, then records it. Returns a handle to correct the token count later. */
@@ -41,12 +51,14 @@ export class SlidingWindowLimiter {
     for (;;) {
       signal?.throwIfAborted();
       const now = Date.now();
-      const wait = this.waitFor(now, tokens);
+      const wait = Math.max(this.waitFor(now, tokens), this.adaptive?.waitFor(now) ?? -Infinity);
       if (wait <= 0) {
-        const entry = { at: now, tokens };
+        const entry = { at: now, tokens, paced: this.adaptive?.admitted(now) ?? false };
         this.lastAdmitted = now;
-        this.entries.push(entry);
-        this.tokensInWindow += tokens;
+        if (this.counted) {
+          this.entries.push(entry);
+          this.tokensInWindow += tokens;
+        }
         return entry;
       }
       await sleep(wait, undefined, signal === undefined ? undefined : { signal });
@@ -63,6 +75,18 @@ export class SlidingWindowLimiter {
   /** After a 429, admit nothing until the provider said it is ready. */
   pauseFor(ms: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+  }
+
+  /** A request succeeded: count the tokens it used, and let the adaptive rate hear it and its headers. */
+  succeeded(entry: Entry, actualTokens: number, hint: RateLimitHint | undefined): void {
+    this.settle(entry, actualTokens);
+    this.adaptive?.succeeded(entry.at, entry.paced, actualTokens, hint, Date.now());
+  }
+
+  /** A request got a 429: pause the whole bucket for its Retry-After and, when adaptive, slow it. */
+  rateLimited(entry: Entry, retryAfterMs: number | null, hint: RateLimitHint | null): void {
+    if (this.adaptive !== null) this.adaptive.rateLimited(entry.at, retryAfterMs, hint, Date.now());
+    else if (retryAfterMs !== null) this.pauseFor(retryAfterMs);
   }
 
   private evict(now: number): void {

@@ -8,11 +8,9 @@ import { backoffDelayMs } from './backoff.ts';
 import type { CostBudget } from './budget.ts';
 import { costOf, type ModelPrice } from './pricing.ts';
 import type { SlidingWindowLimiter } from './rateLimiter.ts';
+import { MAX_RETRY_AFTER_MS } from './adaptiveRate.ts';
 import { DEFAULT_OUTPUT_BUDGET } from './limits.ts';
 import { estimatePromptTokens } from '../../core/tokens.ts';
-
-/** A Retry-After longer than this means a quota, not a burst: the step fails instead of sleeping for hours. */
-const MAX_RETRY_AFTER_MS = 5 * 60_000;
 
 /** Thrown inside a step when the run is stopping; the step is abandoned, not logged, and runs again on resume. */
 export class StepAbandoned extends Error {}
@@ -124,7 +122,7 @@ export class RequestGate {
       try {
         const response = await this.options.adapter.send(lane, sent, { signal: this.abort.signal, timeoutMs: this.options.timeoutMs });
         usage.latencyMs += Date.now() - sendStart;
-        if (entry !== null) limiter?.settle(entry, response.tokens.prompt + response.tokens.completion);
+        if (entry !== null) limiter?.succeeded(entry, response.tokens.prompt + response.tokens.completion, response.rateLimit);
         const spent = price === null ? 0 : costOf(price, response.tokens);
         budget.settle(estimate, spent);
         this.record(usage, response, spent);
@@ -134,7 +132,7 @@ export class RequestGate {
         budget.settle(estimate, 0);
         if (this.abort.signal.aborted) throw new StepAbandoned('run stopped');
         const failure = asProviderError(error);
-        if (failure.kind === 'rate_limit' && failure.retryAfterMs !== null) limiter?.pauseFor(failure.retryAfterMs);
+        if (failure.kind === 'rate_limit' && entry !== null) limiter?.rateLimited(entry, failure.retryAfterMs, failure.rateLimit);
         if (!failure.retryable || attempt > this.options.maxRetries || this.stopReason !== null) throw failure;
         if (failure.retryAfterMs !== null && failure.retryAfterMs > MAX_RETRY_AFTER_MS) {
           throw new ProviderError(failure.kind, `${failure.message} (the provider asked to wait ${Math.round(failure.retryAfterMs / 1000)} s, more than the ${MAX_RETRY_AFTER_MS / 1000} s a run waits; a quota is likely exhausted)`, { httpStatus: failure.httpStatus, retryAfterMs: failure.retryAfterMs });

@@ -108,7 +108,7 @@ failFast('a sweep checks every lane first: lanes without keys are named in a lin
   assert.ok(unreachableAt > stderr.indexOf('ds.t0-5: DEEPSEEK_API_KEY is not set'), 'the lanes that cannot send are named before the first lane (one at a time) has run');
   const rows = r.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { lane: string; status: string; ok: number | null });
   const statusOf = (lane: string): string | undefined => rows.find((row) => row.lane === lane)?.status;
-  assert.equal(['dead.t0-7', '4o.t0-7', 'sonnet.t0-5', 'ds.t0-5', 'strong.t0-7'].map(statusOf), ['failed', 'failed', 'failed', 'failed', 'completed']);
+  assert.equal(['dead.t0-7', '4o.t0-7', 'sonnet.t0-5', 'ds.t0-5', 'strong.t0-7'].map(statusOf), ['failed', 'cannot send', 'cannot send', 'cannot send', 'completed']);
   const logs = runLogs(join(runs.dir, 'sw')).map((p) => p.slice(join(runs.dir, 'sw').length + 1));
   assert.equal(logs.map((l) => l.split('.').slice(1, -2).join('.')).sort(), ['dead.t0-7', 'strong.t0-7'], 'logs only for the lanes that could send');
 });

@@ -111,7 +111,7 @@ async function chatCompletions(
   const maxTokens = optionalCount(body.max_completion_tokens) ?? optionalCount(body.max_tokens);
   const cost = promptTokens + (maxTokens ?? 0);
   const verdict = context.admit(promptTokens, maxTokens ?? 0);
-  const limitHeaders = { ...headers, ...openaiRateHeaders(verdict) };
+  const limitHeaders = { ...headers, ...openaiRateHeaders(verdict, options.rateLimit === false ? undefined : options.rateLimit?.advertise) };
   if (verdict !== undefined && !verdict.allowed) return openaiRateLimited(model, verdict, cost, limitHeaders);
 
   const cachedTokens = options.cache ? useCache(context, model, messages, turns) : 0;

@@ -3,7 +3,7 @@ import type { Completion } from './completion.ts';
 import { formatRetryAfter } from './faults.ts';
 import { jsonReply, splitForStream } from './http.ts';
 import type { Reply } from './http.ts';
-import type { LimitState, RateLimitVerdict } from './rateLimit.ts';
+import type { LimitState, RateLimitOptions, RateLimitVerdict } from './rateLimit.ts';
 
 // https://platform.openai.com/docs/guides/error-codes and the body every OpenAI error carries.
 export function openaiError(
@@ -100,8 +100,9 @@ export function formatResetDuration(ms: number): string {
 }
 
 // https://platform.openai.com/docs/guides/rate-limits#rate-limits-in-headers
-export function openaiRateHeaders(verdict: RateLimitVerdict | undefined): OutgoingHttpHeaders {
+export function openaiRateHeaders(verdict: RateLimitVerdict | undefined, advertise: RateLimitOptions['advertise'] = 'all'): OutgoingHttpHeaders {
   if (verdict === undefined) return {};
+  if (advertise === 'retry-after') return verdict.allowed ? {} : formatRetryAfter(verdict.retryAfterMs, false);
   const headers: OutgoingHttpHeaders = {};
   const put = (kind: string, state: LimitState | undefined) => {
     if (state === undefined) return;

@@ -8,6 +8,12 @@ export interface RateLimitOptions {
   readonly outputTokensPerMinute?: number;
   /** The "minute"; shorten it in tests. Default 60000. */
   readonly windowMs?: number;
+  /**
+   * What the client is told (OpenAI fake): 'all' (default) the provider's rate-limit headers on every reply and
+   * retry-after (and retry-after-ms) on a 429; 'retry-after' only retry-after in whole seconds on a 429, as a
+   * generic compatible server or a proxy in front of vLLM tells it.
+   */
+  readonly advertise?: 'all' | 'retry-after';
 }
 
 /** The limits a request can exceed, in the order a tie is reported. */

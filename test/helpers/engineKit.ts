@@ -76,3 +76,30 @@ export function reply(text: string, tokens: Partial<ChatResponse['tokens']> = {}
 export const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export { ProviderError };
+
+/** One request an adapter sent: when (performance.now()), and whether the server answered it 429. */
+export interface SentRequest {
+  at: number;
+  rateLimited: boolean;
+}
+
+/** The adapter, noting each request it sends in `sent`. */
+export function notingSends(adapter: ProviderAdapter, sent: SentRequest[]): ProviderAdapter {
+  return {
+    name: adapter.name,
+    buildRequest: adapter.buildRequest.bind(adapter),
+    check: adapter.check.bind(adapter),
+    baseURL: adapter.baseURL.bind(adapter),
+    close: adapter.close.bind(adapter),
+    async send(lane, request, options) {
+      const record: SentRequest = { at: performance.now(), rateLimited: false };
+      sent.push(record);
+      try {
+        return await adapter.send(lane, request, options);
+      } catch (error) {
+        record.rateLimited = error instanceof ProviderError && error.httpStatus === 429;
+        throw error;
+      }
+    },
+  };
+}

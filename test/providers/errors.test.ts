@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { kindForStatus, retryAfterMs, toProviderError } from '../../pipelines/providers/errors.ts';
+import { kindForStatus, toProviderError } from '../../pipelines/providers/errors.ts';
+import { retryAfterMs } from '../../pipelines/providers/rateLimitHeaders.ts';
 import { createAdapter } from '../../pipelines/providers/openai.ts';
 import { createAdapter as createOllama } from '../../pipelines/providers/ollama.ts';
 import { ProviderError } from '../../core/chat.ts';
