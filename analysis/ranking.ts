@@ -78,7 +78,7 @@ export function summarizeItems(items: ItemTotals, binary: boolean, workspace?: S
   // Scores are 0..1 by contract, but a log may hold others: only scores inside it are bounded by it.
   const c = clusteredMeanIntervalOf(means, clusterIds, n, clusters, 0.95, workspace);
   if (c.se === 0 && unit) {
-    // Every item scored the same: a t-interval would have zero width.
+    // No spread between clusters (every item scored the same, say): a t-interval would have zero width.
     const r = computeNoSpreadInterval(c.mean, clusters, clusterIds, n, clusters, attempts);
     return { n, clusters, attempts, rate: r.rate, se: r.se, lo: r.lo, hi: r.hi, method: r.method, designEffect: r.designEffect };
   }
