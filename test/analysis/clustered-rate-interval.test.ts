@@ -9,7 +9,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ItemTotals } from '../../analysis/outcomes.ts';
-import { summarizeItems } from '../../analysis/ranking.ts';
+import { summarizeItems, type RateSummary } from '../../analysis/ranking.ts';
 import { clusteredMeanIntervalOf } from '../../analysis/stats/index.ts';
 import { createRng } from '../../bench/synthetic.ts';
 import { drawClusteredTotals, type ClusteredDesign } from '../helpers/betaBinomial.ts';
@@ -21,27 +21,23 @@ function totals(rows: readonly [string, number, number][]): ItemTotals {
   return new Map(rows.map(([cluster, total, attempts], i) => [`q${i}`, { cluster, total, attempts }]));
 }
 
+/** Asserts the method and, to TOL, every number of a summary. */
+function assertSummary(s: RateSummary, expected: Pick<RateSummary, 'method' | 'rate' | 'se' | 'lo' | 'hi' | 'designEffect'>): void {
+  assert.is(s.method, expected.method);
+  for (const key of ['rate', 'se', 'lo', 'hi', 'designEffect'] as const) assertClose(s[key], expected[key], TOL, 0, key);
+}
+
 const reference = suite('clusteredRateIntervalOf');
 
 reference('replicates and clusters: logit-scale clustered t-interval with the design effect', () => {
   const s = summarizeItems(totals([['c1', 2, 3], ['c1', 3, 3], ['c1', 1, 3], ['c2', 0, 3], ['c2', 2, 3], ['c3', 3, 3], ['c3', 3, 3], ['c3', 1, 3]]), true);
-  assert.is(s.method, 'logit-t');
-  assertClose(s.rate, 0.625, TOL);
-  assertClose(s.se, 0.11517366868487491, TOL);
-  assertClose(s.lo, 0.1674887073845878, TOL);
-  assertClose(s.hi, 0.9324647775953138, TOL);
-  assertClose(s.designEffect, 1.3583333333333336, TOL);
+  assertSummary(s, { method: 'logit-t', rate: 0.625, se: 0.11517366868487491, lo: 0.1674887073845878, hi: 0.9324647775953138, designEffect: 1.3583333333333336 });
 });
 
 reference('one attempt an item in shared clusters: clustered, not Wilson', () => {
   const values = [1, 1, 0, 1, 1, 1, 0, 0, 0, 1, 0, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1];
   const s = summarizeItems(totals(values.map((v, i) => [`c${Math.floor(i / 3)}`, v, 1])), true);
-  assert.is(s.method, 'logit-t');
-  assertClose(s.rate, 0.7, TOL);
-  assertClose(s.se, 0.1048220125784067, TOL);
-  assertClose(s.lo, 0.42999699584427037, TOL);
-  assertClose(s.hi, 0.8783031968945755, TOL);
-  assertClose(s.designEffect, 1.569664902998236, TOL);
+  assertSummary(s, { method: 'logit-t', rate: 0.7, se: 0.1048220125784067, lo: 0.42999699584427037, hi: 0.8783031968945755, designEffect: 1.569664902998236 });
 });
 
 // 12 items in clusters of 4, 4, 2, 2 with 3 replicates: n_eff = 12² / (16 + 16 + 4 + 4) = 3.6, deff = 36 / 3.6 = 10.
