@@ -1,8 +1,9 @@
-// Lane rankings with honest intervals: the unit is the item (replicates are averaged first), one attempt per
-// item of a 0/1 outcome gets a Wilson interval, anything else a t-interval with item-clustered standard errors.
+// Lane rankings with honest intervals: the unit is the item (replicates are averaged first). A 0/1 outcome with one
+// attempt per independent item gets a Wilson interval; with replicates or clusters a logit-scale clustered
+// t-interval (Wilson on the worst-case effective size at 0 % and 100 %); a graded score a clustered t-interval.
 // Lanes whose intervals overlap tie: rank = 1 + the number of lanes whose lower bound is above this upper bound.
 
-import { StatsWorkspace, clusteredMeanIntervalOf, rankWithTies, wilsonInterval } from './stats/index.ts';
+import { StatsWorkspace, clusteredMeanIntervalOf, clusteredRateIntervalOf, computeNoSpreadInterval, rankWithTies, wilsonInterval } from './stats/index.ts';
 import { groupRuns, isBinaryMetric, poolRuns, type ItemOutcome, type ItemTotals, type Metric, type RunInfo } from './outcomes.ts';
 
 /** The interval of one lane's (or setting's) rate over its items. */
@@ -15,7 +16,9 @@ export interface RateSummary {
   se: number;
   lo: number;
   hi: number;
-  method: 'wilson' | 'clustered-t';
+  method: 'wilson' | 'logit-t' | 'wilson-deff' | 'clustered-t';
+  /** Kish's design effect, attempts / effective sample size (1 for Wilson); NaN for a score's clustered t. */
+  designEffect: number;
 }
 
 /** One row of model_ranking. */
@@ -35,11 +38,13 @@ export interface RankingRow {
   ci_hi: number;
   method: RateSummary['method'];
   rank: number;
+  design_effect: number;
 }
 
 /**
- * Summarises pooled item totals: per-item means first, then Wilson (binary, one attempt an item) or a clustered
- * t-interval; a caller summarising many passes one `workspace`.
+ * Summarises pooled item totals: per-item means first, then Wilson (binary, one attempt an item, no shared
+ * clusters), the logit clustered interval (other binary) or a clustered t-interval (scores; Wilson on the
+ * worst-case size when every item scored the same); a caller summarising many passes one `workspace`.
  */
 export function summarizeItems(items: ItemTotals, binary: boolean, workspace?: StatsWorkspace): RateSummary {
   const n = items.size;
@@ -49,24 +54,36 @@ export function summarizeItems(items: ItemTotals, binary: boolean, workspace?: S
   let attempts = 0;
   let total = 0;
   let single = true;
+  let unit = true;
   let i = 0;
   items.forEach((t) => {
     attempts += t.attempts;
     total += t.total;
     if (t.attempts !== 1) single = false;
     means[i] = t.total / t.attempts;
+    if (!(means[i] >= 0 && means[i] <= 1)) unit = false;
     let id = clusterNumbers.get(t.cluster);
     if (id === undefined) clusterNumbers.set(t.cluster, (id = clusterNumbers.size));
     clusterIds[i++] = id;
   });
   const clusters = clusterNumbers.size;
-  if (binary && n > 0 && single) {
+  if (binary && n > 0 && single && clusters === n) {
     const w = wilsonInterval(Math.round(total), n);
-    return { n, clusters, attempts, rate: w.rate, se: Math.sqrt((w.rate * (1 - w.rate)) / n), lo: w.lo, hi: w.hi, method: 'wilson' };
+    return { n, clusters, attempts, rate: w.rate, se: Math.sqrt((w.rate * (1 - w.rate)) / n), lo: w.lo, hi: w.hi, method: 'wilson', designEffect: 1 };
   }
+  if (binary) {
+    const r = clusteredRateIntervalOf(means, clusterIds, n, clusters, attempts, 0.95, workspace);
+    return { n, clusters, attempts, rate: r.rate, se: r.se, lo: r.lo, hi: r.hi, method: r.method, designEffect: r.designEffect };
+  }
+  // Scores are 0..1 by contract, but a log may hold others: only scores inside it are bounded by it.
   const c = clusteredMeanIntervalOf(means, clusterIds, n, clusters, 0.95, workspace);
-  const clamp = (x: number) => (binary ? Math.min(1, Math.max(0, x)) : x);
-  return { n, clusters, attempts, rate: c.mean, se: c.se, lo: clamp(c.lo), hi: clamp(c.hi), method: 'clustered-t' };
+  if (c.se === 0 && unit) {
+    // No spread between clusters (every item scored the same, say): a t-interval would have zero width.
+    const r = computeNoSpreadInterval(c.mean, clusters, clusterIds, n, clusters, attempts);
+    return { n, clusters, attempts, rate: r.rate, se: r.se, lo: r.lo, hi: r.hi, method: r.method, designEffect: r.designEffect };
+  }
+  const clamp = (x: number) => (unit ? Math.min(1, Math.max(0, x)) : x);
+  return { n, clusters, attempts, rate: c.mean, se: c.se, lo: clamp(c.lo), hi: clamp(c.hi), method: 'clustered-t', designEffect: Number.NaN };
 }
 
 /** Ranks the visible lanes within each suite and metric; rows come best first. */
@@ -85,7 +102,7 @@ export function rankLanes(runs: readonly RunInfo[], index: ReadonlyMap<string, r
     const groupRows = lanes.map((l, i): RankingRow => ({
       suite: group.suite, metric: group.metric, lane: l.lane, model: l.model, provider: l.provider, runs: l.runs,
       n: l.summary.n, clusters: l.summary.clusters, attempts: l.summary.attempts, rate: l.summary.rate, se: l.summary.se,
-      ci_lo: l.summary.lo, ci_hi: l.summary.hi, method: l.summary.method, rank: ranks[i],
+      ci_lo: l.summary.lo, ci_hi: l.summary.hi, method: l.summary.method, rank: ranks[i], design_effect: l.summary.designEffect,
     }));
     rows.push(...groupRows.sort((a, b) => a.rank - b.rank || b.rate - a.rate || a.lane.localeCompare(b.lane)));
   }

@@ -24,7 +24,7 @@ import { exportSteps } from './stepsExport.ts';
 import { refreshRunTables, refreshSummaries, RUN_TABLES, SUMMARY_TABLES } from './summaries.ts';
 
 /** Bump when the tables' layout changes: an older database is then rebuilt rather than updated. */
-export const LAYOUT_VERSION = '5';
+export const LAYOUT_VERSION = '6';
 
 /** Tables aggregate stores that no sql/build/ file defines as a view or table: for `audition sql --tables`. */
 export const STORED_TABLES: Record<string, string> = {
@@ -32,7 +32,7 @@ export const STORED_TABLES: Record<string, string> = {
   files: 'one row a log file read: size, mtime, lines, records, steps, superseded, quarantined, present',
   quarantine: 'unusable log lines: file, line, reason, the start of the text',
   lane_flags: "the lane registry's flags (slug, active, visible) as of the last aggregate; a lane not in it is shown",
-  model_ranking: 'per suite, metric and visible lane: n, clusters, rate, 95% CI, method, rank (overlapping intervals tie)',
+  model_ranking: 'per suite, metric and visible lane: n, clusters, rate, 95% CI, method, rank (overlapping intervals tie), design effect',
   lane_pairs: 'paired differences of lanes on shared items: diff, paired SE, CI, correlation, MDE, McNemar or t p, Holm p, BH q',
   best_settings: "per model: the setting that beats the baseline after Holm, or 'no setting reliably beats the baseline' and the tied set",
   dial_effects: 'per model: each dial changed from its reference level with every other dial held fixed: diff, CI, MDE, Holm p',

@@ -7,6 +7,7 @@ export { logBeta, logGamma, regularizedIncompleteBeta } from './special.ts';
 export { meanInterval, wilsonInterval, type MeanInterval, type RateInterval } from './intervals.ts';
 export { itemMeans, type ItemMean, type ItemValue } from './item-means.ts';
 export { clusteredMeanInterval, clusteredMeanIntervalOf, type ClusteredMeanInterval } from './clustered.ts';
+export { clusteredRateIntervalOf, computeNoSpreadInterval, type ClusteredRateInterval } from './clustered-rate.ts';
 export { MDE_MULTIPLIER, pairedDifference, pairedDifferenceOf, type AlignedValues, type McNemarResult, type PairedDifference, type PairedOptions } from './paired.ts';
 export { mcnemarExact } from './mcnemar.ts';
 export { adjustBenjaminiHochberg, adjustHolm } from './adjust.ts';

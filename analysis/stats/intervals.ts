@@ -38,7 +38,7 @@ const criticalValues = new Memo<number, Memo<number, number>>(64);
 const MAX_CACHED_DFS = 4096;
 
 /** Returns −t((1 − confidence) / 2, df), the multiple of se in a two-sided t-interval. */
-function computeCriticalValue(confidence: number, df: number): number {
+export function computeCriticalValue(confidence: number, df: number): number {
   const byDf = criticalValues.get(confidence) ?? criticalValues.set(confidence, new Memo(MAX_CACHED_DFS));
   return byDf.get(df) ?? byDf.set(df, -tQuantile((1 - confidence) / 2, df));
 }
@@ -59,17 +59,21 @@ export function wilsonInterval(successes: number, n: number, confidence = 0.95):
   }
   if (n === 0) return { rate: Number.NaN, lo: 0, hi: 1 };
   const rate = successes / n;
-  const z = -normalQuantile((1 - confidence) / 2);
+  return { rate, ...computeWilsonBounds(rate, n, -normalQuantile((1 - confidence) / 2)) };
+}
+
+/**
+ * Returns Wilson's score bounds for a rate in [0, 1] observed on n (possibly an effective, non-integer n > 0) with
+ * critical value z: (p + z²/2n ± z·√(p(1 − p)/n + z²/4n²)) / (1 + z²/n). At rate 0 (1) the lower (upper) bound is
+ * exactly 0 (1), the other one z²/(n + z²) from it: never a zero-width interval.
+ */
+export function computeWilsonBounds(rate: number, n: number, z: number): { lo: number; hi: number } {
   const z2 = z * z;
   const denominator = 1 + z2 / n;
   const center = (rate + z2 / (2 * n)) / denominator;
   const half = (z / denominator) * Math.sqrt((rate * (1 - rate)) / n + z2 / (4 * n * n));
   // At 0 and n successes the bound is exactly 0 or 1; the formula would give it only up to rounding.
-  return {
-    rate,
-    lo: successes === 0 ? 0 : Math.max(0, center - half),
-    hi: successes === n ? 1 : Math.min(1, center + half),
-  };
+  return { lo: rate === 0 ? 0 : Math.max(0, center - half), hi: rate === 1 ? 1 : Math.min(1, center + half) };
 }
 
 /** Returns the mean of values with its standard error and Student t interval on n − 1 degrees of freedom. */

@@ -2,7 +2,8 @@
 -- kind: script
 CREATE OR REPLACE TABLE model_ranking (
   suite VARCHAR, metric VARCHAR, lane VARCHAR, model VARCHAR, provider VARCHAR, runs BIGINT,
-  n BIGINT, clusters BIGINT, attempts BIGINT, rate DOUBLE, se DOUBLE, ci_lo DOUBLE, ci_hi DOUBLE, method VARCHAR, rank BIGINT
+  n BIGINT, clusters BIGINT, attempts BIGINT, rate DOUBLE, se DOUBLE, ci_lo DOUBLE, ci_hi DOUBLE, method VARCHAR, rank BIGINT,
+  design_effect DOUBLE
 );
 CREATE OR REPLACE TABLE lane_pairs (
   suite VARCHAR, metric VARCHAR, lane_a VARCHAR, lane_b VARCHAR, model_a VARCHAR, model_b VARCHAR,

@@ -56,7 +56,7 @@ endToEnd('rankings, lane pairs and dial effects contain the true values; the zer
       const truth = meanOver(suiteOf(String(r['suite'])).items, (item) => trueItemRate({ skill: skillOf(String(r['lane'])) }, item));
       assert.ok(inside(truth, Number(r['ci_lo']), Number(r['ci_hi'])), `${String(r['suite'])} ${String(r['lane'])}: true rate ${truth.toFixed(4)} outside [${Number(r['ci_lo']).toFixed(4)}, ${Number(r['ci_hi']).toFixed(4)}]`);
     }
-    assert.equal(new Set(ranking.map((r) => `${String(r['suite'])}:${String(r['method'])}`)), new Set(['clustered:clustered-t', 'single:wilson']));
+    assert.equal(new Set(ranking.map((r) => `${String(r['suite'])}:${String(r['method'])}`)), new Set(['clustered:logit-t', 'single:wilson']));
 
     const pairs = await query(db, 'SELECT suite, lane_a, lane_b, diff, ci_lo, ci_hi, test, significant FROM lane_pairs');
     assert.is(pairs.length, 12);
@@ -117,7 +117,7 @@ function drawTotals(items: readonly SyntheticItem[], skill: number, replicates: 
 const calibration = suite('ground truth: calibration over fresh draws');
 
 for (const design of [
-  { name: 'clustered items, 2 replicates (clustered t)', clusterSize: 6, replicates: 2, items: 180 },
+  { name: 'clustered items, 2 replicates (logit clustered t)', clusterSize: 6, replicates: 2, items: 180 },
   { name: 'independent items, one attempt (Wilson, McNemar)', clusterSize: 1, replicates: 1, items: 200 },
 ]) {
   calibration(`${design.name}: 95% intervals cover the truth ≈95% of the time; zero differences are rarely significant`, () => {

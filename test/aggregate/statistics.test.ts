@@ -28,9 +28,10 @@ summarize('one attempt an item of a 0/1 outcome: Wilson interval', () => {
   assertNear(s.rate, 0.6833333333333333, TOL);
   assertNear(s.lo, 0.5576623297382323, TOL, 'lo');
   assertNear(s.hi, 0.7869413244763347, TOL, 'hi');
+  assert.is(s.designEffect, 1);
 });
 
-summarize('replicates: per-item means first, then a t-interval with item-clustered SE on G − 1 df', () => {
+summarize('graded scores: per-item means first, then a t-interval with item-clustered SE on G − 1 df, inside [0, 1]', () => {
   const items = totals([['i1', 'c1', 2, 3], ['i2', 'c1', 3, 3], ['i3', 'c1', 1, 3], ['i4', 'c2', 0, 3], ['i5', 'c2', 2, 3], ['i6', 'c3', 3, 3], ['i7', 'c3', 3, 3], ['i8', 'c3', 1, 3]]);
   const s = summarizeItems(items, false);
   assert.is(s.method, 'clustered-t');
@@ -38,10 +39,10 @@ summarize('replicates: per-item means first, then a t-interval with item-cluster
   assertNear(s.rate, 0.625, TOL);
   assertNear(s.se, 0.11517366868487491, TOL, 'se');
   assertNear(s.lo, 0.12944770003776285, TOL, 'lo');
-  assertNear(s.hi, 1.1205522999622373, TOL, 'hi');
-  const binary = summarizeItems(items, true);
-  assert.is(binary.hi, 1, 'a rate interval is clipped to [0, 1]');
-  assertNear(binary.lo, 0.12944770003776285, TOL);
+  assert.is(s.hi, 1, 'mean + t·se = 1.1205522999622373, clipped to [0, 1]');
+  assert.ok(Number.isNaN(s.designEffect));
+  const outside = summarizeItems(totals([['i1', 'c1', 2, 1], ['i2', 'c2', 0.5, 1], ['i3', 'c3', 0.8, 1]]), false);
+  assert.ok(outside.hi > 1, 'scores outside 0..1 are not clipped to it');
 });
 
 const pairs = suite('compareItems');
