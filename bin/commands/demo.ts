@@ -10,7 +10,7 @@ import { describeSweep, runSweep } from '../../pipelines/runner/sweep.ts';
 import { loadSuite } from '../../pipelines/suites/load.ts';
 import { ExitCode } from '../../lib/errors.ts';
 import type { Command } from '../command.ts';
-import { aggregateOrExplainStop, rankingTable } from './aggregate.ts';
+import { aggregateOrExplainStop, printRanking } from './aggregate.ts';
 import { RUNS_DIR_OPTION, runsDirOf } from './shared.ts';
 
 const DEMO_LANES = fileURLToPath(new URL('../../lanes/demo.yaml', import.meta.url));
@@ -49,7 +49,7 @@ export const demo: Command = {
     describeSweep(runs, output);
     if (runs.some((r) => r.result?.stoppedBy === 'signal')) return ExitCode.interrupted;
     const result = await aggregateOrExplainStop({ runsDir, outDir: join(runsDir, '_aggregated'), laneFlags: await readLaneFlags(runsDir, env), output, signal, tempFiles });
-    output.data(rankingTable(result.ranking));
+    printRanking(result.ranking, output);
     output.info(`database: ${result.databasePath}`);
     output.info(`insights: ${result.insightsPath}`);
     output.info(`try: npx audition sql "SELECT lane, round(rate, 3) AS rate, ci_lo, ci_hi, rank FROM model_ranking ORDER BY rank"`);
