@@ -23,6 +23,7 @@ export function describeMissingData(rows: readonly MissingDataRow[]): string[] {
   }
   return [...groups].map(([group, lanes]) =>
     `On ${group}, ${lanes.length === 1 ? 'lane' : 'lanes'} ${lanes.join(', ')} ${lanes.length === 1 ? 'lacks' : 'lack'} more than ${MISSING_RATE_WARNING * 100}% of ` +
-    'attempted steps to infrastructure failures (rate limits, timeouts, server or network errors): the comparison may be biased; ' +
+    'attempted steps to infrastructure failures (rate limits, timeouts, server, network and other errors not charged to the model): ' +
+    'the comparison may be biased; ' +
     "'audition run --resume RUN_ID --suite …' sends them again.");
 }
