@@ -4,7 +4,7 @@
 
 import type { BestSettingRow } from '../analysis/bestSettings.ts';
 import type { DialEffectRow } from '../analysis/dialEffects.ts';
-import { describeMissingData } from '../analysis/missingData.ts';
+import { describeMissingData } from './missingData.ts';
 import type { LanePairRow } from '../analysis/pairs.ts';
 import type { RankingRow } from '../analysis/ranking.ts';
 import { writeFileAtomic } from '../lib/files.ts';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { aggregate, type AggregateOptions, type AggregateResult } from '../../analysis/aggregate/build.ts';
-import { describeMissingData } from '../../analysis/missingData.ts';
+import { describeMissingData } from '../../reports/missingData.ts';
 import type { RankingRow } from '../../analysis/ranking.ts';
 import { readLaneFlags } from '../../pipelines/lanes/laneFlags.ts';
 import { CliError, ExitCode } from '../../lib/errors.ts';
