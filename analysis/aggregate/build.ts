@@ -24,7 +24,7 @@ import { exportSteps } from './stepsExport.ts';
 import { refreshRunTables, refreshSummaries, RUN_TABLES, SUMMARY_TABLES } from './summaries.ts';
 
 /** Bump when the tables' layout changes: an older database is then rebuilt rather than updated. */
-export const LAYOUT_VERSION = '5';
+export const LAYOUT_VERSION = '6';
 
 /** Tables aggregate stores that no sql/build/ file defines as a view or table: for `audition sql --tables`. */
 export const STORED_TABLES: Record<string, string> = {

@@ -38,6 +38,14 @@ const LANE_A_OUTCOMES: Outcome[] = ['parse', 'parse', 'parse', 'timeout', 'timeo
 // Lane b: 20 items: 12 right, 7 wrong, 1 network error: missing exactly 1/20 = 5 %, which is not above 5 %.
 const LANE_B_OUTCOMES: Outcome[] = [...Array<Outcome>(12).fill('right'), ...Array<Outcome>(7).fill('wrong'), 'network'];
 
+/** The logs of lanes a and b under dir/runs. */
+function writeBothLanes(dir: string): { runs: string; pathA: string } {
+  const runs = join(dir, 'runs');
+  const pathA = writeLog(runs, 'smoke/ra.jsonl', logOf('ra', LANE_A, LANE_A_OUTCOMES));
+  writeLog(runs, 'smoke/rb.jsonl', logOf('rb', LANE_B, LANE_B_OUTCOMES));
+  return { runs, pathA };
+}
+
 const charge = suite('chargeOf / stepValue');
 
 charge('parse is the model’s failure (0); every other kind is missing, invalid_request unless its task marks it', () => {
@@ -58,9 +66,7 @@ const ranking = suite('model_ranking failure columns (aggregate, status, INSIGHT
 ranking('a lane with 3 parse errors, 2 timeouts and 1 abstention out of 10: parse errors count 0, timeouts are missing', async () => {
   const { dir, cleanup } = makeTempDir();
   try {
-    const runs = join(dir, 'runs');
-    const pathA = writeLog(runs, 'smoke/ra.jsonl', logOf('ra', LANE_A, LANE_A_OUTCOMES));
-    writeLog(runs, 'smoke/rb.jsonl', logOf('rb', LANE_B, LANE_B_OUTCOMES));
+    const { runs, pathA } = writeBothLanes(dir);
     await aggregate({ runsDir: runs, outDir: join(runs, '_aggregated') });
     const db = join(runs, '_aggregated', 'audition.duckdb');
     const rows = await query(db, 'SELECT lane, n, attempted, scored, model_failure_rate, missing_rate, abstain_rate, answered_accuracy, rate, ci_lo, ci_hi, method FROM model_ranking ORDER BY lane');
@@ -91,6 +97,9 @@ ranking('a lane with 3 parse errors, 2 timeouts and 1 abstention out of 10: pars
     const status = summarizeProgress(await readRunLog(pathA), new Date('2026-11-22T12:00:00.000Z'));
     assert.equal([status.metric, status.errors, status.model_failures, status.missing], ['correct', 5, 3, 2]);
     assertNear(status.rate ?? Number.NaN, 0.375, 1e-12, 'status rate');
+    // done: 4 ok + 1 abstain + 3 model failures (final) = 8 of 10; the 2 timeouts are left to retry.
+    const printed = runCli(['status', 'ra', '--runs-dir', runs]);
+    assert.match(printed.stdout, /progress\s+8 of 10 done \(80%\), 5 errors \(3 model failures, worth 0; 2 missing, to retry\), 0 pending/);
     const [summary] = await query(db, "SELECT rate, errors FROM runs_summary WHERE run_id = 'ra'");
     assertNear(Number(summary['rate']), 0.375, 1e-12, 'runs_summary rate');
 
@@ -107,9 +116,7 @@ ranking('a lane with 3 parse errors, 2 timeouts and 1 abstention out of 10: pars
 ranking('audition aggregate warns on stderr, naming the lanes missing more than 5 %', () => {
   const { dir, cleanup } = makeTempDir();
   try {
-    const runs = join(dir, 'runs');
-    writeLog(runs, 'smoke/ra.jsonl', logOf('ra', LANE_A, LANE_A_OUTCOMES));
-    writeLog(runs, 'smoke/rb.jsonl', logOf('rb', LANE_B, LANE_B_OUTCOMES));
+    const { runs } = writeBothLanes(dir);
     const result = runCli(['aggregate', '--runs-dir', runs]);
     assert.is(result.code, 0, result.stderr);
     assert.match(result.stdout, /rate\s+95% CI\s+attempted\s+model fail\s+missing\s+abstain\s+answered/);
