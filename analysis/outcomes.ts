@@ -2,6 +2,7 @@
 // attempts. Pooling turns these into per-item totals for a lane or a setting, the unit every interval starts from.
 
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
+import type { StepTally } from '../core/metric.ts';
 import { queryNamed, selectOf } from './queries.ts';
 
 export type Scalar = number | string | boolean;
@@ -22,9 +23,11 @@ export interface RunInfo {
   laneDials: Record<string, Scalar>;
   /** The run's task settings (see settings.ts), without run-control keys. */
   settings: Record<string, unknown>;
+  /** The run's steps by outcome on its metric (item_outcomes summed). */
+  tally: StepTally;
 }
 
-/** One item of one run: scored attempts (errors excluded) and the sum of their values. */
+/** One item of one run: scored attempts (infrastructure failures excluded) and the sum of their values. */
 export interface ItemOutcome {
   runId: string;
   item: string;
@@ -76,6 +79,9 @@ export async function loadRuns(connection: DuckDBConnection): Promise<RunInfo[]>
     visible: r['visible'] !== false,
     laneDials: scalars(parseObject(r['dials'])),
     settings: parseObject(r['settings']),
+    tally: {
+      steps: Number(r['steps']), scored: Number(r['scored']), modelFailures: Number(r['model_failures']), missing: Number(r['missing']), abstains: Number(r['abstains']), total: Number(r['total']),
+    },
   }));
 }
 

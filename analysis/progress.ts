@@ -2,7 +2,7 @@
 // the rate so far and an ETA from the recent pace. `audition status RUN_ID` prints it.
 
 import type { RunLog } from '../pipelines/runlog/reader.ts';
-import { chooseMetric, stepValue } from '../core/metric.ts';
+import { chooseMetric, tallySteps } from '../core/metric.ts';
 
 export interface RunProgress {
   run_id: string;
@@ -18,6 +18,10 @@ export interface RunProgress {
   ok: number;
   abstain: number;
   errors: number;
+  /** Errors charged to the model (core/errorKinds.ts): failed attempts, worth 0 in the rate. */
+  model_failures: number;
+  /** Errors charged to the infrastructure: missing from the rate; --resume sends them again. */
+  missing: number;
   pending: number;
   percent_done: number;
   cache_hits: number;
@@ -50,7 +54,7 @@ export function summarizeProgress(log: RunLog, now: Date, { writerAlive = true }
   const errors = steps.filter((s) => s.status === 'error').length;
   const planned = Math.max(items * replicates, steps.length);
   const metric = chooseMetric(steps) ?? 'score';
-  const values = steps.map((s) => stepValue(metric, s)).filter((v): v is number => v !== null);
+  const tally = tallySteps(metric, steps);
   const times = steps.map((s) => Date.parse(s.timing.started_at ?? '')).filter(Number.isFinite).sort((a, b) => a - b);
   const startedAt = start === null ? (times[0] ?? now.getTime()) : Date.parse(start.created_at);
   const lastStep = times.length > 0 ? times[times.length - 1] : null;
@@ -69,15 +73,18 @@ export function summarizeProgress(log: RunLog, now: Date, { writerAlive = true }
     stage: start?.stage ?? '',
     status: ended && log.end !== null ? log.end.status : writerAlive ? 'running' : 'stopped',
     planned,
-    done: ok + abstain,
+    // a model failure is final (resume does not send it again): done, as ok and abstain are
+    done: ok + abstain + tally.modelFailures,
     ok,
     abstain,
     errors,
+    model_failures: tally.modelFailures,
+    missing: tally.missing,
     pending,
-    percent_done: planned === 0 ? 0 : Math.round((1000 * (ok + abstain)) / planned) / 10,
+    percent_done: planned === 0 ? 0 : Math.round((1000 * (ok + abstain + tally.modelFailures)) / planned) / 10,
     cache_hits: steps.filter((s) => s.tokens.cached_read > 0).length,
     metric,
-    rate: values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length,
+    rate: tally.scored === 0 ? null : tally.total / tally.scored,
     cost_usd: steps.some((s) => s.cost_usd === null) ? null : steps.reduce((sum, s) => sum + (s.cost_usd ?? 0), 0),
     started_at: new Date(startedAt).toISOString(),
     last_step_at: lastStep === null ? null : new Date(lastStep).toISOString(),

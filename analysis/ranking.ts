@@ -3,6 +3,7 @@
 // t-interval (Wilson on the worst-case effective size at 0 % and 100 %); a graded score a clustered t-interval.
 // Lanes whose intervals overlap tie: rank = 1 + the number of lanes whose lower bound is above this upper bound.
 
+import { addTallies, failureRates, type FailureRates } from '../core/metric.ts';
 import { StatsWorkspace, clusteredMeanIntervalOf, clusteredRateIntervalOf, computeNoSpreadInterval, rankWithTies, wilsonInterval } from './stats/index.ts';
 import { groupRuns, isBinaryMetric, poolRuns, type ItemOutcome, type ItemTotals, type Metric, type RunInfo } from './outcomes.ts';
 
@@ -21,8 +22,8 @@ export interface RateSummary {
   designEffect: number;
 }
 
-/** One row of model_ranking. */
-export interface RankingRow {
+/** One row of model_ranking: the rate and its interval, and the lane's steps by outcome (FailureRates). */
+export interface RankingRow extends FailureRates {
   suite: string;
   metric: Metric;
   lane: string;
@@ -31,7 +32,6 @@ export interface RankingRow {
   runs: number;
   n: number;
   clusters: number;
-  attempts: number;
   rate: number;
   se: number;
   ci_lo: number;
@@ -96,12 +96,13 @@ export function rankLanes(runs: readonly RunInfo[], index: ReadonlyMap<string, r
     const lanes = [...byLane].flatMap(([lane, laneRuns]) => {
       const summary = summarizeItems(poolRuns(index, laneRuns.map((r) => r.runId)), isBinaryMetric(group.metric), workspace);
       const latest = laneRuns[laneRuns.length - 1];
-      return summary.n === 0 ? [] : [{ lane, model: latest.model, provider: latest.provider, runs: laneRuns.length, summary }];
+      const failures = failureRates(laneRuns.map((r) => r.tally).reduce(addTallies));
+      return summary.n === 0 ? [] : [{ lane, model: latest.model, provider: latest.provider, runs: laneRuns.length, summary, failures }];
     });
     const ranks = rankWithTies(lanes.map((l) => ({ lo: l.summary.lo, hi: l.summary.hi })));
     const groupRows = lanes.map((l, i): RankingRow => ({
       suite: group.suite, metric: group.metric, lane: l.lane, model: l.model, provider: l.provider, runs: l.runs,
-      n: l.summary.n, clusters: l.summary.clusters, attempts: l.summary.attempts, rate: l.summary.rate, se: l.summary.se,
+      n: l.summary.n, clusters: l.summary.clusters, ...l.failures, rate: l.summary.rate, se: l.summary.se,
       ci_lo: l.summary.lo, ci_hi: l.summary.hi, method: l.summary.method, rank: ranks[i], design_effect: l.summary.designEffect,
     }));
     rows.push(...groupRows.sort((a, b) => a.rank - b.rank || b.rate - a.rate || a.lane.localeCompare(b.lane)));

@@ -154,7 +154,7 @@ export type StepError = NonNullable<StepRecord['error']>;
 const tokensAreTokenCounts: (t: StepRecord['tokens']) => TokenCounts = (t) => t;
 void tokensAreTokenCounts;
 
-/** The fields that identify a step: a resumed run never repeats a key whose latest record is ok or abstain; readers take the latest record per key. */
+/** The fields that identify a step: a resumed run never repeats a key whose latest record is ok, abstain or a model failure; readers take the latest record per key. */
 export const STEP_KEY_FIELDS = ['run_id', 'item_id', 'replicate'] as const;
 
 /** The key of a step within its run: STEP_KEY_FIELDS less run_id, which one log holds one of. */

@@ -4,6 +4,7 @@
 
 import type { BestSettingRow } from '../analysis/bestSettings.ts';
 import type { DialEffectRow } from '../analysis/dialEffects.ts';
+import { describeMissingData } from './missingData.ts';
 import type { LanePairRow } from '../analysis/pairs.ts';
 import type { RankingRow } from '../analysis/ranking.ts';
 import { writeFileAtomic } from '../lib/files.ts';
@@ -109,7 +110,7 @@ function median(values: number[]): number {
 
 /** Plain-sentence findings, each backed by a result that passed the statistics. */
 export function writeFindings(input: InsightsInput): string[] {
-  const findings: string[] = [];
+  const findings: string[] = describeMissingData(input.ranking).map((warning) => `**Warning:** ${warning}`);
   for (const [group, rows] of groupsOf(input.ranking)) {
     const top = rows.filter((r) => r.rank === 1);
     if (rows.length === 1) continue;
@@ -156,7 +157,7 @@ export function renderInsights(input: InsightsInput): string {
     '# Insights',
     '',
     `Generated ${input.generatedAt} from ${count(input.totals.runs)} runs (${count(input.totals.steps)} steps in ${count(input.totals.files)} log files).${input.totals.hiddenLanes > 0 ? ` Lanes hidden in the lane registry (${count(input.totals.hiddenLanes)}) are left out of this report; their steps stay in the database.` : ''}`,
-    'Rates are means over items (replicates averaged first), errors excluded; intervals are 95% — Wilson for one attempt an item, otherwise t with item-clustered standard errors.',
+    'Rates are means over items (replicates averaged first); a model failure (an answer that does not parse, an empty one) counts as 0, an infrastructure failure (rate limit, timeout, server, network…) is missing and left out; intervals are 95% — Wilson for one attempt an item, otherwise t with item-clustered standard errors.',
     'A difference is called significant only when its Holm-adjusted p < .05 and its interval excludes zero; lanes whose intervals overlap share a rank.',
     '',
     '## Findings',
@@ -167,9 +168,12 @@ export function renderInsights(input: InsightsInput): string {
 
   out.push('', '## Rankings', '');
   if (input.ranking.length === 0) out.push('No scored steps yet.');
+  else out.push('attempted: steps run; model failures, missing (infrastructure failures) and abstained: shares of them; answered accuracy: the mean on the answers given.', '');
   for (const [group, rows] of groupsOf(input.ranking)) {
     out.push(`### ${group}`, '');
-    out.push(...table(['rank', 'lane', 'model', 'n', 'clusters', 'rate', '95% CI', 'method'], rows.map((r) => [String(r.rank), r.lane, r.model, count(r.n), count(r.clusters), percent(r.rate), interval(r.ci_lo, r.ci_hi, percent), r.method]), ['r', 'l', 'l', 'r', 'r', 'r', 'l', 'l']), '');
+    out.push(...table(['rank', 'lane', 'model', 'n', 'clusters', 'rate', '95% CI', 'method', 'attempted', 'model failures', 'missing', 'abstained', 'answered accuracy'],
+      rows.map((r) => [String(r.rank), r.lane, r.model, count(r.n), count(r.clusters), percent(r.rate), interval(r.ci_lo, r.ci_hi, percent), r.method, count(r.attempted), percent(r.model_failure_rate), percent(r.missing_rate), percent(r.abstain_rate), percent(r.answered_accuracy)]),
+      ['r', 'l', 'l', 'r', 'r', 'r', 'l', 'l', 'r', 'r', 'r', 'r', 'r']), '');
   }
 
   out.push('## Best settings', '');

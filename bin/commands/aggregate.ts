@@ -1,22 +1,33 @@
 import { join } from 'node:path';
 import { aggregate, type AggregateOptions, type AggregateResult } from '../../analysis/aggregate/build.ts';
+import { describeMissingData } from '../../reports/missingData.ts';
 import type { RankingRow } from '../../analysis/ranking.ts';
 import { readLaneFlags } from '../../pipelines/lanes/laneFlags.ts';
 import { commandHint } from '../../lib/commandHint.ts';
 import { CliError, ExitCode } from '../../lib/errors.ts';
+import type { Output } from '../../lib/output.ts';
 import { renderJsonLines, renderTable } from '../../lib/table.ts';
 import type { Command } from '../command.ts';
 import { JSON_OPTION, RUNS_DIR_OPTION, runsDirOf } from './shared.ts';
 
-const percent = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '–');
+const percent = (x: number | null): string => (x !== null && Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '–');
 
 /** The ranking as printed on a terminal: one block of rows per suite and metric. */
 export function rankingTable(rows: readonly RankingRow[]): string {
   if (rows.length === 0) return 'no scored steps yet\n';
   return renderTable(
-    rows.map((r) => ({ suite: r.suite, metric: r.metric, rank: r.rank, lane: r.lane, n: r.n, clusters: r.clusters, rate: percent(r.rate), '95% CI': `[${percent(r.ci_lo)}, ${percent(r.ci_hi)}]` })),
-    ['suite', 'metric', 'rank', 'lane', 'n', 'clusters', 'rate', '95% CI'],
+    rows.map((r) => ({
+      suite: r.suite, metric: r.metric, rank: r.rank, lane: r.lane, n: r.n, clusters: r.clusters, rate: percent(r.rate), '95% CI': `[${percent(r.ci_lo)}, ${percent(r.ci_hi)}]`,
+      attempted: r.attempted, 'model fail': percent(r.model_failure_rate), missing: percent(r.missing_rate), abstain: percent(r.abstain_rate), answered: percent(r.answered_accuracy),
+    })),
+    ['suite', 'metric', 'rank', 'lane', 'n', 'clusters', 'rate', '95% CI', 'attempted', 'model fail', 'missing', 'abstain', 'answered'],
   );
+}
+
+/** Prints the ranking (a table, or NDJSON with `json`) to stdout, then warns of the lanes missing too much data. */
+export function printRanking(rows: readonly RankingRow[], output: Output, { json = false }: { json?: boolean } = {}): void {
+  output.data(json ? renderJsonLines(rows.map((r) => ({ ...r }))) : rankingTable(rows));
+  for (const warning of describeMissingData(rows)) output.warn(warning);
 }
 
 const count = (n: number): string => n.toLocaleString('en-US');
@@ -72,6 +83,6 @@ export const aggregateCommand: Command = {
       output.info(`insights: ${result.insightsPath}`);
       output.info(`catalog:  ${result.catalogPath}`);
     }
-    output.data(options.flag('json') ? renderJsonLines(result.ranking.map((r) => ({ ...r }))) : rankingTable(result.ranking));
+    printRanking(result.ranking, output, { json: options.flag('json') });
   },
 };

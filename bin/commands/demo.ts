@@ -11,7 +11,7 @@ import { loadSuite } from '../../pipelines/suites/load.ts';
 import { commandHint, commandRenderer } from '../../lib/commandHint.ts';
 import { ExitCode } from '../../lib/errors.ts';
 import type { Command } from '../command.ts';
-import { aggregateOrExplainStop, rankingTable } from './aggregate.ts';
+import { aggregateOrExplainStop, printRanking } from './aggregate.ts';
 import { RUNS_DIR_OPTION, runsDirOf } from './shared.ts';
 
 const DEMO_LANES = fileURLToPath(new URL('../../lanes/demo.yaml', import.meta.url));
@@ -50,7 +50,7 @@ export const demo: Command = {
     describeSweep(runs, output, commandHint(env, argv));
     if (signal.aborted) return ExitCode.interrupted;
     const result = await aggregateOrExplainStop({ runsDir, outDir: join(runsDir, '_aggregated'), laneFlags: await readLaneFlags(runsDir, env), output, signal, tempFiles });
-    output.data(rankingTable(result.ranking));
+    printRanking(result.ranking, output);
     output.info(`database: ${result.databasePath}`);
     output.info(`insights: ${result.insightsPath}`);
     output.info(`try: ${commandHint(env, ['sql', 'SELECT lane, round(rate, 3) AS rate, ci_lo, ci_hi, rank FROM model_ranking ORDER BY rank'])}`);

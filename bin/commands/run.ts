@@ -51,7 +51,7 @@ export const RUN_OPTIONS: Record<string, OptionSpec> = {
   'dry-run': { type: 'boolean', description: 'write the exact request bodies (redacted) to RUNS/_dry-run/STAGE/RUN_ID.jsonl; send nothing' },
   'verify-first': { type: 'boolean', description: 'send one request first; stop with a clear error if it fails' },
   'no-cache': { type: 'boolean', description: 'no cache-aware ordering and no prompt-cache markers' },
-  resume: { type: 'string', value: 'RUN_ID', description: 'continue a run (its id, or its log path when two logs share the id) with its recorded settings (a flag given overrides one): skip steps already ok/abstain, retry error rows' },
+  resume: { type: 'string', value: 'RUN_ID', description: 'continue a run (its id, or its log path when two logs share the id) with its recorded settings (a flag given overrides one): skip steps already ok/abstain or failed by the model (parse), retry infrastructure errors' },
   'run-id': { type: 'string', value: 'ID', description: 'name the new run (default: time-lane-random)' },
   'created-by': { type: 'string', value: 'NAME', description: 'who started the run (default $USER)' },
   notes: { type: 'string', value: 'TEXT', description: 'free-text notes kept in the log' },
@@ -112,7 +112,7 @@ export const run: Command = {
       const { share, max } = result.errorRate;
       throw new CliError(`run ${result.runId} failed: ${result.counts.error} of ${result.counts.ok + result.counts.abstain + result.counts.error} steps (${(100 * share).toFixed(1)}%) ended in errors, above --max-error-rate ${max}`, {
         exitCode: ExitCode.unexpected,
-        hint: `see why: ${commandHint(env, ['status', result.runId])}, or after ${commandHint(env, ['aggregate'])}: ${commandHint(env, ['sql', 'recent_errors'])}; ${resume} retries the error steps`,
+        hint: `see why: ${commandHint(env, ['status', result.runId])}, or after ${commandHint(env, ['aggregate'])}: ${commandHint(env, ['sql', 'recent_errors'])}; ${resume} retries the infrastructure errors (a parse error is the model's, final)`,
       });
     }
     return ExitCode.ok;

@@ -44,7 +44,7 @@ export const statusCommand: Command = {
       ['run', `${p.run_id} (${p.status === 'stopped' ? `stopped without run_end (resume with: ${commandHint(env, ['run', '--resume', p.run_id, '--suite', log.start?.suite.path ?? '…'])})` : p.status})`],
       ['lane', `${p.lane} · ${p.model}`],
       ['suite', `${p.suite} · stage ${p.stage}`],
-      ['progress', `${p.done} of ${p.planned} done (${p.percent_done}%), ${p.errors} errors, ${p.pending} pending`],
+      ['progress', `${p.done} of ${p.planned} done (${p.percent_done}%), ${p.errors} errors${p.errors === 0 ? '' : ` (${p.model_failures} model failures, worth 0; ${p.missing} missing, to retry)`}, ${p.pending} pending`],
       ['outcomes', `${p.ok} ok, ${p.abstain} abstain; rate so far ${rate}`],
       ['cache hits', `${p.cache_hits} of ${p.ok + p.abstain + p.errors} steps read cached prompt tokens`],
       ['cost', p.cost_usd === null ? 'n/a (no price for this model)' : `$${p.cost_usd.toFixed(4)}`],

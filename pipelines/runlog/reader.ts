@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
+import { stepCharge } from '../../core/metric.ts';
 import { addTokens, emptyTokens, type TokenCounts } from '../../core/tokens.ts';
 import { readRunLogLine, stepKey, type RunEndRecord, type RunResumeRecord, type RunStartRecord, type StepRecord } from '../../core/record.ts';
 
@@ -154,7 +155,10 @@ export function currentSettings(log: RunLog & { start: RunStartRecord }): Record
   return log.resumes.at(-1)?.settings ?? log.start.settings;
 }
 
-/** Keys of steps already done (latest record ok or abstain): a resumed run skips exactly these. */
+/**
+ * Keys of steps already done (latest record ok, abstain, or an error charged to the model): a resumed run skips
+ * exactly these. A model failure is a final answer worth 0; sending it again would give the lane another draw.
+ */
 export function completedStepKeys(log: RunLog): Set<string> {
-  return new Set(log.steps.filter((s) => s.status === 'ok' || s.status === 'abstain').map(stepKey));
+  return new Set(log.steps.filter((s) => s.status !== 'error' || stepCharge(s) === 'model').map(stepKey));
 }

@@ -141,7 +141,7 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
     todo = planned.filter((s) => !done.has(stepKey({ item_id: s.item.id, replicate: s.replicate })));
     for (const step of log.steps) {
       counts[step.status]++;
-      if (step.status === 'error') priorErrors.add(stepKey(step));
+      if (step.status === 'error' && !done.has(stepKey(step))) priorErrors.add(stepKey(step));
     }
     addTokens(totals, log.spent.tokens);
     budget.addSpent(log.spent.costUsd);

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { CliError, type ExitCodeValue } from '../../lib/errors.ts';
 import type { Output } from '../../lib/output.ts';
 import { findRunLogs } from '../runlog/discover.ts';
-import { readRunLog } from '../runlog/reader.ts';
+import { completedStepKeys, readRunLog } from '../runlog/reader.ts';
+import { stepKey } from '../../core/record.ts';
 import type { Suite } from '../suites/types.ts';
 import type { RunResult } from './engine.ts';
 import { launchRun, type LaunchOptions } from './launch.ts';
@@ -73,7 +74,9 @@ async function findSweepRun(runsDir: string, runId: string): Promise<FoundRun | 
   if (paths.length > 1) throw new CliError(`${paths.length} logs have run id ${runId}: ${paths.join(', ')}`, { hint: 'keep one of them (move the others out of the runs folder), then run the sweep again' });
   const log = await readRunLog(paths[0]);
   const finished = log.end?.status === 'completed' || (log.end?.status === 'failed' && log.end.reason === 'error-rate');
-  return { path: paths[0], finished, errorSteps: log.steps.filter((s) => s.status === 'error').length };
+  // a model failure (a parse error) is a final answer: only the error steps a resume sends again count
+  const done = completedStepKeys(log);
+  return { path: paths[0], finished, errorSteps: log.steps.filter((s) => s.status === 'error' && !done.has(stepKey(s))).length };
 }
 
 /** What a sweep does with one lane's run: start it, skip it, or continue its log (`problem`: why it cannot). */

@@ -2,7 +2,8 @@
 -- kind: script
 CREATE OR REPLACE TABLE model_ranking (
   suite VARCHAR, metric VARCHAR, lane VARCHAR, model VARCHAR, provider VARCHAR, runs BIGINT,
-  n BIGINT, clusters BIGINT, attempts BIGINT, rate DOUBLE, se DOUBLE, ci_lo DOUBLE, ci_hi DOUBLE, method VARCHAR, rank BIGINT,
+  n BIGINT, clusters BIGINT, attempted BIGINT, scored BIGINT, model_failure_rate DOUBLE, missing_rate DOUBLE, abstain_rate DOUBLE,
+  answered_accuracy DOUBLE, rate DOUBLE, se DOUBLE, ci_lo DOUBLE, ci_hi DOUBLE, method VARCHAR, rank BIGINT,
   design_effect DOUBLE
 );
 CREATE OR REPLACE TABLE lane_pairs (

@@ -16,7 +16,7 @@ WITH per_run AS (
     count(*) FILTER (WHERE s.status = 'error') AS errors,
     count(DISTINCT s.item_id) AS items,
     max(s.replicate) + 1 AS replicates_seen,
-    avg(step_value(m.metric, s.status, s.credited, s.correct, s.score)) AS rate,
+    avg(step_value(m.metric, s.status, s.error_kind, s.task, s.credited, s.correct, s.score)) AS rate,
     sum(s.tokens_prompt) AS tokens_prompt,
     sum(s.tokens_completion) AS tokens_completion,
     sum(s.tokens_cached_read) AS tokens_cached_read,

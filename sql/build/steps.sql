@@ -1,8 +1,9 @@
 -- steps: one row a step (the latest record per run, item and replicate), flattened, with its run's lane (and the registry's flags for it), dials, suite and provenance.
 -- kind: view
 --
--- metric is the run's outcome measure (credited, else correct, else score); value is the step's outcome on it,
--- NULL for errors (see step_value in macros.sql).
+-- metric is the run's outcome measure (credited, else correct, else score); value is the step's outcome on it:
+-- 0 for a model failure, NULL for an infrastructure failure (failure says which; see step_charge and step_value in
+-- macros.sql).
 SELECT
   s.run_id,
   s.item_id,
@@ -20,7 +21,7 @@ SELECT
   r.lane_active,
   s.status,
   m.metric,
-  step_value(m.metric, s.status, s.credited, s.correct, s.score) AS value,
+  step_value(m.metric, s.status, s.error_kind, s.task, s.credited, s.correct, s.score) AS value,
   s.correct,
   s.score,
   s.coverage,
@@ -38,6 +39,7 @@ SELECT
   s.attempts,
   s.cost_usd,
   s.error_kind,
+  step_charge(s.status, s.error_kind, s.task) AS failure,
   s.error_message,
   s.error_http_status,
   s.batch_id,

@@ -43,11 +43,9 @@ truth('reported intervals contain the sim’s true rates, differences and dial e
     await aggregate({ runsDir, outDir: join(runsDir, '_aggregated') });
     const db = join(runsDir, '_aggregated', 'audition.duckdb');
 
-    // The aggregate's rate: per item, credited among non-error steps; then the mean over items.
-    const perItem = new Map(LANES.map((l) => [l.slug, new Map(items.map((item) => {
-      const t = simTruth(l, item, settings);
-      return [item.id, t.credited / (1 - t.error)];
-    }))]));
+    // The aggregate's rate: per item, credited over every step (the sim's errors are malformed answers, model
+    // failures worth 0); then the mean over items.
+    const perItem = new Map(LANES.map((l) => [l.slug, new Map(items.map((item) => [item.id, simTruth(l, item, settings).credited]))]));
     const rateOf = (slug: string): number => [...perItem.get(slug)!.values()].reduce((a, b) => a + b, 0) / items.length;
 
     // Seventeen 95% intervals cannot all be expected to cover (0.95^17 ≈ 0.42). Each estimate must lie

@@ -115,6 +115,7 @@ function scenario(outcomesByRun: Record<string, number[]>, lanes: Record<string,
   const runs: RunInfo[] = Object.entries(lanes).map(([lane, l]) => ({
     runId: `r-${lane}-${l.budget ?? 0}`, lane, model: l.model ?? 'm', provider: 'sim', suite: 's', metric: 'correct', visible: true,
     laneDials: l.dials, settings: { task: { kind: 'mcq', cards_budget: l.budget ?? 3 } },
+    tally: { steps: outcomesByRun[lane]?.length ?? 0, scored: outcomesByRun[lane]?.length ?? 0, modelFailures: 0, missing: 0, abstains: 0, total: (outcomesByRun[lane] ?? []).reduce((a, b) => a + b, 0) },
   }));
   const outcomes: ItemOutcome[] = runs.flatMap((r) => (outcomesByRun[r.lane] ?? []).map((v, i) => ({ runId: r.runId, item: `q${i}`, cluster: null, attempts: 1, total: v })));
   return { runs, outcomes };

@@ -52,6 +52,10 @@ found('--retry-errors resumes a finished run that has error steps and skips one 
   assert.equal(rowsOf(first.stdout).map((r) => [r.lane, r.status, r.errors]).sort(), [['strong.t0-7', 'completed', 0], ['weak.t1-5', 'failed', 1]]);
   const weakId = rowsOf(first.stdout).find((r) => r.lane === 'weak.t1-5')!.run_id;
   const weakLog = join(runs.dir, 'retry', `${weakId}.jsonl`);
+  // the sim's errors are malformed answers, final (a model failure); make this one a timeout, which a resume sends again
+  const written = readFileSync(weakLog, 'utf8');
+  assert.is(written.match(/"kind":"parse"/g)?.length, 1);
+  writeFileSync(weakLog, written.replace('"kind":"parse"', '"kind":"timeout"'));
 
   const again = sweep('retry', ...BOTH);
   assert.is(again.code, 0, again.stderr);
@@ -70,8 +74,9 @@ found('--retry-errors resumes a finished run that has error steps and skips one 
 
   const status = runCli(['status', weakId, '--runs-dir', runs.dir, '--json']);
   assert.is(status.code, 0, status.stderr);
-  const progress = JSON.parse(status.stdout) as { status: string; done: number; errors: number; pending: number };
-  assert.equal([progress.status, progress.done + progress.errors, progress.pending], ['completed', 60, 0]);
+  const progress = JSON.parse(status.stdout) as { status: string; done: number; errors: number; model_failures: number; pending: number };
+  // done counts a model failure (final) as errors does: count it once
+  assert.equal([progress.status, progress.done + progress.errors - progress.model_failures, progress.pending], ['completed', 60, 0]);
   const aggregated = runCli(['aggregate', '--runs-dir', runs.dir]);
   assert.is(aggregated.code, 0, aggregated.stderr);
   const ended = runCli(['sql', '--runs-dir', runs.dir, '--json', `SELECT end_status FROM runs WHERE run_id = '${weakId}'`]);

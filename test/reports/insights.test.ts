@@ -11,7 +11,7 @@ import { renderInsights, writeFindings, type InsightsInput } from '../../reports
 const GOLDEN = fileURLToPath(new URL('../golden/insights.md', import.meta.url));
 
 const rank = (lane: string, model: string, rate: number, lo: number, hi: number, r: number): RankingRow => ({
-  suite: 'mcq', metric: 'credited', lane, model, provider: 'sim', runs: 1, n: 200, clusters: 50, attempts: 600, rate, se: 0.02, ci_lo: lo, ci_hi: hi, method: 'clustered-t', rank: r, design_effect: Number.NaN,
+  suite: 'mcq', metric: 'credited', lane, model, provider: 'sim', runs: 1, n: 200, clusters: 50, attempted: 600, scored: 600, model_failure_rate: 0, missing_rate: 0, abstain_rate: 0.1, answered_accuracy: rate / 0.9, rate, se: 0.02, ci_lo: lo, ci_hi: hi, method: 'clustered-t', rank: r, design_effect: Number.NaN,
 });
 
 const pair = (a: string, b: string, diff: number, lo: number, hi: number, pHolm: number, significant: boolean): LanePairRow => ({

@@ -12,6 +12,8 @@ import { listRunLogFiles } from '../../pipelines/runlog/discover.ts';
 import { ProviderError, ScriptedAdapter, TEST_LANE, delay, echoTask, makeSuite, reply } from '../helpers/engineKit.ts';
 import { limitBucketKey, limitsTableOf } from '../../pipelines/runner/limits.ts';
 import { makeTempDir } from '../helpers/tmp.ts';
+import type { McqItem } from '../../pipelines/suites/types.ts';
+import type { Task } from '../../pipelines/tasks/task.ts';
 
 const SETTINGS: RunSettings = { replicates: 1, seed: 7, stage: 'smoke', concurrency: 4, maxRetries: 3, timeoutMs: 5000, task: { kind: 'echo' } };
 
@@ -127,6 +129,34 @@ engine('--resume skips ok steps, retries error rows, and counts the whole run', 
     const log = await readRunLog(first.path);
     assert.is(log.steps.length, 12);
     assert.is(log.steps.find((s) => s.item_id === 'q2')?.status, 'ok');
+  } finally {
+    cleanup();
+  }
+});
+
+engine('--resume sends an infrastructure failure again, never a model failure (a parse error is a final 0)', async () => {
+  const { dir, cleanup } = makeTempDir();
+  try {
+    const parsing: Task<McqItem> = {
+      ...echoTask,
+      async runStep(item, replicate, context) {
+        const outcome = await echoTask.runStep(item, replicate, context);
+        return outcome.response?.text === '' ? { status: 'error', evaluation: null, response: outcome.response, error: { kind: 'parse', message: 'empty answer', http_status: null } } : outcome;
+      },
+    };
+    let failing = true;
+    const adapter = new ScriptedAdapter((request) => {
+      const question = request.messages[1].content;
+      if (failing && question.startsWith('question 2 ')) throw new ProviderError('timeout', 'timed out', { httpStatus: null });
+      return reply(question.startsWith('question 3 ') ? '' : 'A');
+    });
+    const first = await runLane(options(dir, adapter, { task: parsing, settings: { ...SETTINGS, maxRetries: 0 } }));
+    assert.equal(first.counts, { ok: 10, abstain: 0, error: 2 });
+    failing = false;
+    const before = adapter.calls.length;
+    const second = await runLane(options(dir, adapter, { task: parsing, runId: first.runId, resume: true }));
+    assert.equal(adapter.calls.slice(before).map((c) => c.request.messages[1].content.split(' ')[1]), ['2'], 'only the timeout is sent again');
+    assert.equal(second.counts, { ok: 11, abstain: 0, error: 1 });
   } finally {
     cleanup();
   }
