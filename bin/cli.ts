@@ -20,6 +20,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   'experiment run': { summary: 'run a generate-then-grade experiment from a YAML/JSON file', load: async () => (await import('./commands/experiment.ts')).experimentRun },
   aggregate: { summary: 'turn every run log into one DuckDB database, rankings with intervals, exports and INSIGHTS.md', load: async () => (await import('./commands/aggregate.ts')).aggregateCommand },
   sql: { summary: 'query the aggregated database: SQL text, or a named query from sql/queries/ with --param', load: async () => (await import('./commands/sql.ts')).sqlCommand },
+  plan: { summary: 'how many items and replicates a comparison of two lanes needs to detect a difference', load: async () => (await import('./commands/plan.ts')).planCommand },
   status: { summary: "show a run's progress from its log: done, errors, pending, cache hits, rate so far, ETA", load: async () => (await import('./commands/status.ts')).statusCommand },
   'lanes add': { summary: 'register a lane (provider, model, dials); checked against the provider rules', load: async () => (await import('./commands/lanes.ts')).lanesAdd },
   'lanes list': { summary: 'list lanes with active/visible flags and how many runs use each', load: async () => (await import('./commands/lanes.ts')).lanesList },
