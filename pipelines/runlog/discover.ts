@@ -44,6 +44,23 @@ export async function findRunLogs(runsDir: string, runId: string): Promise<strin
   return (await listRunLogFiles(runsDir)).filter((path) => names.has(basename(path)));
 }
 
+/**
+ * The one log of `runId` in any stage, plain or archived, or null when there is none; several logs sharing the id
+ * are an error naming them (`again`: what the user runs again once one is kept, e.g. 'the sweep').
+ */
+export async function findOnlyRunLog(runsDir: string, runId: string, again: string): Promise<string | null> {
+  const paths = await findRunLogs(runsDir, runId);
+  if (paths.length > 1) throw new CliError(`${paths.length} logs have run id ${runId}: ${paths.join(', ')}`, { hint: `keep one of them (move the others out of the runs folder), then run ${again} again` });
+  return paths[0] ?? null;
+}
+
+/** Why a run whose log is compressed cannot go on (`why`: what is left to do in it), and the fix. */
+export function compressedRunError(runId: string, path: string, why: string, again: string): CliError {
+  return new CliError(`run ${runId} ${why}, but its log is compressed (${path}) and a run continues only in a plain .jsonl log`, {
+    hint: `decompress it in place ('gunzip ${path}'), then run ${again} again`,
+  });
+}
+
 /** A run log's path rather than a run id: it names a log file that exists. */
 function isLogPath(idOrPath: string): boolean {
   return /\.jsonl(\.gz)?$/.test(idOrPath) && existsSync(idOrPath);

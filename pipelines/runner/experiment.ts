@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { CommandRenderer } from '../../lib/commandHint.ts';
 import type { Output } from '../../lib/output.ts';
 import type { Lane } from '../../core/lane.ts';
@@ -7,6 +5,7 @@ import type { ProviderAdapter } from '../../core/chat.ts';
 import type { Simulator } from '../../core/simulator.ts';
 import { runLane as engineRunLane, type RunLaneOptions, type RunResult } from './engine.ts';
 import { RUN_DEFAULTS, type RunSettings } from './runSettings.ts';
+import { compressedRunError, findOnlyRunLog } from '../runlog/discover.ts';
 import { readRunLog } from '../runlog/reader.ts';
 import type { Suite } from '../suites/types.ts';
 import { parseTaskSettings, type GenerateTaskSettings, type GradeTaskSettings } from '../tasks/settings.ts';
@@ -78,10 +77,16 @@ export async function runExperiment(options: ExperimentRunOptions): Promise<Expe
   const runs: PhaseRun[] = [];
   const base = { seed: experiment.seed ?? RUN_DEFAULTS.seed, stage: experiment.stage, concurrency: options.workers, maxRetries: options.maxRetries ?? RUN_DEFAULTS.maxRetries, timeoutMs: options.timeoutMs ?? RUN_DEFAULTS.timeoutMs };
   const launch = async (lane: Lane, runId: string, settings: RunSettings, task: RunLaneOptions['task'], runSuite: Suite, items: RunLaneOptions['items']): Promise<RunResult> => {
-    const resume = existsSync(join(options.runsDir, experiment.stage, `${runId}.jsonl`));
+    // the run's log wherever it is (another stage, archived as .jsonl.gz): a completed one is read, not run again
+    const found = await findOnlyRunLog(options.runsDir, runId, 'the experiment');
+    if (found?.endsWith('.gz') === true) {
+      const log = await readRunLog(found);
+      if (log.end?.status === 'completed') return { runId, path: found, status: 'completed', counts: { ...log.end.counts }, costUsd: log.end.cost_usd, priced: log.steps.some((s) => s.cost_usd !== null), tokens: { ...log.end.tokens } };
+      throw compressedRunError(runId, found, 'is not finished', 'the experiment');
+    }
     const adapter = await options.adapterFor(lane, task.simulator);
     return run({
-      lane, suite: runSuite, task, settings, runsDir: options.runsDir, runId, resume, output, adapter, items, env: options.env,
+      lane, suite: runSuite, task, settings, runsDir: options.runsDir, runId, resume: found !== null, ...(found !== null ? { logPath: found } : {}), output, adapter, items, env: options.env,
       notes: experiment.notes ?? `experiment ${experiment.name}`,
       ...(options.createdBy !== undefined ? { createdBy: options.createdBy } : {}), ...(options.signal !== undefined ? { signal: options.signal } : {}),
       ...(options.command !== undefined ? { command: options.command } : {}),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CliError, type ExitCodeValue } from '../../lib/errors.ts';
 import type { Output } from '../../lib/output.ts';
-import { findRunLogs } from '../runlog/discover.ts';
+import { compressedRunError, findOnlyRunLog } from '../runlog/discover.ts';
 import { completedStepKeys, readRunLog } from '../runlog/reader.ts';
 import { stepKey } from '../../core/record.ts';
 import type { Suite } from '../suites/types.ts';
@@ -69,14 +69,13 @@ interface FoundRun {
 
 /** The log of a sweep run, wherever it is (any stage, plain or `.gz`); null when the run never started. */
 async function findSweepRun(runsDir: string, runId: string): Promise<FoundRun | null> {
-  const paths = await findRunLogs(runsDir, runId);
-  if (paths.length === 0) return null;
-  if (paths.length > 1) throw new CliError(`${paths.length} logs have run id ${runId}: ${paths.join(', ')}`, { hint: 'keep one of them (move the others out of the runs folder), then run the sweep again' });
-  const log = await readRunLog(paths[0]);
+  const path = await findOnlyRunLog(runsDir, runId, 'the same sweep');
+  if (path === null) return null;
+  const log = await readRunLog(path);
   const finished = log.end?.status === 'completed' || (log.end?.status === 'failed' && log.end.reason === 'error-rate');
   // a model failure (a parse error) is a final answer: only the error steps a resume sends again count
   const done = completedStepKeys(log);
-  return { path: paths[0], finished, errorSteps: log.steps.filter((s) => s.status === 'error' && !done.has(stepKey(s))).length };
+  return { path, finished, errorSteps: log.steps.filter((s) => s.status === 'error' && !done.has(stepKey(s))).length };
 }
 
 /** What a sweep does with one lane's run: start it, skip it, or continue its log (`problem`: why it cannot). */
@@ -90,12 +89,7 @@ function planLane(found: FoundRun | null, runId: string, retryErrors: boolean): 
   const action = found.finished ? 'retried' : 'resumed';
   if (found.path.endsWith('.gz')) {
     const why = found.finished ? `has ${errorSteps} to retry` : 'is not finished';
-    return {
-      action,
-      problem: new CliError(`run ${runId} ${why}, but its log is compressed (${found.path}) and a run continues only in a plain .jsonl log`, {
-        hint: `decompress it in place ('gunzip ${found.path}'), then run the same sweep again`,
-      }),
-    };
+    return { action, problem: compressedRunError(runId, found.path, why, 'the same sweep') };
   }
   return found.finished ? { action, note: `run ${runId} finished with ${errorSteps}; sending them again` } : { action };
 }

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -27,6 +28,17 @@ cli('runs both phases with sim lanes, one log per lane, and resumes on a second 
     const again = runCli(['experiment', 'run', EXPERIMENT, '--runs-dir', dir]);
     assert.is(again.code, 0, again.stderr);
     assert.match(again.stderr, /resuming run demo-graded\.gen\.strong\.t0-7: 30 of 30 steps already done/);
+
+    // a log archived as .jsonl.gz (or moved to another stage) is found by its run id: a completed one is read, not
+    // refused as "run id taken"
+    const gen = join(dir, 'exp', 'demo-graded.gen.strong.t0-7.jsonl');
+    writeFileSync(`${gen}.gz`, gzipSync(readFileSync(gen)));
+    rmSync(gen);
+    const archived = runCli(['experiment', 'run', EXPERIMENT, '--runs-dir', dir, '--json']);
+    assert.is(archived.code, 0, archived.stderr);
+    assert.not.match(archived.stderr, /taken/);
+    assert.ok(archived.stdout.includes(`${gen}.gz`), archived.stdout);
+    assert.not.ok(existsSync(gen), 'nothing was run again into a new plain log');
   } finally {
     cleanup();
   }
