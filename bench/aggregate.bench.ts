@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { reportBench } from './report.ts';
+import { RUN_LOG_SCHEMA } from '../core/record.ts';
 import { makeBenchSweep, makeLane, makeSuite, writeRunLog, type SyntheticRun } from './synthetic.ts';
 
 const FILES = 200;
@@ -18,7 +19,8 @@ const DATA = join(tmpdir(), 'audition-bench-agg');
 const RUNS = join(DATA, 'runs');
 const OUT = join(RUNS, '_aggregated');
 const MARKER = join(DATA, 'generated.json');
-const SPEC = JSON.stringify({ version: 2, files: FILES, items: 500, replicates: 10 });
+// the logs are kept between runs; a change of the run-log contract (or of this spec) writes them again
+const SPEC = JSON.stringify({ version: 2, schema: RUN_LOG_SCHEMA, files: FILES, items: 500, replicates: 10 });
 const PHASES = fileURLToPath(new URL('./aggregate-phases.ts', import.meta.url));
 
 const log = (text: string) => process.stderr.write(text + '\n');
