@@ -120,7 +120,18 @@ export function rankLanes(runs: readonly RunInfo[], index: ReadonlyMap<string, r
   return rows;
 }
 
-/** Whether a run belongs to a ranking row: same suite, metric, lane and task settings. */
-export function isRunOfRow(run: RunInfo, row: Pick<RankingRow, 'suite' | 'metric' | 'lane' | 'task_settings'>): boolean {
-  return run.suite === row.suite && run.metric === row.metric && run.lane === row.lane && conditionOf(run).taskSettings === row.task_settings;
+/** The ids of the runs each ranking row pools, by rankingRowKey: a row is its suite, metric, lane and task settings. */
+export function runIdsByRow(runs: readonly RunInfo[]): Map<string, string[]> {
+  const byRow = new Map<string, string[]>();
+  for (const run of runs) {
+    if (run.metric === null) continue;
+    const key = rankingRowKey({ suite: run.suite, metric: run.metric, lane: run.lane, task_settings: conditionOf(run).taskSettings });
+    byRow.set(key, [...(byRow.get(key) ?? []), run.runId]);
+  }
+  return byRow;
+}
+
+/** A ranking row's identity within the table. */
+export function rankingRowKey(row: Pick<RankingRow, 'suite' | 'metric' | 'lane' | 'task_settings'>): string {
+  return [row.suite, row.metric, row.lane, row.task_settings].join('\u0000');
 }

@@ -11,7 +11,7 @@ import { estimateDialEffects, type DialEffectRow } from '../dialEffects.ts';
 import { indexOutcomes, isBinaryMetric, loadItemOutcomes, loadRuns, poolRuns, visibleLanes } from '../outcomes.ts';
 import { compareLanePairs, type LanePairRow } from '../pairs.ts';
 import { queryNamed, runNamed } from '../queries.ts';
-import { isRunOfRow, rankLanes, type RankingRow } from '../ranking.ts';
+import { rankLanes, rankingRowKey, runIdsByRow, type RankingRow } from '../ranking.ts';
 import { laneKey, type ChangedRuns } from './changes.ts';
 import { readRows, writeRows } from './tables.ts';
 
@@ -106,8 +106,8 @@ export async function analyze(connection: DuckDBConnection, options: AnalyzeOpti
     const scope = runs.filter((r) => suites.has(r.suite));
     const index = indexOutcomes(await loadItemOutcomes(connection, changed === 'all' ? undefined : scope.map((r) => r.runId)));
     const ranking = rankLanes(scope, index, visible);
-    const runsOf = (row: RankingRow) => scope.filter((r) => isRunOfRow(r, row)).map((r) => r.runId);
-    const itemsOf = (row: RankingRow) => poolRuns(index, runsOf(row));
+    const runsOf = runIdsByRow(scope);
+    const itemsOf = (row: RankingRow) => poolRuns(index, runsOf.get(rankingRowKey(row)) ?? []);
     tables.ranking.push(...ranking);
     if (changed === 'all') {
       tables.pairs.push(...compareConditionPairs(ranking, (rows) => compareLanePairs(rows, itemsOf, isBinaryMetric)));
