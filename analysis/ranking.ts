@@ -1,10 +1,12 @@
 // Lane rankings with honest intervals: the unit is the item (replicates are averaged first). A 0/1 outcome with one
 // attempt per independent item gets a Wilson interval; with replicates or clusters a logit-scale clustered
 // t-interval (Wilson on the worst-case effective size at 0 % and 100 %); a graded score a clustered t-interval.
-// Lanes whose intervals overlap tie: rank = 1 + the number of lanes whose lower bound is above this upper bound.
+// A row is a condition (conditions.ts): a lane under one set of task settings, pooling only runs that match.
+// Conditions whose intervals overlap tie: rank = 1 + the number of rows whose lower bound is above this upper bound.
 
 import { addTallies, failureRates, type FailureRates } from '../core/metric.ts';
 import { StatsWorkspace, clusteredMeanIntervalOf, clusteredRateIntervalOf, computeNoSpreadInterval, rankWithTies, wilsonInterval } from './stats/index.ts';
+import { conditionOf } from './conditions.ts';
 import { groupRuns, isBinaryMetric, poolRuns, type ItemOutcome, type ItemTotals, type Metric, type RunInfo } from './outcomes.ts';
 
 /** The interval of one lane's (or setting's) rate over its items. */
@@ -22,11 +24,15 @@ export interface RateSummary {
   designEffect: number;
 }
 
-/** One row of model_ranking: the rate and its interval, and the lane's steps by outcome (FailureRates). */
+/** One row of model_ranking, a condition: the rate and its interval, and its steps by outcome (FailureRates). */
 export interface RankingRow extends FailureRates {
   suite: string;
   metric: Metric;
   lane: string;
+  /** The lane and its non-default task settings, e.g. `strong.t0-7 · sc3` (conditions.ts). */
+  condition: string;
+  /** The non-default task settings as JSON (`{}` when all are defaults). */
+  task_settings: string;
   model: string;
   provider: string;
   runs: number;
@@ -86,26 +92,46 @@ export function summarizeItems(items: ItemTotals, binary: boolean, workspace?: S
   return { n, clusters, attempts, rate: c.mean, se: c.se, lo: clamp(c.lo), hi: clamp(c.hi), method: 'clustered-t', designEffect: Number.NaN };
 }
 
-/** Ranks the visible lanes within each suite and metric; rows come best first. */
+/** Ranks the visible lanes' conditions within each suite and metric; rows come best first. */
 export function rankLanes(runs: readonly RunInfo[], index: ReadonlyMap<string, readonly ItemOutcome[]>, visible: ReadonlySet<string>): RankingRow[] {
   const rows: RankingRow[] = [];
   const workspace = new StatsWorkspace();
   for (const group of groupRuns(runs.filter((r) => visible.has(r.lane))).values()) {
-    const byLane = new Map<string, RunInfo[]>();
-    for (const run of group.runs) byLane.set(run.lane, [...(byLane.get(run.lane) ?? []), run]);
-    const lanes = [...byLane].flatMap(([lane, laneRuns]) => {
-      const summary = summarizeItems(poolRuns(index, laneRuns.map((r) => r.runId)), isBinaryMetric(group.metric), workspace);
-      const latest = laneRuns[laneRuns.length - 1];
-      const failures = failureRates(laneRuns.map((r) => r.tally).reduce(addTallies));
-      return summary.n === 0 ? [] : [{ lane, model: latest.model, provider: latest.provider, runs: laneRuns.length, summary, failures }];
+    const byCondition = new Map<string, RunInfo[]>();
+    for (const run of group.runs) {
+      const key = `${run.lane}\u0000${conditionOf(run).taskSettings}`;
+      byCondition.set(key, [...(byCondition.get(key) ?? []), run]);
+    }
+    const conditions = [...byCondition.values()].flatMap((conditionRuns) => {
+      const summary = summarizeItems(poolRuns(index, conditionRuns.map((r) => r.runId)), isBinaryMetric(group.metric), workspace);
+      const latest = conditionRuns[conditionRuns.length - 1];
+      const failures = failureRates(conditionRuns.map((r) => r.tally).reduce(addTallies));
+      return summary.n === 0 ? [] : [{ latest, condition: conditionOf(latest), runs: conditionRuns.length, summary, failures }];
     });
-    const ranks = rankWithTies(lanes.map((l) => ({ lo: l.summary.lo, hi: l.summary.hi })));
-    const groupRows = lanes.map((l, i): RankingRow => ({
-      suite: group.suite, metric: group.metric, lane: l.lane, model: l.model, provider: l.provider, runs: l.runs,
-      n: l.summary.n, clusters: l.summary.clusters, ...l.failures, rate: l.summary.rate, se: l.summary.se,
-      ci_lo: l.summary.lo, ci_hi: l.summary.hi, method: l.summary.method, rank: ranks[i], design_effect: l.summary.designEffect,
+    const ranks = rankWithTies(conditions.map((c) => ({ lo: c.summary.lo, hi: c.summary.hi })));
+    const groupRows = conditions.map((c, i): RankingRow => ({
+      suite: group.suite, metric: group.metric, lane: c.latest.lane, condition: c.condition.label, task_settings: c.condition.taskSettings,
+      model: c.latest.model, provider: c.latest.provider, runs: c.runs,
+      n: c.summary.n, clusters: c.summary.clusters, ...c.failures, rate: c.summary.rate, se: c.summary.se,
+      ci_lo: c.summary.lo, ci_hi: c.summary.hi, method: c.summary.method, rank: ranks[i], design_effect: c.summary.designEffect,
     }));
-    rows.push(...groupRows.sort((a, b) => a.rank - b.rank || b.rate - a.rate || a.lane.localeCompare(b.lane)));
+    rows.push(...groupRows.sort((a, b) => a.rank - b.rank || b.rate - a.rate || a.condition.localeCompare(b.condition)));
   }
   return rows;
+}
+
+/** The ids of the runs each ranking row pools, by rankingRowKey: a row is its suite, metric, lane and task settings. */
+export function runIdsByRow(runs: readonly RunInfo[]): Map<string, string[]> {
+  const byRow = new Map<string, string[]>();
+  for (const run of runs) {
+    if (run.metric === null) continue;
+    const key = rankingRowKey({ suite: run.suite, metric: run.metric, lane: run.lane, task_settings: conditionOf(run).taskSettings });
+    byRow.set(key, [...(byRow.get(key) ?? []), run.runId]);
+  }
+  return byRow;
+}
+
+/** A ranking row's identity within the table. */
+export function rankingRowKey(row: Pick<RankingRow, 'suite' | 'metric' | 'lane' | 'task_settings'>): string {
+  return [row.suite, row.metric, row.lane, row.task_settings].join('\u0000');
 }

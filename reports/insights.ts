@@ -5,7 +5,7 @@
 import type { BestSettingRow } from '../analysis/bestSettings.ts';
 import type { DialEffectRow } from '../analysis/dialEffects.ts';
 import { describeMissingData } from './missingData.ts';
-import type { LanePairRow } from '../analysis/pairs.ts';
+import type { ConditionPairRow } from '../analysis/aggregate/analyze.ts';
 import type { RankingRow } from '../analysis/ranking.ts';
 import { writeFileAtomic } from '../lib/files.ts';
 
@@ -41,36 +41,12 @@ export interface InsightsInput {
   /** hiddenLanes: lanes with runs that the registry hides; they are left out of this report. */
   totals: { files: number; runs: number; steps: number; quarantined: number; hiddenLanes: number };
   ranking: readonly RankingRow[];
-  pairs: readonly LanePairRow[];
+  pairs: readonly ConditionPairRow[];
   best: readonly BestSettingRow[];
   dialEffects: readonly DialEffectRow[];
   modelSteps: readonly ModelStepsRow[];
   errorKinds: readonly ErrorKindRow[];
   quarantine: readonly QuarantineSummaryRow[];
-  /** Lanes whose ranking row pools runs made with different task settings (each variant as JSON text). */
-  pooledSettings?: readonly PooledSettingsRow[];
-}
-
-export interface PooledSettingsRow {
-  suite: string;
-  lane: string;
-  variants: readonly string[];
-}
-
-/**
- * The task settings that differ between a lane's variants, as `kind mcq / session; sc 1 / 3`:
- * the task kind, and the keys every variant sets (a key only one kind has is implied by the kind).
- */
-export function describeSettingDifferences(variants: readonly string[]): string {
-  const parsed = variants.map((v) => JSON.parse(v) as Record<string, unknown>);
-  const keys = [...new Set(parsed.flatMap((p) => Object.keys(p)))].filter((k) => k === 'kind' || parsed.every((p) => p[k] !== undefined && p[k] !== null));
-  const show = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
-  return keys
-    .sort((a, b) => (a === 'kind' ? -1 : b === 'kind' ? 1 : a.localeCompare(b)))
-    .map((key) => [key, [...new Set(parsed.map((p) => show(p[key] ?? null)))]] as const)
-    .filter(([, values]) => values.length > 1)
-    .map(([key, values]) => `${key} ${values.join(' / ')}`)
-    .join('; ');
 }
 
 /** How many rows of long tables the report shows; the full tables are in the database and exports. */
@@ -115,21 +91,20 @@ export function writeFindings(input: InsightsInput): string[] {
     const top = rows.filter((r) => r.rank === 1);
     if (rows.length === 1) continue;
     if (top.length === 1) {
-      findings.push(`On ${group}, **${top[0].lane}** leads: ${percent(top[0].rate)} ${interval(top[0].ci_lo, top[0].ci_hi, percent)}, its interval above every other lane's.`);
+      findings.push(`On ${group}, **${top[0].condition}** leads: ${percent(top[0].rate)} ${interval(top[0].ci_lo, top[0].ci_hi, percent)}, its interval above every other row's.`);
     } else {
       // Overlapping marginal intervals are a weaker test than a paired one on shared items: say which paired tests still separate the leaders.
-      const leaders = new Set(top.map((r) => r.lane));
-      const separated = input.pairs.filter((p) => p.significant && `${p.suite} · ${p.metric}` === group && leaders.has(p.lane_a) && leaders.has(p.lane_b));
-      const split = separated.length === 0 ? '' : ` Paired on shared items, ${separated.map((p) => (p.diff > 0 ? `${p.lane_a} > ${p.lane_b}` : `${p.lane_b} > ${p.lane_a}`)).join(', ')}.`;
-      findings.push(`On ${group}, ${top.length} lanes share rank 1 (their 95% intervals overlap): ${top.map((r) => r.lane).join(', ')}.${split}`);
+      const leaders = new Set(top.map((r) => r.condition));
+      const separated = input.pairs.filter((p) => p.significant && `${p.suite} · ${p.metric}` === group && leaders.has(p.condition_a) && leaders.has(p.condition_b));
+      const split = separated.length === 0 ? '' : ` Paired on shared items, ${separated.map((p) => (p.diff > 0 ? `${p.condition_a} > ${p.condition_b}` : `${p.condition_b} > ${p.condition_a}`)).join(', ')}.`;
+      // A lane run under two task settings is two rows: count conditions then, not lanes.
+      const noun = new Set(top.map((r) => r.lane)).size === top.length ? 'lanes' : 'conditions';
+      findings.push(`On ${group}, ${top.length} ${noun} share rank 1 (their 95% intervals overlap): ${top.map((r) => r.condition).join(', ')}.${split}`);
     }
-  }
-  for (const p of input.pooledSettings ?? []) {
-    findings.push(`On ${p.suite}, the ranking row of ${p.lane} pools runs made with ${p.variants.length} different task settings (${describeSettingDifferences(p.variants)}); compare them in Best settings, not in the ranking.`);
   }
   const significant = input.pairs.filter((p) => p.significant);
   for (const p of [...significant].sort((a, b) => Math.abs(b.diff) - Math.abs(a.diff)).slice(0, REPORT_LIMITS.pairs)) {
-    const [winner, loser] = p.diff > 0 ? [p.lane_a, p.lane_b] : [p.lane_b, p.lane_a];
+    const [winner, loser] = p.diff > 0 ? [p.condition_a, p.condition_b] : [p.condition_b, p.condition_a];
     findings.push(`On ${p.suite} · ${p.metric}, **${winner}** beats ${loser} by ${Math.abs(p.diff * 100).toFixed(1)} points on ${count(p.n_items)} shared items (95% CI ${interval(Math.min(Math.abs(p.ci_lo), Math.abs(p.ci_hi)), Math.max(Math.abs(p.ci_lo), Math.abs(p.ci_hi)), (x) => (x * 100).toFixed(1))}, Holm p ${pValue(p.p_holm)}).`);
   }
   if (input.pairs.length > 0) {
@@ -157,8 +132,9 @@ export function renderInsights(input: InsightsInput): string {
     '# Insights',
     '',
     `Generated ${input.generatedAt} from ${count(input.totals.runs)} runs (${count(input.totals.steps)} steps in ${count(input.totals.files)} log files).${input.totals.hiddenLanes > 0 ? ` Lanes hidden in the lane registry (${count(input.totals.hiddenLanes)}) are left out of this report; their steps stay in the database.` : ''}`,
+    'A ranking row is a condition: a lane under one set of task settings, named by the settings that are not their defaults (`lane · sc3`); only runs with the same settings are pooled, and lane pairs compare lanes under the same settings.',
     'Rates are means over items (replicates averaged first); a model failure (an answer that does not parse, an empty one) counts as 0, an infrastructure failure (rate limit, timeout, server, network…) is missing and left out; intervals are 95% — Wilson for one attempt an item, otherwise t with item-clustered standard errors.',
-    'A difference is called significant only when its Holm-adjusted p < .05 and its interval excludes zero; lanes whose intervals overlap share a rank.',
+    'A difference is called significant only when its Holm-adjusted p < .05 and its interval excludes zero; rows whose intervals overlap share a rank.',
     '',
     '## Findings',
     '',
@@ -171,8 +147,8 @@ export function renderInsights(input: InsightsInput): string {
   else out.push('attempted: steps run; model failures, missing (infrastructure failures) and abstained: shares of them; answered accuracy: the mean on the answers given.', '');
   for (const [group, rows] of groupsOf(input.ranking)) {
     out.push(`### ${group}`, '');
-    out.push(...table(['rank', 'lane', 'model', 'n', 'clusters', 'rate', '95% CI', 'method', 'attempted', 'model failures', 'missing', 'abstained', 'answered accuracy'],
-      rows.map((r) => [String(r.rank), r.lane, r.model, count(r.n), count(r.clusters), percent(r.rate), interval(r.ci_lo, r.ci_hi, percent), r.method, count(r.attempted), percent(r.model_failure_rate), percent(r.missing_rate), percent(r.abstain_rate), percent(r.answered_accuracy)]),
+    out.push(...table(['rank', 'condition', 'model', 'n', 'clusters', 'rate', '95% CI', 'method', 'attempted', 'model failures', 'missing', 'abstained', 'answered accuracy'],
+      rows.map((r) => [String(r.rank), r.condition, r.model, count(r.n), count(r.clusters), percent(r.rate), interval(r.ci_lo, r.ci_hi, percent), r.method, count(r.attempted), percent(r.model_failure_rate), percent(r.missing_rate), percent(r.abstain_rate), percent(r.answered_accuracy)]),
       ['r', 'l', 'l', 'r', 'r', 'r', 'l', 'l', 'r', 'r', 'r', 'r', 'r']), '');
   }
 
@@ -200,8 +176,8 @@ export function renderInsights(input: InsightsInput): string {
   out.push(`${count(input.pairs.length)} pairs compared on shared items: ${count(significant.length)} significant after Holm, ${count(screened.length)} flagged by the Benjamini–Hochberg screen (q < .05).`, '');
   if (significant.length > 0) {
     const shown = [...significant].sort((a, b) => Math.abs(b.diff) - Math.abs(a.diff)).slice(0, REPORT_LIMITS.pairs);
-    out.push(...table(['suite', 'lane A', 'lane B', 'n', 'Δ (A − B)', '95% CI', 'test', 'Holm p', 'BH q'],
-      shown.map((p) => [`${p.suite} · ${p.metric}`, p.lane_a, p.lane_b, count(p.n_items), points(p.diff), interval(p.ci_lo, p.ci_hi, signedPoints), p.test, pValue(p.p_holm), pValue(p.q_bh)]),
+    out.push(...table(['suite', 'A', 'B', 'n', 'Δ (A − B)', '95% CI', 'test', 'Holm p', 'BH q'],
+      shown.map((p) => [`${p.suite} · ${p.metric}`, p.condition_a, p.condition_b, count(p.n_items), points(p.diff), interval(p.ci_lo, p.ci_hi, signedPoints), p.test, pValue(p.p_holm), pValue(p.q_bh)]),
       ['l', 'l', 'l', 'r', 'r', 'l', 'l', 'r', 'r']), '');
     if (significant.length > shown.length) out.push(`… and ${count(significant.length - shown.length)} more significant pairs in the lane_pairs table.`, '');
   }

@@ -9,7 +9,8 @@ export const MISSING_RATE_WARNING = 0.05;
 export interface MissingDataRow {
   suite: string;
   metric: string;
-  lane: string;
+  /** The ranking row's condition: its lane and non-default task settings. */
+  condition: string;
   missing_rate: number | null;
 }
 
@@ -19,7 +20,7 @@ export function describeMissingData(rows: readonly MissingDataRow[]): string[] {
   for (const r of rows) {
     if (r.missing_rate === null || !(r.missing_rate > MISSING_RATE_WARNING)) continue;
     const group = `${r.suite} · ${r.metric}`;
-    groups.set(group, [...(groups.get(group) ?? []), `${r.lane} (${(r.missing_rate * 100).toFixed(1)}% missing)`]);
+    groups.set(group, [...(groups.get(group) ?? []), `${r.condition} (${(r.missing_rate * 100).toFixed(1)}% missing)`]);
   }
   return [...groups].map(([group, lanes]) =>
     `On ${group}, ${lanes.length === 1 ? 'lane' : 'lanes'} ${lanes.join(', ')} ${lanes.length === 1 ? 'lacks' : 'lack'} more than ${MISSING_RATE_WARNING * 100}% of ` +

@@ -11,13 +11,16 @@ import { estimateDialEffects, type DialEffectRow } from '../dialEffects.ts';
 import { indexOutcomes, isBinaryMetric, loadItemOutcomes, loadRuns, poolRuns, visibleLanes } from '../outcomes.ts';
 import { compareLanePairs, type LanePairRow } from '../pairs.ts';
 import { queryNamed, runNamed } from '../queries.ts';
-import { rankLanes, type RankingRow } from '../ranking.ts';
+import { rankLanes, rankingRowKey, runIdsByRow, type RankingRow } from '../ranking.ts';
 import { laneKey, type ChangedRuns } from './changes.ts';
 import { readRows, writeRows } from './tables.ts';
 
+/** A lane pair compares two lanes under the same task settings (the ranking rows' task_settings and conditions). */
+export type ConditionPairRow = LanePairRow & { task_settings: string; condition_a: string; condition_b: string };
+
 export interface StatisticsTables {
   ranking: RankingRow[];
-  pairs: LanePairRow[];
+  pairs: ConditionPairRow[];
   best: BestSettingRow[];
   dialEffects: DialEffectRow[];
 }
@@ -35,7 +38,21 @@ const RESULT_TABLES = ['model_ranking', 'lane_pairs', 'best_settings', 'dial_eff
 /** lane_pairs columns that are NaN in a computed row and NULL once stored. */
 const PAIR_NUMBERS = ['rate_a', 'rate_b', 'diff', 'se', 'ci_lo', 'ci_hi', 'df', 'correlation', 'mde', 'p_value'] as const;
 
-const pairKey = (suite: string, metric: string, laneA: string, laneB: string) => [suite, metric, laneA, laneB].join('\u0000');
+const pairKey = (suite: string, metric: string, taskSettings: string, laneA: string, laneB: string) => [suite, metric, taskSettings, laneA, laneB].join('\u0000');
+
+/**
+ * Pairs like with like: compareLanePairs within each suite, metric and set of task settings, so each family (and
+ * its Holm adjustment) holds the lanes run under one condition.
+ */
+function compareConditionPairs(ranking: readonly RankingRow[], compare: (rows: RankingRow[]) => LanePairRow[]): ConditionPairRow[] {
+  const families = new Map<string, RankingRow[]>();
+  for (const r of ranking) families.set(r.task_settings, [...(families.get(r.task_settings) ?? []), r]);
+  return [...families].flatMap(([taskSettings, rows]) => {
+    const conditionOf = new Map(rows.map((r) => [`${r.suite}\u0000${r.metric}\u0000${r.lane}`, r.condition]));
+    const label = (p: LanePairRow, lane: string) => conditionOf.get(`${p.suite}\u0000${p.metric}\u0000${lane}`) ?? lane;
+    return compare(rows).map((p) => ({ ...p, task_settings: taskSettings, condition_a: label(p, p.lane_a), condition_b: label(p, p.lane_b) }));
+  });
+}
 
 /** Compares rows by suite and metric, the groups every statistic is computed within. */
 function compareGroups(a: { suite: string; metric: string }, b: { suite: string; metric: string }): number {
@@ -57,9 +74,9 @@ function bySuiteAndMetric<T extends { suite: string; metric: string }>(rows: T[]
   return rows.sort(compareGroups);
 }
 
-/** Orders ranking rows as reports show them: by suite and metric, then rank, rate and lane. */
+/** Orders ranking rows as reports show them: by suite and metric, then rank, rate and condition. */
 function byRank(rows: RankingRow[]): RankingRow[] {
-  return rows.sort((a, b) => a.suite.localeCompare(b.suite) || a.metric.localeCompare(b.metric) || a.rank - b.rank || b.rate - a.rate || a.lane.localeCompare(b.lane));
+  return rows.sort((a, b) => a.suite.localeCompare(b.suite) || a.metric.localeCompare(b.metric) || a.rank - b.rank || b.rate - a.rate || a.condition.localeCompare(b.condition));
 }
 
 /**
@@ -70,7 +87,8 @@ function byRank(rows: RankingRow[]): RankingRow[] {
 export async function analyze(connection: DuckDBConnection, options: AnalyzeOptions): Promise<StatisticsTables & { statsKey: string; recomputedSuites: number }> {
   const runs = await loadRuns(connection);
   const visible = visibleLanes(runs);
-  const statsKey = JSON.stringify({ baselines: [...options.baselines].sort() });
+  // `rows` names what a ranking row is: a database whose rows were lanes is recomputed whole.
+  const statsKey = JSON.stringify({ baselines: [...options.baselines].sort(), rows: 'conditions' });
   const tablesExist = (await queryNamed(connection, 'existing_tables', { names: listValue([...RESULT_TABLES]) })).length === RESULT_TABLES.length;
   const changed = options.changed === 'all' || options.previousKey !== statsKey || !tablesExist ? 'all' : options.changed;
   const suites = changed === 'all' ? new Set(runs.map((r) => r.suite)) : changed.suites;
@@ -78,7 +96,7 @@ export async function analyze(connection: DuckDBConnection, options: AnalyzeOpti
     ? { ranking: [], pairs: [], best: [], dialEffects: [] }
     : {
       ranking: await readRows<RankingRow>(connection, 'model_ranking'),
-      pairs: await readRows<LanePairRow>(connection, 'lane_pairs'),
+      pairs: await readRows<ConditionPairRow>(connection, 'lane_pairs'),
       best: await readRows<BestSettingRow>(connection, 'best_settings'),
       dialEffects: await readRows<DialEffectRow>(connection, 'dial_effects'),
     };
@@ -88,18 +106,19 @@ export async function analyze(connection: DuckDBConnection, options: AnalyzeOpti
     const scope = runs.filter((r) => suites.has(r.suite));
     const index = indexOutcomes(await loadItemOutcomes(connection, changed === 'all' ? undefined : scope.map((r) => r.runId)));
     const ranking = rankLanes(scope, index, visible);
-    const runsOf = (row: RankingRow) => scope.filter((r) => r.lane === row.lane && r.suite === row.suite && r.metric === row.metric).map((r) => r.runId);
-    const itemsOf = (row: RankingRow) => poolRuns(index, runsOf(row));
+    const runsOf = runIdsByRow(scope);
+    const itemsOf = (row: RankingRow) => poolRuns(index, runsOf.get(rankingRowKey(row)) ?? []);
     tables.ranking.push(...ranking);
     if (changed === 'all') {
-      tables.pairs.push(...compareLanePairs(ranking, itemsOf, isBinaryMetric));
+      tables.pairs.push(...compareConditionPairs(ranking, (rows) => compareLanePairs(rows, itemsOf, isBinaryMetric)));
       tables.best.push(...findBestSettings(scope, index, visible, options.baselines));
       tables.dialEffects.push(...estimateDialEffects(scope, index, visible));
     } else {
-      const before = new Map(previous.pairs.map((r) => [pairKey(r.suite, r.metric, r.lane_a, r.lane_b), r]));
+      const before = new Map(previous.pairs.map((r) => [pairKey(r.suite, r.metric, r.task_settings, r.lane_a, r.lane_b), r]));
       for (const row of previous.pairs) for (const column of PAIR_NUMBERS) row[column] ??= Number.NaN;
       const unchanged = (row: RankingRow) => !changed.lanes.has(laneKey(row.suite, row.lane));
-      tables.pairs.push(...compareLanePairs(ranking, itemsOf, isBinaryMetric, (a, b) => (unchanged(a) && unchanged(b) ? before.get(pairKey(a.suite, a.metric, a.lane, b.lane)) : undefined)));
+      const reuse = (a: RankingRow, b: RankingRow) => (unchanged(a) && unchanged(b) ? before.get(pairKey(a.suite, a.metric, a.task_settings, a.lane, b.lane)) : undefined);
+      tables.pairs.push(...compareConditionPairs(ranking, (rows) => compareLanePairs(rows, itemsOf, isBinaryMetric, reuse)));
       // A model's best setting and dial effects depend on its own runs only: recompute the models that changed.
       const kept = <T extends { suite: string; model: string }>(rows: T[]) => rows.filter((r) => suites.has(r.suite) && !changed.models.has(r.model));
       const modelScope = scope.filter((r) => changed.models.has(r.model));

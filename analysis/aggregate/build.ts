@@ -32,8 +32,8 @@ export const STORED_TABLES: Record<string, string> = {
   files: 'one row a log file read: size, mtime, lines, records, steps, superseded, quarantined, present',
   quarantine: 'unusable log lines: file, line, reason, the start of the text',
   lane_flags: "the lane registry's flags (slug, active, visible) as of the last aggregate; a lane not in it is shown",
-  model_ranking: 'per suite, metric and visible lane: n, clusters, attempted and scored steps, model-failure, missing and abstain rates, answered accuracy, rate, 95% CI, method, rank (overlapping intervals tie), design effect',
-  lane_pairs: 'paired differences of lanes on shared items: diff, paired SE, CI, correlation, MDE, McNemar or t p, Holm p, BH q',
+  model_ranking: 'per suite, metric and condition (a visible lane under one set of task settings, task_settings the non-default ones): n, clusters, attempted and scored steps, model-failure, missing and abstain rates, answered accuracy, rate, 95% CI, method, rank (overlapping intervals tie), design effect',
+  lane_pairs: 'paired differences of lanes under the same task settings on shared items: diff, paired SE, CI, correlation, MDE, McNemar or t p, Holm p, BH q',
   best_settings: "per model: the setting that beats the baseline after Holm, or 'no setting reliably beats the baseline' and the tied set",
   dial_effects: 'per model: each dial changed from its reference level with every other dial held fixed: diff, CI, MDE, Holm p',
 };
@@ -293,7 +293,6 @@ async function buildTables(connection: DuckDBConnection, instance: DuckDBInstanc
     modelSteps: plainRows<ModelStepsRow>(await queryNamed(connection, 'model_steps_rows')),
     errorKinds: plainRows<ErrorKindRow>(await queryNamed(connection, 'error_kinds', { hidden: false })),
     quarantine: plainRows<QuarantineSummaryRow>(await queryNamed(connection, 'quarantine_summary')),
-    pooledSettings: (await queryNamed(connection, 'pooled_task_settings')).map((r) => ({ suite: String(r['suite']), lane: String(r['lane']), variants: (r['variants'] as unknown[]).map(String) })),
   });
   lap('insights');
   await runNamed(connection, 'set_meta', { key: 'layout', value: LAYOUT_VERSION });

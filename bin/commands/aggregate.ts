@@ -12,15 +12,15 @@ import { JSON_OPTION, RUNS_DIR_OPTION, runsDirOf } from './shared.ts';
 
 const percent = (x: number | null): string => (x !== null && Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '–');
 
-/** The ranking as printed on a terminal: one block of rows per suite and metric. */
+/** The ranking as printed on a terminal: one block of rows per suite and metric, a row per condition (lane · settings). */
 export function rankingTable(rows: readonly RankingRow[]): string {
   if (rows.length === 0) return 'no scored steps yet\n';
   return renderTable(
     rows.map((r) => ({
-      suite: r.suite, metric: r.metric, rank: r.rank, lane: r.lane, n: r.n, clusters: r.clusters, rate: percent(r.rate), '95% CI': `[${percent(r.ci_lo)}, ${percent(r.ci_hi)}]`,
+      suite: r.suite, metric: r.metric, rank: r.rank, condition: r.condition, n: r.n, clusters: r.clusters, rate: percent(r.rate), '95% CI': `[${percent(r.ci_lo)}, ${percent(r.ci_hi)}]`,
       attempted: r.attempted, 'model fail': percent(r.model_failure_rate), missing: percent(r.missing_rate), abstain: percent(r.abstain_rate), answered: percent(r.answered_accuracy),
     })),
-    ['suite', 'metric', 'rank', 'lane', 'n', 'clusters', 'rate', '95% CI', 'attempted', 'model fail', 'missing', 'abstain', 'answered'],
+    ['suite', 'metric', 'rank', 'condition', 'n', 'clusters', 'rate', '95% CI', 'attempted', 'model fail', 'missing', 'abstain', 'answered'],
   );
 }
 

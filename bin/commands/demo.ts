@@ -53,7 +53,7 @@ export const demo: Command = {
     printRanking(result.ranking, output);
     output.info(`database: ${result.databasePath}`);
     output.info(`insights: ${result.insightsPath}`);
-    output.info(`try: ${commandHint(env, ['sql', 'SELECT lane, round(rate, 3) AS rate, ci_lo, ci_hi, rank FROM model_ranking ORDER BY rank'])}`);
+    output.info(`try: ${commandHint(env, ['sql', 'SELECT suite, condition, round(rate, 3) AS rate, ci_lo, ci_hi, rank FROM model_ranking ORDER BY suite, metric, rank'])}`);
     return ExitCode.ok;
   },
 };

@@ -73,7 +73,7 @@ export const sqlCommand: Command = {
     csv: { type: 'boolean', description: 'print CSV' },
   },
   examples: [
-    'audition sql "SELECT lane, rate, ci_lo, ci_hi, rank FROM model_ranking ORDER BY rank"',
+    'audition sql "SELECT suite, condition, rate, ci_lo, ci_hi, rank FROM model_ranking ORDER BY suite, metric, rank"',
     'audition sql progress --param run_id=20261122-101500-4o',
     'audition sql lane_coverage --param stage=compare --csv',
     'audition sql recent_errors --param limit=5 --json',

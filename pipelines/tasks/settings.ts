@@ -1,46 +1,7 @@
 import { InputError, type Location } from '../../lib/errors.ts';
 
-/** Task kinds: `mcq` (LEARN/USE with evidence), `session` (mcq steps sharing a growing context), `generate` and `grade` (generate-then-grade experiments). */
-export const TASK_KINDS = ['mcq', 'session', 'generate', 'grade'] as const;
-export type TaskKind = (typeof TASK_KINDS)[number];
-
-/** How a session's context is trimmed once it passes the threshold (`none` never trims). */
-export const TRIM_STRATEGIES = ['sliding-window', 'importance', 'hybrid', 'aggressive', 'none'] as const;
-export type TrimStrategy = (typeof TRIM_STRATEGIES)[number];
-
-/** One task setting as data: `audition run` builds its flags and help from these. */
-export interface TaskSettingSpec {
-  /** The CLI flag without dashes, e.g. `cards-budget`. */
-  flag: string;
-  /** The key in the parsed settings and in the run log, e.g. `cards_budget`. */
-  key: string;
-  type: 'integer' | 'number' | 'boolean' | 'string';
-  description: string;
-  default?: number | boolean | string;
-  kinds: readonly TaskKind[];
-  min?: number;
-  max?: number;
-  choices?: readonly string[];
-}
-
-const MCQ_LIKE: readonly TaskKind[] = ['mcq', 'session'];
-
-export const TASK_SETTING_SPECS: readonly TaskSettingSpec[] = [
-  { flag: 'cards-budget', key: 'cards_budget', type: 'integer', default: 6, min: 0, max: 64, kinds: MCQ_LIKE, description: 'LEARN slots: PRO cards first (one per option), then evidence snippets' },
-  { flag: 'max-learn-boosts', key: 'max_learn_boosts', type: 'integer', default: 2, min: 0, max: 64, kinds: MCQ_LIKE, description: 'at most this many retrieved evidence snippets in the slots the cards leave' },
-  { flag: 'idk', key: 'idk', type: 'boolean', default: false, kinds: MCQ_LIKE, description: 'allow the model to abstain with IDK' },
-  { flag: 'strict-evidence', key: 'strict_evidence', type: 'boolean', default: false, kinds: MCQ_LIKE, description: 'an answer without a verified passage quote (or whose first citation is not its shown PRO card) counts as an abstention' },
-  { flag: 'sc', key: 'sc', type: 'integer', default: 1, min: 1, max: 64, kinds: MCQ_LIKE, description: 'self-consistency: N samples, majority vote (ties: answers beat IDK, then the earliest-voted option)' },
-  { flag: 'sc-extract', key: 'sc_extract', type: 'integer', default: 1, min: 1, max: 64, kinds: MCQ_LIKE, description: 'pool the citations of the first K samples that voted for the winner' },
-  { flag: 'best-of', key: 'best_of', type: 'integer', default: 1, min: 1, max: 64, kinds: MCQ_LIKE, description: 'N samples, keep the one whose verified quotes best support its own answer' },
-  { flag: 'tau', key: 'tau', type: 'number', default: 0.5, min: 0, max: 1, kinds: MCQ_LIKE, description: 'τ: least coverage of the gold option by the quotes for an answer to be credited' },
-  { flag: 'context-limit', key: 'context_limit', type: 'integer', default: 16000, min: 256, kinds: ['session'], description: "the model's context limit in tokens" },
-  { flag: 'trim-threshold', key: 'trim_threshold', type: 'number', default: 0.8, min: 0.05, max: 1, kinds: ['session'], description: 'trim when the context passes this share of the limit' },
-  { flag: 'trim-target', key: 'trim_target', type: 'number', default: 0.5, min: 0, max: 1, kinds: ['session'], description: 'trim down to this share of the limit (aggressive: half of it)' },
-  { flag: 'trim-strategy', key: 'trim_strategy', type: 'string', default: 'sliding-window', choices: TRIM_STRATEGIES, kinds: ['session'], description: 'sliding-window | importance | hybrid | aggressive | none' },
-  { flag: 'max-attempts', key: 'max_attempts', type: 'integer', default: 3, min: 1, max: 20, kinds: ['generate', 'grade'], description: 'requests per step until a note or grade parses' },
-  { flag: 'grader-reasoning', key: 'grader_reasoning', type: 'boolean', default: false, kinds: ['grade'], description: 'the grader reasons before its JSON scores' },
-];
+export { TASK_KINDS, TASK_SETTING_SPECS, TRIM_STRATEGIES, type TaskKind, type TaskSettingSpec, type TrimStrategy } from '../../core/taskSettingSpecs.ts';
+import { TASK_KINDS, TASK_SETTING_SPECS, type TaskKind, type TaskSettingSpec, type TrimStrategy } from '../../core/taskSettingSpecs.ts';
 
 // Type aliases, not interfaces, so parsed settings are assignable to Record<string, unknown> (RunSettings.task, run logs).
 export type McqSettings = {

@@ -1,7 +1,8 @@
 -- result_tables: the tables the statistics write back (rebuilt on every aggregate); NULL where a value cannot be computed.
 -- kind: script
+-- A model_ranking row is a condition: a lane under one set of task settings (task_settings: the non-default ones as JSON).
 CREATE OR REPLACE TABLE model_ranking (
-  suite VARCHAR, metric VARCHAR, lane VARCHAR, model VARCHAR, provider VARCHAR, runs BIGINT,
+  suite VARCHAR, metric VARCHAR, lane VARCHAR, condition VARCHAR, task_settings VARCHAR, model VARCHAR, provider VARCHAR, runs BIGINT,
   n BIGINT, clusters BIGINT, attempted BIGINT, scored BIGINT, model_failure_rate DOUBLE, missing_rate DOUBLE, abstain_rate DOUBLE,
   answered_accuracy DOUBLE, rate DOUBLE, se DOUBLE, ci_lo DOUBLE, ci_hi DOUBLE, method VARCHAR, rank BIGINT,
   design_effect DOUBLE
@@ -10,7 +11,8 @@ CREATE OR REPLACE TABLE lane_pairs (
   suite VARCHAR, metric VARCHAR, lane_a VARCHAR, lane_b VARCHAR, model_a VARCHAR, model_b VARCHAR,
   n_items BIGINT, clusters BIGINT, rate_a DOUBLE, rate_b DOUBLE, diff DOUBLE, se DOUBLE, ci_lo DOUBLE, ci_hi DOUBLE, df DOUBLE,
   correlation DOUBLE, mde DOUBLE, test VARCHAR, discordant_a BIGINT, discordant_b BIGINT,
-  p_value DOUBLE, p_holm DOUBLE, q_bh DOUBLE, significant BOOLEAN
+  p_value DOUBLE, p_holm DOUBLE, q_bh DOUBLE, significant BOOLEAN,
+  task_settings VARCHAR, condition_a VARCHAR, condition_b VARCHAR
 );
 CREATE OR REPLACE TABLE best_settings (
   suite VARCHAR, metric VARCHAR, model VARCHAR, baseline_lane VARCHAR, baseline_setting VARCHAR, baseline_rate DOUBLE, settings BIGINT,

@@ -20,7 +20,7 @@ cli('aggregate prints the ranking on stdout, counts and paths on stderr; --json 
   try {
     const first = runCli(['aggregate', '--runs-dir', runs]);
     assert.is(first.code, 0, first.stderr);
-    assert.match(first.stdout, /suite\s+metric\s+rank\s+lane\s+n\s+clusters\s+rate\s+95% CI/);
+    assert.match(first.stdout, /suite\s+metric\s+rank\s+condition\s+n\s+clusters\s+rate\s+95% CI/);
     assert.match(first.stdout, /a\.t0-2/);
     assert.match(first.stderr, /read 2 logs \(0 unchanged, skipped; 0 vanished, rows kept\): 13 lines = 12 records \+ 1 quarantined/);
     assert.match(first.stderr, /1 lines quarantined/);
@@ -32,6 +32,21 @@ cli('aggregate prints the ranking on stdout, counts and paths on stderr; --json 
     const rows = again.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.equal(rows.map((r) => r['lane']).sort(), ['a.t0-2', 'b.t0-2']);
     assert.is(rows.find((r) => r['lane'] === 'a.t0-2')?.['rate'], 0.75);
+  } finally {
+    cleanup();
+  }
+});
+
+cli('aggregate prints a row per condition: runs of one lane with other task settings are not pooled', () => {
+  const { runs, cleanup } = setUp();
+  try {
+    const [start, ...rest] = simpleLog('r3', LANE_A, ['wrong', 'wrong', 'wrong', 'right']);
+    writeLog(runs, 'smoke/r3.jsonl', [{ ...start, settings: { replicates: 1, task: { kind: 'mcq', sc: 3, cards_budget: 6 } } }, ...rest]);
+    const printed = runCli(['aggregate', '--runs-dir', runs]);
+    assert.is(printed.code, 0, printed.stderr);
+    assert.match(printed.stdout, /a\.t0-2 · sc3 /);
+    const rows = runCli(['aggregate', '--runs-dir', runs, '--json']).stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(rows.map((r) => [r['condition'], r['task_settings'], r['rate']]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))), [['a.t0-2', '{}', 0.75], ['a.t0-2 · sc3', '{"sc":3}', 0.25], ['b.t0-2', '{}', 0.25]]);
   } finally {
     cleanup();
   }

@@ -65,8 +65,10 @@ closed('an MMLU-style suite ranks on correct, its evidence columns NULL; mixed w
     assert.ok(Number(counts['ok']) > 250, 'the sim answers closed-book items');
     assert.ok(Number(counts['abstain']) > 0, 'the --idk run abstains sometimes');
 
-    const ranking = await query(db, "SELECT lane, metric, rate, n FROM model_ranking WHERE suite = 'closed-book' ORDER BY rate DESC");
-    assert.equal(ranking.map((r) => [r['lane'], r['metric'], r['n']]), [['strong.t0-7', 'correct', 12], ['weak.t0-7', 'correct', 12]]);
+    const ranking = await query(db, "SELECT condition, task_settings, metric, rate, n FROM model_ranking WHERE suite = 'closed-book' ORDER BY condition");
+    assert.equal(ranking.map((r) => [r['condition'], r['task_settings'], r['metric'], r['n']]), [
+      ['strong.t0-7', '{}', 'correct', 12], ['weak.t0-7', '{}', 'correct', 12], ['weak.t0-7 · idk', '{"idk":true}', 'correct', 12],
+    ], 'the --idk run is a row of its own, not pooled with the run without it');
     const strong = await query(db, "SELECT avg(value) AS observed, count(value) AS n FROM steps WHERE suite = 'closed-book' AND lane = 'strong.t0-7'");
     const truths = items.map((item) => simTruth(STRONG, item, settings));
     // the sim's errors are malformed answers: model failures, worth 0, so every step counts

@@ -4,18 +4,18 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { BestSettingRow } from '../../analysis/bestSettings.ts';
 import type { DialEffectRow } from '../../analysis/dialEffects.ts';
-import type { LanePairRow } from '../../analysis/pairs.ts';
+import type { ConditionPairRow } from '../../analysis/aggregate/analyze.ts';
 import type { RankingRow } from '../../analysis/ranking.ts';
 import { renderInsights, writeFindings, type InsightsInput } from '../../reports/insights.ts';
 
 const GOLDEN = fileURLToPath(new URL('../golden/insights.md', import.meta.url));
 
-const rank = (lane: string, model: string, rate: number, lo: number, hi: number, r: number): RankingRow => ({
-  suite: 'mcq', metric: 'credited', lane, model, provider: 'sim', runs: 1, n: 200, clusters: 50, attempted: 600, scored: 600, model_failure_rate: 0, missing_rate: 0, abstain_rate: 0.1, answered_accuracy: rate / 0.9, rate, se: 0.02, ci_lo: lo, ci_hi: hi, method: 'clustered-t', rank: r, design_effect: Number.NaN,
+const rank = (lane: string, model: string, rate: number, lo: number, hi: number, r: number, taskSettings = '{}', condition = lane): RankingRow => ({
+  suite: 'mcq', metric: 'credited', lane, condition, task_settings: taskSettings, model, provider: 'sim', runs: 1, n: 200, clusters: 50, attempted: 600, scored: 600, model_failure_rate: 0, missing_rate: 0, abstain_rate: 0.1, answered_accuracy: rate / 0.9, rate, se: 0.02, ci_lo: lo, ci_hi: hi, method: 'clustered-t', rank: r, design_effect: Number.NaN,
 });
 
-const pair = (a: string, b: string, diff: number, lo: number, hi: number, pHolm: number, significant: boolean): LanePairRow => ({
-  suite: 'mcq', metric: 'credited', lane_a: a, lane_b: b, model_a: 'm', model_b: 'm', n_items: 200, clusters: 50, rate_a: 0.7, rate_b: 0.7 - diff, diff, se: 0.02, ci_lo: lo, ci_hi: hi, df: 49,
+const pair = (a: string, b: string, diff: number, lo: number, hi: number, pHolm: number, significant: boolean): ConditionPairRow => ({
+  suite: 'mcq', metric: 'credited', lane_a: a, lane_b: b, condition_a: a, condition_b: b, task_settings: '{}', model_a: 'm', model_b: 'm', n_items: 200, clusters: 50, rate_a: 0.7, rate_b: 0.7 - diff, diff, se: 0.02, ci_lo: lo, ci_hi: hi, df: 49,
   correlation: 0.4, mde: 0.056, test: 'paired-t', discordant_a: null, discordant_b: null, p_value: pHolm / 3, p_holm: pHolm, q_bh: pHolm / 2, significant,
 });
 
@@ -84,11 +84,15 @@ insights('lanes that share rank 1 but a paired test separates are named as separ
   assert.not.match(sentence, /beta\.t1-0 >|> beta\.t1-0/, 'a pair whose interval crosses zero does not separate them');
 });
 
-insights('says when a lane’s ranking row pools runs made with different task settings', () => {
-  const pooled: InsightsInput = { ...FIXTURE, pooledSettings: [{ suite: 'mcq', lane: 'alpha.t0-7', variants: ['{"kind":"mcq","sc":1,"tau":0.5}', '{"kind":"mcq","sc":3,"tau":0.5}', '{"kind":"session","sc":1,"tau":0.5,"context_limit":16000}'] }] };
-  const sentence = writeFindings(pooled).find((f) => f.includes('pools runs')) ?? '';
-  assert.is(sentence, 'On mcq, the ranking row of alpha.t0-7 pools runs made with 3 different task settings (kind mcq / session; sc 1 / 3); compare them in Best settings, not in the ranking.');
-  assert.not.ok(writeFindings(FIXTURE).some((f) => f.includes('pools runs')), 'nothing said when every run of a lane used the same settings');
+insights('names ranking rows by condition: a lane under other task settings is a row of its own', () => {
+  const sc3 = rank('alpha.t0-7', 'sim-alpha', 0.8, 0.77, 0.83, 1, '{"sc":3}', 'alpha.t0-7 · sc3');
+  const input: InsightsInput = { ...FIXTURE, ranking: [sc3, ...FIXTURE.ranking.map((r) => ({ ...r, rank: r.rank + 1 }))] };
+  const text = renderInsights(input);
+  assert.match(text, /\| 1 \| alpha\.t0-7 · sc3 \| sim-alpha \|/);
+  assert.match(text, /\| 2 \| alpha\.t0-7 \| sim-alpha \|/);
+  assert.match(writeFindings(input).join('\n'), /On mcq · credited, \*\*alpha\.t0-7 · sc3\*\* leads/);
+  const tied = writeFindings({ ...input, ranking: input.ranking.map((r) => ({ ...r, rank: 1 })) }).join('\n');
+  assert.match(tied, /5 conditions share rank 1 \(their 95% intervals overlap\): alpha\.t0-7 · sc3, alpha\.t0-7,/);
 });
 
 insights.run();
