@@ -9,6 +9,7 @@ import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { findBestSettings, type BestSettingRow } from '../bestSettings.ts';
 import { estimateDialEffects, type DialEffectRow } from '../dialEffects.ts';
 import { indexOutcomes, isBinaryMetric, loadItemOutcomes, loadRuns, poolRuns, visibleLanes } from '../outcomes.ts';
+import { ComparisonStore, sideOfRuns } from '../comparisonStore.ts';
 import { compareLanePairs, type LanePairRow } from '../pairs.ts';
 import { queryNamed, runNamed } from '../queries.ts';
 import { rankLanes, type RankingRow } from '../ranking.ts';
@@ -33,7 +34,7 @@ export interface AnalyzeOptions {
 const RESULT_TABLES = ['model_ranking', 'lane_pairs', 'best_settings', 'dial_effects'] as const;
 
 /** lane_pairs columns that are NaN in a computed row and NULL once stored. */
-const PAIR_NUMBERS = ['rate_a', 'rate_b', 'diff', 'se', 'ci_lo', 'ci_hi', 'df', 'correlation', 'mde', 'p_value'] as const;
+const PAIR_NUMBERS = ['rate_a', 'rate_b', 'diff', 'se', 'ci_lo', 'ci_hi', 'df', 'correlation', 'mde', 'p_value', 'adjusted_ci_lo', 'adjusted_ci_hi'] as const;
 
 const pairKey = (suite: string, metric: string, laneA: string, laneB: string) => [suite, metric, laneA, laneB].join('\u0000');
 
@@ -89,22 +90,27 @@ export async function analyze(connection: DuckDBConnection, options: AnalyzeOpti
     const index = indexOutcomes(await loadItemOutcomes(connection, changed === 'all' ? undefined : scope.map((r) => r.runId)));
     const ranking = rankLanes(scope, index, visible);
     const runsOf = (row: RankingRow) => scope.filter((r) => r.lane === row.lane && r.suite === row.suite && r.metric === row.metric).map((r) => r.runId);
-    const itemsOf = (row: RankingRow) => poolRuns(index, runsOf(row));
+    // One store for the three tables: a pair of lanes (or settings) with the same runs is compared once.
+    const store = new ComparisonStore();
+    const sideOf = (row: RankingRow) => {
+      const runIds = runsOf(row);
+      return sideOfRuns(runIds, () => poolRuns(index, runIds));
+    };
     tables.ranking.push(...ranking);
     if (changed === 'all') {
-      tables.pairs.push(...compareLanePairs(ranking, itemsOf, isBinaryMetric));
-      tables.best.push(...findBestSettings(scope, index, visible, options.baselines));
-      tables.dialEffects.push(...estimateDialEffects(scope, index, visible));
+      tables.pairs.push(...compareLanePairs(ranking, sideOf, isBinaryMetric, undefined, store));
+      tables.best.push(...findBestSettings(scope, index, visible, options.baselines, store));
+      tables.dialEffects.push(...estimateDialEffects(scope, index, visible, store));
     } else {
       const before = new Map(previous.pairs.map((r) => [pairKey(r.suite, r.metric, r.lane_a, r.lane_b), r]));
       for (const row of previous.pairs) for (const column of PAIR_NUMBERS) row[column] ??= Number.NaN;
       const unchanged = (row: RankingRow) => !changed.lanes.has(laneKey(row.suite, row.lane));
-      tables.pairs.push(...compareLanePairs(ranking, itemsOf, isBinaryMetric, (a, b) => (unchanged(a) && unchanged(b) ? before.get(pairKey(a.suite, a.metric, a.lane, b.lane)) : undefined)));
+      tables.pairs.push(...compareLanePairs(ranking, sideOf, isBinaryMetric, (a, b) => (unchanged(a) && unchanged(b) ? before.get(pairKey(a.suite, a.metric, a.lane, b.lane)) : undefined), store));
       // A model's best setting and dial effects depend on its own runs only: recompute the models that changed.
       const kept = <T extends { suite: string; model: string }>(rows: T[]) => rows.filter((r) => suites.has(r.suite) && !changed.models.has(r.model));
       const modelScope = scope.filter((r) => changed.models.has(r.model));
-      tables.best.push(...kept(previous.best), ...findBestSettings(modelScope, index, visible, options.baselines));
-      tables.dialEffects.push(...kept(previous.dialEffects), ...estimateDialEffects(modelScope, index, visible));
+      tables.best.push(...kept(previous.best), ...findBestSettings(modelScope, index, visible, options.baselines, store));
+      tables.dialEffects.push(...kept(previous.dialEffects), ...estimateDialEffects(modelScope, index, visible, store));
     }
   }
   const result: StatisticsTables = {
