@@ -5,12 +5,12 @@
 import { isBinaryMetric, type ItemOutcome, type Metric, type RunInfo, type Scalar } from './outcomes.ts';
 import type { PairStats } from './comparison.ts';
 import { ComparisonStore } from './comparisonStore.ts';
-import { adjustFamily, nameFamily } from './family.ts';
+import { adjustFamily, nameFamily, type FamilyColumns } from './family.ts';
 import { collectSettings, type SettingItems } from './bestSettings.ts';
 import { compareDialValues, dialsKey, formatDialValue } from './settings.ts';
 
 /** One row of dial_effects. */
-export interface DialEffectRow {
+export interface DialEffectRow extends FamilyColumns {
   suite: string;
   metric: Metric;
   model: string;
@@ -32,17 +32,6 @@ export interface DialEffectRow {
   ci_hi: number;
   mde: number;
   test: PairStats['test'];
-  p_value: number;
-  p_holm: number;
-  q_bh: number;
-  /** The interval of `test` at the level Holm tested this effect at (docs/statistics.md, section 4). */
-  adjusted_ci_lo: number;
-  adjusted_ci_hi: number;
-  /** The family p_holm, q_bh and the adjusted interval are computed in (the model's dial effects), and its size. */
-  family: string;
-  family_size: number;
-  /** Holm-adjusted p < .05, equivalently the adjusted interval excludes zero. */
-  significant: boolean;
 }
 
 /** The other dials that vary among the model's settings, at the values held fixed (constant dials say nothing). */

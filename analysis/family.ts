@@ -10,13 +10,17 @@ export const FAMILY_ALPHA = 0.05;
 
 /** The columns adjustFamily fills in on each row of a family. */
 export interface FamilyColumns {
+  /** The raw p-value of the comparison's test (the same in every table the comparison appears in). */
   p_value: number;
   p_holm: number;
   q_bh: number;
+  /** The interval of the comparison's test at the level Holm tested it at (docs/statistics.md, section 4). */
   adjusted_ci_lo: number;
   adjusted_ci_hi: number;
+  /** The family p_holm, q_bh and the adjusted interval are computed in, and its number of comparisons. */
   family: string;
   family_size: number;
+  /** Holm-adjusted p < .05, equivalently the adjusted interval excludes zero. */
   significant: boolean;
 }
 

@@ -3,14 +3,14 @@
 
 import { ComparisonStore, type ComparisonSide } from './comparisonStore.ts';
 import type { ComparisonCore, PairStats } from './comparison.ts';
-import { adjustFamily, nameFamily } from './family.ts';
+import { adjustFamily, nameFamily, type FamilyColumns } from './family.ts';
 import type { Metric } from './outcomes.ts';
 import type { RankingRow } from './ranking.ts';
 
 export { compareItems, createItemIds, isSignificant, pairedTPValue, prepareItems, type PairStats, type PreparedItems } from './comparison.ts';
 
 /** One row of lane_pairs. */
-export interface LanePairRow {
+export interface LanePairRow extends FamilyColumns {
   suite: string;
   metric: Metric;
   lane_a: string;
@@ -31,17 +31,6 @@ export interface LanePairRow {
   test: PairStats['test'];
   discordant_a: number | null;
   discordant_b: number | null;
-  p_value: number;
-  p_holm: number;
-  q_bh: number;
-  /** The interval of `test` at the level Holm tested this pair at (docs/statistics.md, section 4). */
-  adjusted_ci_lo: number;
-  adjusted_ci_hi: number;
-  /** The family p_holm, q_bh and the adjusted interval are computed in, and its number of comparisons. */
-  family: string;
-  family_size: number;
-  /** Holm-adjusted p < .05, equivalently the adjusted interval excludes zero. */
-  significant: boolean;
 }
 
 /** Returns what a lane_pairs row's test and interval are computed from (a stored row's NULL counts read as null). */

@@ -71,7 +71,8 @@ function byRank(rows: RankingRow[]): RankingRow[] {
 export async function analyze(connection: DuckDBConnection, options: AnalyzeOptions): Promise<StatisticsTables & { statsKey: string; recomputedSuites: number }> {
   const runs = await loadRuns(connection);
   const visible = visibleLanes(runs);
-  const statsKey = JSON.stringify({ baselines: [...options.baselines].sort() });
+  // `comparisons` names the comparison method: a database built with another recomputes every suite once.
+  const statsKey = JSON.stringify({ baselines: [...options.baselines].sort(), comparisons: 'one-method' });
   const tablesExist = (await queryNamed(connection, 'existing_tables', { names: listValue([...RESULT_TABLES]) })).length === RESULT_TABLES.length;
   const changed = options.changed === 'all' || options.previousKey !== statsKey || !tablesExist ? 'all' : options.changed;
   const suites = changed === 'all' ? new Set(runs.map((r) => r.suite)) : changed.suites;
