@@ -3,12 +3,14 @@
 // level (unset, else the lowest); p-values are Holm- and BH-adjusted across the model's dial effects.
 
 import { isBinaryMetric, type ItemOutcome, type Metric, type RunInfo, type Scalar } from './outcomes.ts';
-import { adjustFamily, compareItems, createItemIds, prepareItems, type PreparedItems } from './pairs.ts';
+import type { PairStats } from './comparison.ts';
+import { ComparisonStore } from './comparisonStore.ts';
+import { adjustFamily, nameFamily, type FamilyColumns } from './family.ts';
 import { collectSettings, type SettingItems } from './bestSettings.ts';
 import { compareDialValues, dialsKey, formatDialValue } from './settings.ts';
 
 /** One row of dial_effects. */
-export interface DialEffectRow {
+export interface DialEffectRow extends FamilyColumns {
   suite: string;
   metric: Metric;
   model: string;
@@ -29,11 +31,7 @@ export interface DialEffectRow {
   ci_lo: number;
   ci_hi: number;
   mde: number;
-  test: 'mcnemar-exact' | 'paired-t';
-  p_value: number;
-  p_holm: number;
-  q_bh: number;
-  significant: boolean;
+  test: PairStats['test'];
 }
 
 /** The other dials that vary among the model's settings, at the values held fixed (constant dials say nothing). */
@@ -41,16 +39,13 @@ function describeFixed(dials: Record<string, Scalar>, except: string, varying: R
   return [...varying].filter((k) => k !== except).sort().map((k) => `${k}=${formatDialValue(dials[k])}`).join(', ');
 }
 
-/** Estimates every dial's effect for every model (visible lanes), other dials held fixed. */
-export function estimateDialEffects(runs: readonly RunInfo[], index: ReadonlyMap<string, readonly ItemOutcome[]>, visible: ReadonlySet<string>): DialEffectRow[] {
+/** Estimates every dial's effect for every model (visible lanes), other dials held fixed; comparisons come from `store`. */
+export function estimateDialEffects(runs: readonly RunInfo[], index: ReadonlyMap<string, readonly ItemOutcome[]>, visible: ReadonlySet<string>, store = new ComparisonStore()): DialEffectRow[] {
   const rows: DialEffectRow[] = [];
   for (const { suite, metric, model, settings } of collectSettings(runs, index, visible)) {
     const binary = isBinaryMetric(metric);
-    // Each setting is prepared once, on ids shared by the model's settings, however many levels it is compared with.
-    const ids = createItemIds();
-    const prepared = new Map(settings.map((s) => [s, prepareItems(s.items, ids)]));
-    const itemsOf = (s: SettingItems) => prepared.get(s) as PreparedItems;
     const family: DialEffectRow[] = [];
+    const stats = new Map<DialEffectRow, PairStats>();
     const dials = [...new Set(settings.flatMap((s) => Object.keys(s.setting.dials)))].sort();
     const varying = new Set(dials.filter((d) => new Set(settings.map((s) => JSON.stringify(s.setting.dials[d] ?? null))).size > 1));
     for (const dial of dials) {
@@ -68,19 +63,22 @@ export function estimateDialEffects(runs: readonly RunInfo[], index: ReadonlyMap
         const ordered = [...levels.values()].sort((a, b) => compareDialValues(a.setting.dials[dial], b.setting.dials[dial]));
         const reference = ordered[0];
         for (const level of ordered.slice(1)) {
-          const s = compareItems(itemsOf(level), itemsOf(reference), binary);
+          const s = store.compare(suite, metric, level.side, reference.side, binary);
           if (s === null) continue;
-          family.push({
+          const row: DialEffectRow = {
             suite, metric, model, dial,
             from_value: formatDialValue(reference.setting.dials[dial]), to_value: formatDialValue(level.setting.dials[dial]),
             held_fixed: describeFixed(reference.setting.dials, dial, varying), lane_from: reference.setting.lane, lane_to: level.setting.lane,
             n_items: s.n, clusters: s.clusters, rate_from: s.meanB, rate_to: s.meanA,
-            diff: s.diff, se: s.se, ci_lo: s.lo, ci_hi: s.hi, mde: s.mde, test: s.test, p_value: s.p, p_holm: Number.NaN, q_bh: Number.NaN, significant: false,
-          });
+            diff: s.diff, se: s.se, ci_lo: s.lo, ci_hi: s.hi, mde: s.mde, test: s.test, p_value: s.p, p_holm: Number.NaN, q_bh: Number.NaN,
+            adjusted_ci_lo: Number.NaN, adjusted_ci_hi: Number.NaN, family: '', family_size: 0, significant: false,
+          };
+          family.push(row);
+          stats.set(row, s);
         }
       }
     }
-    adjustFamily(family);
+    adjustFamily(family, nameFamily('dial_effects', { suite, metric, model }), (r) => stats.get(r) as PairStats);
     rows.push(...family);
   }
   return rows;

@@ -9,6 +9,7 @@ import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { findBestSettings, type BestSettingRow } from '../bestSettings.ts';
 import { estimateDialEffects, type DialEffectRow } from '../dialEffects.ts';
 import { indexOutcomes, isBinaryMetric, loadItemOutcomes, loadRuns, poolRuns, visibleLanes } from '../outcomes.ts';
+import { ComparisonStore, sideOfRuns } from '../comparisonStore.ts';
 import { compareLanePairs, type LanePairRow } from '../pairs.ts';
 import { queryNamed, runNamed } from '../queries.ts';
 import { rankLanes, rankingRowKey, runIdsByRow, type RankingRow } from '../ranking.ts';
@@ -36,7 +37,7 @@ export interface AnalyzeOptions {
 const RESULT_TABLES = ['model_ranking', 'lane_pairs', 'best_settings', 'dial_effects'] as const;
 
 /** lane_pairs columns that are NaN in a computed row and NULL once stored. */
-const PAIR_NUMBERS = ['rate_a', 'rate_b', 'diff', 'se', 'ci_lo', 'ci_hi', 'df', 'correlation', 'mde', 'p_value'] as const;
+const PAIR_NUMBERS = ['rate_a', 'rate_b', 'diff', 'se', 'ci_lo', 'ci_hi', 'df', 'correlation', 'mde', 'p_value', 'adjusted_ci_lo', 'adjusted_ci_hi'] as const;
 
 const pairKey = (suite: string, metric: string, taskSettings: string, laneA: string, laneB: string) => [suite, metric, taskSettings, laneA, laneB].join('\u0000');
 
@@ -87,8 +88,8 @@ function byRank(rows: RankingRow[]): RankingRow[] {
 export async function analyze(connection: DuckDBConnection, options: AnalyzeOptions): Promise<StatisticsTables & { statsKey: string; recomputedSuites: number }> {
   const runs = await loadRuns(connection);
   const visible = visibleLanes(runs);
-  // `rows` names what a ranking row is: a database whose rows were lanes is recomputed whole.
-  const statsKey = JSON.stringify({ baselines: [...options.baselines].sort(), rows: 'conditions' });
+  // `rows` names what a ranking row is, `comparisons` the comparison method: a database built otherwise is recomputed whole.
+  const statsKey = JSON.stringify({ baselines: [...options.baselines].sort(), rows: 'conditions', comparisons: 'one-method' });
   const tablesExist = (await queryNamed(connection, 'existing_tables', { names: listValue([...RESULT_TABLES]) })).length === RESULT_TABLES.length;
   const changed = options.changed === 'all' || options.previousKey !== statsKey || !tablesExist ? 'all' : options.changed;
   const suites = changed === 'all' ? new Set(runs.map((r) => r.suite)) : changed.suites;
@@ -107,23 +108,28 @@ export async function analyze(connection: DuckDBConnection, options: AnalyzeOpti
     const index = indexOutcomes(await loadItemOutcomes(connection, changed === 'all' ? undefined : scope.map((r) => r.runId)));
     const ranking = rankLanes(scope, index, visible);
     const runsOf = runIdsByRow(scope);
-    const itemsOf = (row: RankingRow) => poolRuns(index, runsOf.get(rankingRowKey(row)) ?? []);
+    // One store for the three tables: a pair of conditions (or settings) with the same runs is compared once.
+    const store = new ComparisonStore();
+    const sideOf = (row: RankingRow) => {
+      const runIds = runsOf.get(rankingRowKey(row)) ?? [];
+      return sideOfRuns(runIds, () => poolRuns(index, runIds));
+    };
     tables.ranking.push(...ranking);
     if (changed === 'all') {
-      tables.pairs.push(...compareConditionPairs(ranking, (rows) => compareLanePairs(rows, itemsOf, isBinaryMetric)));
-      tables.best.push(...findBestSettings(scope, index, visible, options.baselines));
-      tables.dialEffects.push(...estimateDialEffects(scope, index, visible));
+      tables.pairs.push(...compareConditionPairs(ranking, (rows) => compareLanePairs(rows, sideOf, isBinaryMetric, undefined, store)));
+      tables.best.push(...findBestSettings(scope, index, visible, options.baselines, store));
+      tables.dialEffects.push(...estimateDialEffects(scope, index, visible, store));
     } else {
       const before = new Map(previous.pairs.map((r) => [pairKey(r.suite, r.metric, r.task_settings, r.lane_a, r.lane_b), r]));
       for (const row of previous.pairs) for (const column of PAIR_NUMBERS) row[column] ??= Number.NaN;
       const unchanged = (row: RankingRow) => !changed.lanes.has(laneKey(row.suite, row.lane));
       const reuse = (a: RankingRow, b: RankingRow) => (unchanged(a) && unchanged(b) ? before.get(pairKey(a.suite, a.metric, a.task_settings, a.lane, b.lane)) : undefined);
-      tables.pairs.push(...compareConditionPairs(ranking, (rows) => compareLanePairs(rows, itemsOf, isBinaryMetric, reuse)));
+      tables.pairs.push(...compareConditionPairs(ranking, (rows) => compareLanePairs(rows, sideOf, isBinaryMetric, reuse, store)));
       // A model's best setting and dial effects depend on its own runs only: recompute the models that changed.
       const kept = <T extends { suite: string; model: string }>(rows: T[]) => rows.filter((r) => suites.has(r.suite) && !changed.models.has(r.model));
       const modelScope = scope.filter((r) => changed.models.has(r.model));
-      tables.best.push(...kept(previous.best), ...findBestSettings(modelScope, index, visible, options.baselines));
-      tables.dialEffects.push(...kept(previous.dialEffects), ...estimateDialEffects(modelScope, index, visible));
+      tables.best.push(...kept(previous.best), ...findBestSettings(modelScope, index, visible, options.baselines, store));
+      tables.dialEffects.push(...kept(previous.dialEffects), ...estimateDialEffects(modelScope, index, visible, store));
     }
   }
   const result: StatisticsTables = {

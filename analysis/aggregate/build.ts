@@ -33,7 +33,7 @@ export const STORED_TABLES: Record<string, string> = {
   quarantine: 'unusable log lines: file, line, reason, the start of the text',
   lane_flags: "the lane registry's flags (slug, active, visible) as of the last aggregate; a lane not in it is shown",
   model_ranking: 'per suite, metric and condition (a visible lane under one set of task settings, task_settings the non-default ones): n, clusters, attempted and scored steps, model-failure, missing and abstain rates, answered accuracy, rate, 95% CI, method, rank (overlapping intervals tie), design effect',
-  lane_pairs: 'paired differences of lanes under the same task settings on shared items: diff, paired SE, CI, correlation, MDE, McNemar or t p, Holm p, BH q',
+  lane_pairs: 'paired differences of lanes under the same task settings on shared items: diff, paired SE, CI, correlation, MDE, McNemar or clustered t p (one method for p and CI), Holm p, BH q, Holm-adjusted CI, family',
   best_settings: "per model: the setting that beats the baseline after Holm, or 'no setting reliably beats the baseline' and the tied set",
   dial_effects: 'per model: each dial changed from its reference level with every other dial held fixed: diff, CI, MDE, Holm p',
 };

@@ -42,3 +42,23 @@ export function adjustBenjaminiHochberg(ps: readonly number[]): number[] {
   }
   return adjusted;
 }
+
+/**
+ * Returns the level each hypothesis is tested at in Holm's step-down procedure at family-wise level alpha, in
+ * input order (NaN for a NaN p-value): α/(m − k + 1) for the k-th smallest p while every step so far rejected, and
+ * the level of the first step that did not reject for it and every later one. So a hypothesis is rejected
+ * (adjustHolm < alpha) exactly when its own p is below its level, and an interval at confidence 1 − level built by
+ * inverting the same test is the Holm-adjusted interval: it excludes the null exactly when Holm rejects.
+ */
+export function computeHolmLevels(ps: readonly number[], alpha = 0.05): number[] {
+  const adjusted = adjustHolm(ps);
+  const order = sortIndices(ps);
+  const m = order.length;
+  const levels = ps.map(() => Number.NaN);
+  let stopped: number | undefined;
+  order.forEach((index, rank) => {
+    if (stopped === undefined && !(adjusted[index] < alpha)) stopped = alpha / (m - rank);
+    levels[index] = stopped ?? alpha / (m - rank);
+  });
+  return levels;
+}

@@ -107,7 +107,7 @@ monitoring('every query in sql/queries/ runs on an aggregated database with its 
     writeLog(runs, 'smoke/r1.jsonl', simpleLog('r1', LANE_A, ['right', 'wrong', 'error']));
     writeLog(runs, 'smoke/r2.jsonl', simpleLog('r2', LANE_B, ['right', 'abstain']));
     await aggregate({ runsDir: runs, outDir: out });
-    const required: Record<string, string> = { run_id: 'r1' };
+    const required: Record<string, string> = { run_id: 'r1', suite: 'demo', lane_a: LANE_A.slug, lane_b: LANE_B.slug };
     await withDatabase(join(out, 'audition.duckdb'), { readOnly: true }, async (c) => {
       for (const q of listQueries(['queries'])) {
         const given = Object.fromEntries(q.params.filter((p) => p.default === undefined).map((p) => [p.name, required[p.name]]));

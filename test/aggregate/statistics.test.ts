@@ -6,9 +6,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { findBestSettings, VERDICTS } from '../../analysis/bestSettings.ts';
 import { estimateDialEffects } from '../../analysis/dialEffects.ts';
-import { indexOutcomes, visibleLanes, type ItemOutcome, type ItemTotals, type RunInfo } from '../../analysis/outcomes.ts';
-import { compareItems, isSignificant, pairedTPValue } from '../../analysis/pairs.ts';
-import { rankLanes, summarizeItems } from '../../analysis/ranking.ts';
+import { indexOutcomes, poolRuns, visibleLanes, type ItemOutcome, type ItemTotals, type RunInfo } from '../../analysis/outcomes.ts';
+import { ComparisonStore, sideOfRuns } from '../../analysis/comparisonStore.ts';
+import { compareItems, compareLanePairs, isSignificant, pairedTPValue } from '../../analysis/pairs.ts';
+import { rankLanes, summarizeItems, type RankingRow } from '../../analysis/ranking.ts';
 import { chooseBaselineLane, labelSettings, settingOf, taskDialsOf } from '../../analysis/settings.ts';
 import { assertNear } from './fixtures.ts';
 
@@ -47,7 +48,7 @@ summarize('graded scores: per-item means first, then a t-interval with item-clus
 
 const pairs = suite('compareItems');
 
-pairs('binary, one attempt an item: exact McNemar p and a paired t-interval', () => {
+pairs('binary, one attempt an item, independent items: exact McNemar p and the interval that inverts it', () => {
   const a = [1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 0, 1];
   const b = [1, 0, 0, 1, 0, 1, 0, 0, 1, 1, 0, 1, 0, 1, 1, 0, 1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 0, 1, 0, 1];
   const s = compareItems(totals(a.map((v, i) => [`q${i}`, `q${i}`, v, 1])), totals(b.map((v, i) => [`q${i}`, `q${i}`, v, 1])), true);
@@ -57,8 +58,10 @@ pairs('binary, one attempt an item: exact McNemar p and a paired t-interval', ()
   assertNear(s.p, 0.015625, TOL, 'p');
   assertNear(s.diff, 0.23333333333333334, TOL);
   assertNear(s.se, 0.07854032324531726, TOL, 'se');
-  assertNear(s.lo, 0.0727003361293263, TOL, 'lo');
-  assertNear(s.hi, 0.39396633053734037, TOL, 'hi');
+  // (7/30)(2θ − 1) at the Clopper–Pearson bounds of θ for 7 of 7 discordant items:
+  // stats.binomtest(7, 7).proportion_ci(method='exact') = (0.5903836027749514, 1.0).
+  assertNear(s.lo, 0.04217901462831065, TOL, 'lo');
+  assertNear(s.hi, 0.23333333333333334, TOL, 'hi');
   assertNear(s.correlation, 0.5717718748968652, TOL, 'correlation');
   assertNear(s.mde, 0.2200374086298952, 1e-6, 'mde ≈ 2.8 × se');
 });
@@ -75,6 +78,24 @@ pairs('replicates and clusters: clustered paired SE, t p-value on G − 1 df; on
   assertNear(s.lo, 0.17997815483543605, TOL, 'lo');
   assertNear(s.hi, 0.520021845164564, TOL, 'hi');
   assertNear(s.p, 0.00463583941790441, 1e-9, 'p');
+});
+
+pairs('binary, one attempt an item, items sharing clusters: the clustered paired t, not McNemar', () => {
+  const a = [1, 1, 0, 1, 1, 1, 0, 1];
+  const b = [0, 1, 0, 0, 1, 0, 0, 1];
+  const cluster = (i: number) => `k${Math.floor(i / 2)}`;
+  const s = compareItems(totals(a.map((v, i) => [`q${i}`, cluster(i), v, 1])), totals(b.map((v, i) => [`q${i}`, cluster(i), v, 1])), true);
+  assert.ok(s !== null);
+  assert.is(s.test, 'paired-t');
+  assert.equal([s.discordantA, s.discordantB, s.clusters, s.df], [null, null, 4, 3]);
+  // By hand: d = (1,0,0,1,0,1,0,0), d̄ = 3/8; cluster residual sums (¼, ¼, ¼, −¾), Σ² = 0.75;
+  // V = 4/3 · 0.75 / 64 = 1/64, se = 1/8; t = 3; p = 2·stats.t.sf(3, 3) = 0.0576688856224373;
+  // d̄ ± stats.t.ppf(0.975, 3)·se = 0.375 ± 3.1824463052837078/8.
+  assertNear(s.diff, 0.375, TOL);
+  assertNear(s.se, 0.125, TOL, 'se');
+  assertNear(s.p, 0.0576688856224373, 1e-9, 'p');
+  assertNear(s.lo, 0.375 - 3.1824463052837078 / 8, 1e-9, 'lo');
+  assertNear(s.hi, 0.375 + 3.1824463052837078 / 8, 1e-9, 'hi');
 });
 
 pairs('pairedTPValue and isSignificant: no claim when the interval crosses zero', () => {
@@ -160,6 +181,37 @@ best('dial effects compare settings that differ in exactly one dial, with the re
   assert.ok(rows[0].significant);
   assert.is(rows[1].diff, 0);
   assert.not.ok(rows[1].significant);
+});
+
+best('ComparisonStore: one pair, one computation, the same p in lane_pairs, dial_effects and best_settings, each naming its family', () => {
+  const n = 120;
+  const base = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 1 : 0));
+  const hot = base.map((v, i) => (v === 1 || i % 6 === 1 ? 1 : 0)); // 20 wins, no losses
+  const { runs, outcomes } = scenario({ 'm.t0-2': base, 'm.t1-0': hot }, { 'm.t0-2': { dials: { temperature: 0.2 } }, 'm.t1-0': { dials: { temperature: 1 } } });
+  const index = indexOutcomes(outcomes);
+  const visible = visibleLanes(runs);
+  const store = new ComparisonStore();
+  let pooled = 0;
+  const ranking = rankLanes(runs, index, visible);
+  const sideOf = (row: RankingRow) => {
+    const runIds = runs.filter((r) => r.lane === row.lane).map((r) => r.runId);
+    return sideOfRuns(runIds, () => (pooled++, poolRuns(index, runIds)));
+  };
+  const [effect] = estimateDialEffects(runs, index, visible, store);
+  const [bestRow] = findBestSettings(runs, index, visible, [], store);
+  const [pair] = compareLanePairs(ranking, sideOf, () => true, undefined, store);
+  assert.is(pooled, 0, 'the settings (same runs as the lanes) were compared first; the lanes were never pooled again');
+  // 20 discordant items, all one way: McNemar p = 2 · ½^20 (by hand).
+  assert.equal([pair.test, effect.test, bestRow.test], ['mcnemar-exact', 'mcnemar-exact', 'mcnemar-exact']);
+  assert.is(effect.p_value, 2 * 0.5 ** 20);
+  assert.is(pair.p_value, effect.p_value);
+  assert.is(bestRow.p_value, effect.p_value);
+  // the runs set cards_budget 3 (not its default): the pair's family is the pairs under those task settings
+  assert.equal([pair.family, pair.family_size], ['lane_pairs:suite=s,metric=correct,settings={"cards_budget":3}', 1]);
+  assert.equal([effect.family, effect.family_size], ['dial_effects:suite=s,metric=correct,model=m', 1]);
+  assert.equal([bestRow.family, bestRow.family_size], ['best_settings:suite=s,metric=correct,model=m', 1]);
+  assert.equal([pair.lane_a, pair.diff, pair.ci_lo, pair.ci_hi], ['m.t1-0', effect.diff, effect.ci_lo, effect.ci_hi], 'the same interval, seen from the same side');
+  assert.equal([bestRow.ci_lo, bestRow.adjusted_ci_lo], [effect.ci_lo, effect.adjusted_ci_lo]);
 });
 
 best('rankLanes ranks visible lanes only; overlapping intervals tie', () => {

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { adjustBenjaminiHochberg, adjustHolm } from '../../analysis/stats/index.ts';
+import { adjustBenjaminiHochberg, adjustHolm, computeHolmLevels } from '../../analysis/stats/index.ts';
 import { assertClose } from './close.ts';
 
 // Expected values from plain numpy, following statsmodels.stats.multitest.multipletests:
@@ -64,3 +64,25 @@ bhSuite('is never above Holm', () => {
 });
 
 bhSuite.run();
+
+const levelsSuite = suite('computeHolmLevels');
+
+levelsSuite('each hypothesis gets the step-down level it was tested at; after the first failure, that step\'s level', () => {
+  // By hand, m = 4, α = .05, sorted p: .005 (4 × .005 = .02, rejected, level .05/4), .01 (3 × .01 = .03, rejected,
+  // level .05/3), .03 (2 × .03 = .06, not rejected: Holm stops at level .05/2), .04 (after the stop: .05/2).
+  assertAllClose(computeHolmLevels([0.01, 0.04, 0.03, 0.005]), [0.05 / 3, 0.025, 0.025, 0.0125], 'levels');
+  // Stopped at the first step (3 × .03 = .09): .045 is below its own step's α/1 but is tested at .05/3, as Holm
+  // does not reject it.
+  assertAllClose(computeHolmLevels([0.03, 0.04, 0.045]), [0.05 / 3, 0.05 / 3, 0.05 / 3], 'stopped at once');
+  assertAllClose(computeHolmLevels([Number.NaN, 0.2]), [Number.NaN, 0.05], 'NaN left out of m');
+  assert.equal(computeHolmLevels([]), []);
+});
+
+levelsSuite('p below its level exactly when Holm rejects', () => {
+  for (const { ps } of CASES) {
+    const levels = computeHolmLevels(ps);
+    adjustHolm(ps).forEach((holm, i) => assert.is(ps[i] < levels[i], holm < 0.05, `${ps}[${i}]`));
+  }
+});
+
+levelsSuite.run();

@@ -17,17 +17,19 @@ const rank = (lane: string, model: string, rate: number, lo: number, hi: number,
 const pair = (a: string, b: string, diff: number, lo: number, hi: number, pHolm: number, significant: boolean): ConditionPairRow => ({
   suite: 'mcq', metric: 'credited', lane_a: a, lane_b: b, condition_a: a, condition_b: b, task_settings: '{}', model_a: 'm', model_b: 'm', n_items: 200, clusters: 50, rate_a: 0.7, rate_b: 0.7 - diff, diff, se: 0.02, ci_lo: lo, ci_hi: hi, df: 49,
   correlation: 0.4, mde: 0.056, test: 'paired-t', discordant_a: null, discordant_b: null, p_value: pHolm / 3, p_holm: pHolm, q_bh: pHolm / 2, significant,
+  adjusted_ci_lo: lo - 0.01, adjusted_ci_hi: hi + 0.01, family: 'lane_pairs:suite=mcq,metric=credited', family_size: 6,
 });
 
 const best: BestSettingRow[] = [
-  { suite: 'mcq', metric: 'credited', model: 'sim-alpha', baseline_lane: 'alpha.t0-2', baseline_setting: 'alpha.t0-2', baseline_rate: 0.61, settings: 3, best_setting: 'alpha.t0-7 · cards_budget=5', best_lane: 'alpha.t0-7', best_rate: 0.72, diff: 0.11, ci_lo: 0.06, ci_hi: 0.16, p_holm: 0.00002, n_items: 200, verdict: 'beats the baseline', tied_settings: 'alpha.t0-7 · cards_budget=5' },
-  { suite: 'mcq', metric: 'credited', model: 'sim-beta', baseline_lane: 'beta.t0-2', baseline_setting: 'beta.t0-2', baseline_rate: 0.55, settings: 2, best_setting: null, best_lane: null, best_rate: null, diff: null, ci_lo: null, ci_hi: null, p_holm: null, n_items: null, verdict: 'no setting reliably beats the baseline', tied_settings: 'beta.t1-0; beta.t0-2' },
-  { suite: 'mcq', metric: 'credited', model: 'sim-gamma', baseline_lane: 'gamma.t0-2', baseline_setting: 'gamma.t0-2', baseline_rate: 0.4, settings: 1, best_setting: null, best_lane: null, best_rate: null, diff: null, ci_lo: null, ci_hi: null, p_holm: null, n_items: null, verdict: 'only the baseline setting was run', tied_settings: 'gamma.t0-2' },
+  { suite: 'mcq', metric: 'credited', model: 'sim-alpha', baseline_lane: 'alpha.t0-2', baseline_setting: 'alpha.t0-2', baseline_rate: 0.61, settings: 3, best_setting: 'alpha.t0-7 · cards_budget=5', best_lane: 'alpha.t0-7', best_rate: 0.72, diff: 0.11, ci_lo: 0.06, ci_hi: 0.16, p_holm: 0.00002, n_items: 200, verdict: 'beats the baseline', test: 'paired-t', p_value: 0.00001, adjusted_ci_lo: 0.05, adjusted_ci_hi: 0.17, family: 'best_settings:suite=mcq,metric=credited,model=sim-alpha', family_size: 2, tied_settings: 'alpha.t0-7 · cards_budget=5' },
+  { suite: 'mcq', metric: 'credited', model: 'sim-beta', baseline_lane: 'beta.t0-2', baseline_setting: 'beta.t0-2', baseline_rate: 0.55, settings: 2, best_setting: null, best_lane: null, best_rate: null, diff: null, ci_lo: null, ci_hi: null, p_holm: null, n_items: null, verdict: 'no setting reliably beats the baseline', test: null, p_value: null, adjusted_ci_lo: null, adjusted_ci_hi: null, family: 'best_settings:suite=mcq,metric=credited,model=sim-beta', family_size: 1, tied_settings: 'beta.t1-0; beta.t0-2' },
+  { suite: 'mcq', metric: 'credited', model: 'sim-gamma', baseline_lane: 'gamma.t0-2', baseline_setting: 'gamma.t0-2', baseline_rate: 0.4, settings: 1, best_setting: null, best_lane: null, best_rate: null, diff: null, ci_lo: null, ci_hi: null, p_holm: null, n_items: null, verdict: 'only the baseline setting was run', test: null, p_value: null, adjusted_ci_lo: null, adjusted_ci_hi: null, family: 'best_settings:suite=mcq,metric=credited,model=sim-gamma', family_size: 0, tied_settings: 'gamma.t0-2' },
 ];
 
 const effect = (dial: string, from: string, to: string, diff: number, lo: number, hi: number, pHolm: number, significant: boolean): DialEffectRow => ({
   suite: 'mcq', metric: 'credited', model: 'sim-alpha', dial, from_value: from, to_value: to, held_fixed: 'cards_budget=3, task=mcq', lane_from: 'alpha.t0-2', lane_to: 'alpha.t0-7', n_items: 200, clusters: 50,
   rate_from: 0.6, rate_to: 0.6 + diff, diff, se: 0.02, ci_lo: lo, ci_hi: hi, mde: 0.056, test: 'paired-t', p_value: pHolm / 2, p_holm: pHolm, q_bh: pHolm, significant,
+  adjusted_ci_lo: lo - 0.01, adjusted_ci_hi: hi + 0.01, family: 'dial_effects:suite=mcq,metric=credited,model=sim-alpha', family_size: 3,
 });
 
 export const FIXTURE: InsightsInput = {
