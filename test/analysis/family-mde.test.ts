@@ -7,18 +7,7 @@ import { compareItems, type PairStats } from '../../analysis/comparison.ts';
 import { adjustFamily, familyMde, type FamilyColumns } from '../../analysis/family.ts';
 import type { ItemTotals } from '../../analysis/outcomes.ts';
 import { MDE_MULTIPLIER } from '../../analysis/stats/index.ts';
-
-/** mulberry32: a small seeded generator, so the simulation is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createRng, drawNormal } from '../../bench/synthetic.ts';
 
 const test = suite('the reported minimum detectable effect');
 
@@ -27,8 +16,8 @@ test('a true difference of the reported MDE is significant after Holm in 75–85
   const SIGMA = 0.2;
   const FAMILY = 3;
   const SIMS = 2000; // Monte Carlo SE of a power near 0.8: sqrt(0.8 · 0.2 / 2000) ≈ 0.009
-  const uniform = random(20261203);
-  const normal = (): number => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+  const uniform = createRng(20261203);
+  const normal = (): number => drawNormal(uniform);
   // the MDE this design reports (its standard error at its expected value σ/√n)
   const effect = familyMde(SIGMA / Math.sqrt(ITEMS), ITEMS - 1, FAMILY);
   const lanes = (shift: number): [ItemTotals, ItemTotals] => {
