@@ -276,14 +276,14 @@ export async function runLane(options: RunLaneOptions): Promise<RunResult> {
       hint: failure.kind === 'auth' ? 'check the API key environment variable for this provider' : failure.kind === 'quota' ? QUOTA_FIX : `the run log is ${path}`,
     });
   }
+  const resume = command(['run', '--resume', runId, '--suite', suite.path]);
   if (account.failure !== null) {
     const { kind, message } = account.failure;
-    const resume = command(['run', '--resume', runId, '--suite', suite.path]);
     throw new CliError(`lane ${lane.slug}: ${message}; the run stopped at its first ${kind === 'quota' ? 'quota or billing' : 'authentication'} failure, since every request would fail alike`, {
       hint: kind === 'quota' ? `${QUOTA_FIX}, then resume: ${resume}` : `set the key, then resume: ${resume}`,
     });
   }
-  if (breaker.tripped !== null) throw unreachableError(lane, options.adapter.baseURL(lane), breaker.tripped, `audition run --resume ${runId} --suite ${suite.path}`);
+  if (breaker.tripped !== null) throw unreachableError(lane, options.adapter.baseURL(lane), breaker.tripped, resume);
   const stopping = gate.stopped !== null && isFailureStop(gate.stopped) ? null : gate.stopped;
   const result: RunResult = { runId, path, status: stopping !== null ? 'interrupted' : errorShare !== null ? 'failed' : 'completed', counts, costUsd: budget.spentUsd, priced: price !== null, tokens: totals };
   if (stopping !== null) result.stoppedBy = stopping;
