@@ -2,12 +2,12 @@
 // settings match once defaults are filled in (a log that recorded `sc: 1` and one that left it out agree), so a
 // lane run with self-consistency and without it gives two rows, never one average of both.
 
-import { TASK_SETTING_SPECS, type TaskSettingSpec } from '../core/taskSettingSpecs.ts';
+import { DEFAULT_TASK_KIND, TASK_SETTING_SPECS, type TaskSettingSpec } from '../core/taskSettingSpecs.ts';
 import type { RunInfo, Scalar } from './outcomes.ts';
 import { taskDialsOf } from './settings.ts';
 
 /** The task kinds a suite runs when none is named (mcq items, prompt items): a label leaves them out. */
-const UNNAMED_KINDS: ReadonlySet<string> = new Set(['mcq', 'generate']);
+const UNNAMED_KINDS: readonly string[] = Object.values(DEFAULT_TASK_KIND);
 
 /** A run's condition: the readable label and the task settings that differ from their defaults. */
 export interface Condition {
@@ -32,7 +32,7 @@ function labelPart(key: string, value: Scalar): string {
 export function conditionOf(run: Pick<RunInfo, 'lane' | 'settings'>): Condition {
   const dials = taskDialsOf(run.settings);
   const changed: [string, Scalar][] = Object.entries(dials).filter(([key, value]) =>
-    key === 'task' ? !UNNAMED_KINDS.has(String(value)) : specOf(key)?.default !== value);
+    key === 'task' ? !UNNAMED_KINDS.includes(String(value)) : specOf(key)?.default !== value);
   // Spec order reads naturally (kind first, then the settings as `audition run --help` lists them); unknown keys last.
   const order = (key: string) => (key === 'task' ? -1 : specOf(key) === undefined ? TASK_SETTING_SPECS.length : TASK_SETTING_SPECS.findIndex((s) => s.key === key));
   changed.sort(([a], [b]) => order(a) - order(b) || a.localeCompare(b));

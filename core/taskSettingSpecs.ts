@@ -5,6 +5,9 @@
 export const TASK_KINDS = ['mcq', 'session', 'generate', 'grade'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
+/** The task kind a suite runs when none is named, by its first item's kind: prompt items are generated, the rest mcq. */
+export const DEFAULT_TASK_KIND = { prompt: 'generate', other: 'mcq' } as const satisfies Record<string, TaskKind>;
+
 /** How a session's context is trimmed once it passes the threshold (`none` never trims). */
 export const TRIM_STRATEGIES = ['sliding-window', 'importance', 'hybrid', 'aggressive', 'none'] as const;
 export type TrimStrategy = (typeof TRIM_STRATEGIES)[number];

@@ -44,7 +44,8 @@ export const planCommand: Command = {
     if (replicates.some((r) => !Number.isInteger(r) || r < 1)) throw new CliError(`--replicates takes whole numbers ≥ 1, comma-separated (got ${options.string('replicates')})`);
 
     const database = options.string('db') ?? join(runsDirOf(options, env), '_aggregated', 'audition.duckdb');
-    const items: PilotItem[] = existsSync(database)
+    const hasDatabase = existsSync(database);
+    const items: PilotItem[] = hasDatabase
       ? await withDatabase(database, { readOnly: true, signal }, async (connection) =>
         (await queryNamed(connection, 'pilot_items', { suite: suite.name, lane_a: laneA, lane_b: laneB })).map((r) => ({
           attemptsA: Number(r['attempts_a']), totalA: Number(r['total_a']), attemptsB: Number(r['attempts_b']), totalB: Number(r['total_b']),
@@ -52,7 +53,7 @@ export const planCommand: Command = {
       : [];
     const pilot = pilotVariance(items);
     if (pilot === null) {
-      output.warn(`no pilot data for ${laneA} and ${laneB} on suite ${suite.name}${existsSync(database) ? '' : ` (no database at ${database})`}: planning for the worst case (variance ${WORST_CASE_VARIANCE.itemVariance} an item, replicates assumed not to help)`);
+      output.warn(`no pilot data for ${laneA} and ${laneB} on suite ${suite.name}${hasDatabase ? '' : ` (no database at ${database})`}: planning for the worst case (variance ${WORST_CASE_VARIANCE.itemVariance} an item, replicates assumed not to help)`);
       output.info(`for a real answer, run a pilot and aggregate it: ${command(['sweep', '--stage', 'pilot', '--lane', laneA, '--lane', laneB, '--suite', suite.path, '--limit', '20', '--replicates', '3'])}; ${command(['aggregate'])}`);
     } else {
       output.info(`pilot: ${pilot.items} items both lanes answered; variance of the per-item difference ${pilot.itemVariance.toFixed(4)} between items, ${pilot.replicateVariance.toFixed(4)} between replicates${pilot.replicatesSeen ? '' : ' (one attempt an item: replicates cannot be told apart, assumed not to help)'}`);

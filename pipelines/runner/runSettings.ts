@@ -1,6 +1,7 @@
 import { InputError, type Location } from '../../lib/errors.ts';
 import type { Suite } from '../suites/types.ts';
 import { parseTaskSettings, type TaskKind } from '../tasks/settings.ts';
+import { DEFAULT_TASK_KIND } from '../../core/taskSettingSpecs.ts';
 
 /** The settings of one run, resolved: what the engine runs with and the log's run_start records. */
 export interface RunSettings {
@@ -54,7 +55,7 @@ export interface RunSettingsInput {
 
 /** The task kind a suite runs when none is named: its first item's kind (prompt items are generated). */
 export function defaultTaskKind(suite: Pick<Suite, 'items'>): TaskKind {
-  return suite.items[0]?.kind === 'prompt' ? 'generate' : 'mcq';
+  return suite.items[0]?.kind === 'prompt' ? DEFAULT_TASK_KIND.prompt : DEFAULT_TASK_KIND.other;
 }
 
 /** Fills every unset setting from RUN_DEFAULTS and validates the task settings for the suite's task kind. */
